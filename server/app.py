@@ -1,0 +1,85 @@
+"""create_app(): the one place that wires settings, data, content, languages and routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar, Router
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.logging.config import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from server import __version__
+from server.cards import CardService
+from server.content import load_or_raise
+from server.errors import EXCEPTION_HANDLERS
+from server.i18n import Languages
+from server.migrations import migrate
+from server.routes.cards import CardsController
+from server.routes.meta import MetaController
+from server.security import SecurityHeadersMiddleware
+from server.settings import Settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.load()
+    data_dir = settings.data_path
+    migrate(data_dir)
+
+    content = load_or_raise(Path(settings.content_dir))
+    languages = Languages(Path(settings.locales_dir))
+    cards = CardService(content, languages, __version__)
+
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=[MetaController, CardsController],
+    )
+    shell = create_static_files_router(
+        path="/",
+        directories=[Path(settings.pwa_dir)],
+        html_mode=True,
+        include_in_schema=False,
+        name="shell",
+    )
+
+    return Litestar(
+        route_handlers=[api, shell],
+        state=State(
+            {
+                "settings": settings,
+                "content": content,
+                "languages": languages,
+                "cards": cards,
+            }
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[
+            DefineMiddleware(
+                SecurityHeadersMiddleware,
+                always_hsts=settings.public_url.startswith("https://"),
+            )
+        ],
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1024, gzip_compress_level=6
+        ),
+        openapi_config=OpenAPIConfig(
+            title="Consequences Card API",
+            version=__version__,
+            description=(
+                "Consequences cards, the help finder and anonymous reporting. Every error "
+                'has the shape {"error": {"code": "...", "message": "..."}}.'
+            ),
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        # Litestar's own exception logging would write the request path (which can hold a
+        # postcode); server.errors logs faults without the request instead.
+        logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=False),
+        debug=False,
+    )

@@ -1,0 +1,143 @@
+"""Cards in every language: translated once, encoded once, served from memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import msgspec
+from babel.dates import format_date
+
+from server.content import (
+    Card,
+    Content,
+    GlossaryEntry,
+    Helpline,
+    translate_card,
+    translate_glossary_entry,
+    translate_helpline,
+)
+from server.http import Encoded, encode
+from server.i18n import Languages
+from server.messages import UI_MESSAGES
+
+
+class LanguageFields(msgspec.Struct, kw_only=True):
+    lang: str
+    direction: str
+    translation_reviewed: bool
+
+
+class CardSummary(msgspec.Struct, kw_only=True):
+    id: str
+    audience: str
+    topic: str
+    title: str
+    summary: str
+
+
+class CardList(LanguageFields, kw_only=True):
+    cards: list[CardSummary]
+
+
+class CardDetail(Card, frozen=True, kw_only=True):
+    """A whole card in one language, with the language it is in."""
+
+    lang: str
+    direction: str
+    translation_reviewed: bool
+    reviewed_on_text: str
+
+
+class Messages(LanguageFields, kw_only=True):
+    messages: dict[str, str]
+
+
+class Bundle(LanguageFields, kw_only=True):
+    """Everything the app keeps for offline use in one language."""
+
+    messages: dict[str, str]
+    cards: list[CardDetail]
+    helplines: list[Helpline]
+    glossary: list[GlossaryEntry]
+    version: str
+
+
+class CardService:
+    """Translated content, per language; each response body is built on first use, then reused."""
+
+    def __init__(self, content: Content, languages: Languages, version: str) -> None:
+        self.content = content
+        self.languages = languages
+        self.version = version
+        # Methods cached per instance: (args) -> Encoded.
+        self.card_list = cache(self._card_list)
+        self.card_detail = cache(self._card_detail)
+        self.messages = cache(self._messages)
+        self.bundle = cache(self._bundle)
+
+    def _language_fields(self, lang: str) -> dict[str, object]:
+        info = self.languages.info[lang]
+        return {
+            "lang": lang,
+            "direction": info.direction,
+            "translation_reviewed": info.reviewed,
+        }
+
+    def translated_card(self, card_id: str, lang: str) -> Card:
+        return translate_card(self.content.cards[card_id], self.languages.gettext(lang).gettext)
+
+    def translated_helplines(self, lang: str) -> list[Helpline]:
+        _ = self.languages.gettext(lang).gettext
+        return [translate_helpline(h, _) for h in self.content.helplines.values()]
+
+    def translated_glossary(self, lang: str) -> list[GlossaryEntry]:
+        _ = self.languages.gettext(lang).gettext
+        return [translate_glossary_entry(g, _) for g in self.content.glossary.values()]
+
+    def ui_messages(self, lang: str) -> dict[str, str]:
+        _ = self.languages.gettext(lang).gettext
+        return {key: _(text) for key, text in UI_MESSAGES.items()}
+
+    def _detail(self, card_id: str, lang: str) -> CardDetail:
+        card = self.translated_card(card_id, lang)
+        return CardDetail(
+            **msgspec.structs.asdict(card),
+            **self._language_fields(lang),  # type: ignore[arg-type]
+            reviewed_on_text=format_localised_date(card.reviewed_on, lang),
+        )
+
+    def _card_list(self, lang: str, audience: str | None) -> Encoded:
+        cards = []
+        for card_id, card in self.content.cards.items():
+            if audience and card.audience != audience:
+                continue
+            t = self.translated_card(card_id, lang)
+            cards.append(
+                CardSummary(
+                    id=t.id, audience=t.audience, topic=t.topic, title=t.title, summary=t.summary
+                )
+            )
+        return encode(CardList(**self._language_fields(lang), cards=cards))  # type: ignore[arg-type]
+
+    def _card_detail(self, card_id: str, lang: str) -> Encoded:
+        return encode(self._detail(card_id, lang))
+
+    def _messages(self, lang: str) -> Encoded:
+        return encode(Messages(**self._language_fields(lang), messages=self.ui_messages(lang)))  # type: ignore[arg-type]
+
+    def _bundle(self, lang: str) -> Encoded:
+        return encode(
+            Bundle(
+                **self._language_fields(lang),  # type: ignore[arg-type]
+                messages=self.ui_messages(lang),
+                cards=[self._detail(card_id, lang) for card_id in self.content.cards],
+                helplines=self.translated_helplines(lang),
+                glossary=self.translated_glossary(lang),
+                version=self.version,
+            )
+        )
+
+
+def format_localised_date(value: dt.date, lang: str) -> str:
+    return format_date(value, format="long", locale=lang)

@@ -1,0 +1,218 @@
+"""The `consequences` command: serve the app, check content, manage translations."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from server import __version__
+from server.settings import ROOT, Settings, SettingsError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _settings(args: argparse.Namespace, **extra: object) -> Settings:
+    overrides = {"data_dir": getattr(args, "data_dir", None), **extra}
+    return Settings.load(overrides)
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=None,
+        help="folder for the SQLite files (default ./data, or CONSEQUENCES_DATA_DIR)",
+    )
+
+
+# -- serve
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.migrations import migrate
+    from server.security import logging_config
+
+    settings = _settings(args, host=args.host, port=args.port, workers=args.workers)
+    # Workers are separate processes that build the app from the environment.
+    os.environ.update(settings.to_environ())
+    migrate(settings.data_path)
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_config=logging_config(settings.log_level),
+        access_log=False,  # the access log would write each client's address
+        proxy_headers=False,
+        server_header=False,
+    )
+    return 0
+
+
+# -- content
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    from server.content import load_content
+
+    content_dir = Path(args.content_dir or Settings.load().content_dir)
+    content = load_content(content_dir)
+    for error in content.errors:
+        print(f"{content_dir / error.file}: {error.field}: {error.message}", file=sys.stderr)
+    if content.errors:
+        print(f"{len(content.errors)} problem(s) found.", file=sys.stderr)
+        return 1
+    print(
+        f"OK: {len(content.cards)} cards, {len(content.helplines)} helplines, "
+        f"{len(content.glossary)} glossary entries."
+    )
+    return 0
+
+
+# -- i18n
+
+
+def _babel(*argv: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    # From the project root, so that source locations in the catalogues are relative.
+    with contextlib.chdir(ROOT):
+        CommandLineInterface().run(["pybabel", "-q", *argv])
+
+
+def extract_pot(output: Path) -> None:
+    """Extract every UI and content string into a .pot file."""
+    _babel(
+        "extract",
+        "-F",
+        str(ROOT / "pyproject.toml"),
+        "-o",
+        str(output),
+        "--project",
+        "Consequences Card",
+        "--version",
+        __version__,
+        "--msgid-bugs-address",
+        "translations@consequences.card",
+        "--copyright-holder",
+        "Consequences Card contributors",
+        "--width",
+        "100",
+        ".",
+    )
+
+
+def _without_date(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if "POT-Creation-Date" not in line)
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    from server.i18n import DOMAIN, SOURCE_LANGUAGE, SUPPORTED, compile_catalogues, po_path
+
+    locales = Path(args.locales_dir or Settings.load().locales_dir)
+    pot = locales / f"{DOMAIN}.pot"
+    if args.action == "extract":
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = Path(tmp) / "messages.pot"
+            extract_pot(fresh)
+            new = fresh.read_text(encoding="utf-8")
+        old = pot.read_text(encoding="utf-8") if pot.exists() else ""
+        if _without_date(old) != _without_date(new):
+            pot.write_text(new, encoding="utf-8")
+            print(f"Updated {pot}")
+        else:
+            print(f"{pot} is up to date")
+    elif args.action == "update":
+        for lang in SUPPORTED:
+            if lang == SOURCE_LANGUAGE:
+                continue
+            po = po_path(locales, lang)
+            command = "update" if po.exists() else "init"
+            extra = ["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []
+            _babel(command, "-i", str(pot), "-d", str(locales), "-l", lang, "-w", "100", *extra)
+        print("Catalogues updated from", pot)
+    elif args.action == "compile":
+        written = compile_catalogues(locales, force=True)
+        print(f"Compiled {len(written)} catalogue(s).")
+    elif args.action == "stats":
+        return _stats(locales)
+    return 0
+
+
+def _stats(locales: Path) -> int:
+    from babel.messages.pofile import read_po
+
+    from server.i18n import SOURCE_LANGUAGE, SUPPORTED, Languages, po_path
+
+    languages = Languages(locales)
+    problems = 0
+    print(f"{'lang':6} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'errors':>7}  reviewed")
+    for lang in SUPPORTED:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        with po_path(locales, lang).open("rb") as f:
+            catalog = read_po(f, locale=lang)
+        messages = [m for m in catalog if m.id]
+        fuzzy = sum(1 for m in messages if m.fuzzy)
+        missing = sum(1 for m in messages if not m.string)
+        errors = list(catalog.check())
+        problems += fuzzy + missing + len(errors)
+        info = languages.info[lang]
+        print(
+            f"{lang:6} {len(messages) - missing - fuzzy:>10} {fuzzy:>6} {missing:>8} "
+            f"{len(errors):>7}  {'yes' if info.reviewed else 'no'}"
+        )
+    return 1 if problems else 0
+
+
+# -- the parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="consequences",
+        description="Consequences cards, help finder and anonymous reporting.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="start the web app")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve.add_argument("--workers", type=int, help="number of worker processes (default 1)")
+    _add_data_dir(serve)
+    serve.set_defaults(handler=cmd_serve)
+
+    content = commands.add_parser("content", help="check the cards, helplines and glossary")
+    content_commands = content.add_subparsers(dest="action", required=True, metavar="ACTION")
+    check = content_commands.add_parser("check", help="report every problem in content/")
+    check.add_argument("--content-dir", metavar="DIR", help="default ./content")
+    check.set_defaults(handler=cmd_content_check)
+
+    i18n = commands.add_parser("i18n", help="extract, update, compile or count translations")
+    i18n.add_argument("action", choices=["extract", "update", "compile", "stats"])
+    i18n.add_argument("--locales-dir", metavar="DIR", help="default ./locales")
+    i18n.set_defaults(handler=cmd_i18n)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,346 @@
+"""Cards, helplines and glossary: decoded from content/ YAML into msgspec Structs and checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal, TypeVar
+
+import msgspec
+import yaml
+from msgspec import Meta
+from msgspec.structs import replace
+
+Slug = Annotated[str, Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Line = Annotated[str, Meta(min_length=1, max_length=400, pattern=r"^[^<>]*$")]
+Paragraph = Annotated[str, Meta(min_length=1, max_length=2000, pattern=r"^[^<>]*$")]
+HttpsUrl = Annotated[str, Meta(pattern=r"^https://[^\s<>\"]+$", max_length=500)]
+
+Audience = Literal["young_person", "parent", "teacher"]
+T = TypeVar("T")
+AUDIENCES: tuple[str, ...] = ("young_person", "parent", "teacher")
+Topic = Literal[
+    "law",
+    "health",
+    "family",
+    "future",
+    "exploitation",
+    "first_aid",
+    "getting_help",
+    "reporting",
+    "lesson",
+]
+Category = Literal[
+    "youth_club",
+    "sport_and_boxing",
+    "mentoring",
+    "mental_health",
+    "victim_support",
+    "exploitation_support",
+    "family_support",
+    "education_training",
+    "legal_advice",
+    "helpline",
+]
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+
+
+class Base(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    """Shared options: content files are hand-written, so a misspelt key is an error."""
+
+
+class Source(Base, frozen=True, kw_only=True):
+    title: Line
+    url: HttpsUrl
+
+
+class Section(Base, frozen=True, kw_only=True):
+    heading: Line
+    paragraphs: Annotated[list[Paragraph], Meta(min_length=1)]
+    minutes: Annotated[int, Meta(ge=1, le=120)] | None = None
+    notes: list[Paragraph] = []
+
+
+class Scenario(Base, frozen=True, kw_only=True):
+    situation: Paragraph
+    choices: Annotated[list[Line], Meta(min_length=2, max_length=5)]
+    notes: Paragraph | None = None
+
+
+class RelatedHelp(Base, frozen=True, kw_only=True):
+    helplines: list[Slug] = []
+    service_categories: list[Category] = []
+
+
+class Jurisdiction(Base, frozen=True, kw_only=True):
+    applies_to: Literal["england-wales"]
+    differences: Paragraph
+
+
+class Card(Base, frozen=True, kw_only=True):
+    id: Slug
+    audience: Audience
+    topic: Topic
+    title: Line
+    summary: Line
+    key_points: Annotated[list[Line], Meta(min_length=3, max_length=6)]
+    sections: Annotated[list[Section], Meta(min_length=1)]
+    discussion_questions: list[Line] = []
+    learning_objectives: list[Line] = []
+    duration_minutes: Annotated[int, Meta(ge=5, le=120)] | None = None
+    scenarios: list[Scenario] = []
+    related_help: RelatedHelp
+    jurisdiction: Jurisdiction
+    sources: Annotated[list[Source], Meta(min_length=1)]
+    reviewed_on: dt.date
+
+
+class Helpline(Base, frozen=True, kw_only=True):
+    id: Slug
+    name: Line
+    phone: str | None = None
+    text: str | None = None
+    text_keyword: str | None = None
+    url: HttpsUrl | None = None
+    what_for: Paragraph
+    when_open: Line
+    free_from_mobiles: bool
+    categories: list[Category] = []
+    source: Source
+    verified_on: dt.date
+
+
+class GlossaryEntry(Base, frozen=True, kw_only=True):
+    id: Slug
+    term: Line
+    forms: list[Line] = []
+    definition: Paragraph
+
+
+class ContentError(msgspec.Struct, frozen=True):
+    """One problem in one file, named by its field."""
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+@dataclass
+class Content:
+    """Everything under content/, decoded and checked."""
+
+    cards: dict[str, Card] = field(default_factory=dict)
+    helplines: dict[str, Helpline] = field(default_factory=dict)
+    glossary: dict[str, GlossaryEntry] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+
+
+class ContentInvalid(Exception):
+    def __init__(self, errors: list[ContentError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+# -- Which text is translatable. One walker per type, used both to translate and (with a
+# recording gettext) to extract messages for translators, so the two never disagree.
+
+Gettext = Callable[[str], str]
+
+
+def translate_card(card: Card, _: Gettext) -> Card:
+    return replace(
+        card,
+        title=_(card.title),
+        summary=_(card.summary),
+        key_points=[_(p) for p in card.key_points],
+        sections=[
+            replace(
+                s,
+                heading=_(s.heading),
+                paragraphs=[_(p) for p in s.paragraphs],
+                notes=[_(n) for n in s.notes],
+            )
+            for s in card.sections
+        ],
+        discussion_questions=[_(q) for q in card.discussion_questions],
+        learning_objectives=[_(o) for o in card.learning_objectives],
+        scenarios=[
+            replace(
+                sc,
+                situation=_(sc.situation),
+                choices=[_(c) for c in sc.choices],
+                notes=_(sc.notes) if sc.notes else None,
+            )
+            for sc in card.scenarios
+        ],
+        jurisdiction=replace(card.jurisdiction, differences=_(card.jurisdiction.differences)),
+    )
+
+
+def translate_helpline(helpline: Helpline, _: Gettext) -> Helpline:
+    return replace(
+        helpline,
+        name=_(helpline.name),
+        what_for=_(helpline.what_for),
+        when_open=_(helpline.when_open),
+    )
+
+
+def translate_glossary_entry(entry: GlossaryEntry, _: Gettext) -> GlossaryEntry:
+    return replace(entry, term=_(entry.term), definition=_(entry.definition))
+
+
+def translatable_strings(path: Path) -> Iterator[tuple[str, str]]:
+    """(context, text) for every translatable string in one content file, in file order."""
+    found: list[tuple[str, str]] = []
+    for label, obj in _decode_file(path):
+        record = _recorder(found, label)
+        if isinstance(obj, Card):
+            translate_card(obj, record)
+        elif isinstance(obj, Helpline):
+            translate_helpline(obj, record)
+        elif isinstance(obj, GlossaryEntry):
+            translate_glossary_entry(obj, record)
+    yield from found
+
+
+def _recorder(found: list[tuple[str, str]], label: str) -> Gettext:
+    def record(text: str) -> str:
+        found.append((label, text))
+        return text
+
+    return record
+
+
+def _decode_file(path: Path) -> list[tuple[str, Card | Helpline | GlossaryEntry]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if path.parent.name == "cards":
+        card = msgspec.convert(data, Card)
+        return [(f"card {card.id}", card)]
+    if path.name == "helplines.yaml":
+        return [(f"helpline {h.id}", h) for h in msgspec.convert(data, list[Helpline])]
+    if path.name == "glossary.yaml":
+        return [(f"glossary {g.id}", g) for g in msgspec.convert(data, list[GlossaryEntry])]
+    return []
+
+
+# -- Loading and checking
+
+
+def _field_of(exc: msgspec.ValidationError) -> tuple[str, str]:
+    message = str(exc)
+    if " - at `$" in message:
+        text, _, path = message.rpartition(" - at `")
+        return path.rstrip("`").removeprefix("$").lstrip(".") or "(top)", text
+    return "(top)", message
+
+
+def _load_yaml(path: Path, errors: list[ContentError]) -> object | None:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        errors.append(ContentError(path.name, "(file)", f"not valid YAML: {exc}"))
+        return None
+
+
+def load_content(content_dir: Path) -> Content:
+    """Decode and check everything; problems are collected, not raised."""
+    content = Content()
+    errors = content.errors
+    cards_dir = content_dir / "cards"
+    card_files = sorted(cards_dir.glob("*.yaml")) if cards_dir.is_dir() else []
+    if not card_files:
+        errors.append(ContentError("cards/", "(folder)", "no card files found"))
+    for path in card_files:
+        name = f"cards/{path.name}"
+        data = _load_yaml(path, errors)
+        if data is None:
+            continue
+        try:
+            card = msgspec.convert(data, Card)
+        except msgspec.ValidationError as exc:
+            where, message = _field_of(exc)
+            errors.append(ContentError(name, where, message))
+            continue
+        if card.id != path.stem:
+            errors.append(ContentError(name, "id", f"'{card.id}' must match the file name"))
+        if card.id in content.cards:
+            errors.append(ContentError(name, "id", f"duplicate id '{card.id}'"))
+            continue
+        errors.extend(ContentError(name, f, m) for f, m in check_card(card))
+        content.cards[card.id] = card
+
+    for helpline in _load_list(content_dir, "helplines.yaml", Helpline, errors):
+        if helpline.id in content.helplines:
+            errors.append(ContentError("helplines.yaml", "id", f"duplicate id '{helpline.id}'"))
+        content.helplines[helpline.id] = helpline
+    for entry in _load_list(content_dir, "glossary.yaml", GlossaryEntry, errors):
+        if entry.id in content.glossary:
+            errors.append(ContentError("glossary.yaml", "id", f"duplicate id '{entry.id}'"))
+        content.glossary[entry.id] = entry
+
+    for card in content.cards.values():
+        for helpline_id in card.related_help.helplines:
+            if content.helplines and helpline_id not in content.helplines:
+                errors.append(
+                    ContentError(
+                        f"cards/{card.id}.yaml",
+                        "related_help.helplines",
+                        f"unknown helpline '{helpline_id}'",
+                    )
+                )
+    return content
+
+
+def _load_list(
+    content_dir: Path, filename: str, kind: type[T], errors: list[ContentError]
+) -> list[T]:
+    path = content_dir / filename
+    if not path.exists():
+        errors.append(ContentError(filename, "(file)", "file is missing"))
+        return []
+    data = _load_yaml(path, errors)
+    if data is None:
+        return []
+    try:
+        return msgspec.convert(data, list[kind])  # type: ignore[valid-type]
+    except msgspec.ValidationError as exc:
+        where, message = _field_of(exc)
+        errors.append(ContentError(filename, where, message))
+        return []
+
+
+def check_card(card: Card) -> Iterator[tuple[str, str]]:
+    """Rules that the types alone cannot say."""
+    if not card.related_help.helplines and not card.related_help.service_categories:
+        yield "related_help", "every card must end with where to get help"
+    if len(card.sources) < 1:
+        yield "sources", "every card needs at least one source"
+    if card.reviewed_on > dt.date.today():
+        yield "reviewed_on", "the review date is in the future"
+    if card.duration_minutes is not None:
+        total = sum(s.minutes or 0 for s in card.sections)
+        if total != card.duration_minutes:
+            yield (
+                "duration_minutes",
+                f"is {card.duration_minutes} but the sections' minutes add up to {total}",
+            )
+    if card.audience == "teacher" and not card.discussion_questions and not card.scenarios:
+        yield "scenarios", "teacher cards need scenarios or discussion questions"
+    seen = set()
+    for i, source in enumerate(card.sources):
+        if source.url in seen:
+            yield f"sources[{i}].url", "listed twice"
+        seen.add(source.url)
+
+
+def load_or_raise(content_dir: Path) -> Content:
+    content = load_content(content_dir)
+    if content.errors:
+        raise ContentInvalid(content.errors)
+    return content

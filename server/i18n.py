@@ -1,0 +1,155 @@
+"""Languages: gettext catalogues through babel, negotiation, and per-locale formatting."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, negotiate_locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"
+# English plus the languages of ESOL families in the pilot towns.
+SUPPORTED: tuple[str, ...] = ("en", "ar", "bn", "pl", "pt", "ro", "so", "tr", "ur")
+
+# Each catalogue says in its header comment whether a fluent speaker has reviewed it,
+# e.g. "# Fluent-Speaker-Review: no" or "# Fluent-Speaker-Review: yes, A. Name, 2027-01-10".
+_REVIEW = re.compile(r"Fluent-Speaker-Review:\s*(\S[^\n]*)", re.IGNORECASE)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, per request."""
+    return message
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    code: str
+    name: str
+    native_name: str
+    direction: str
+    reviewed: bool
+    completeness: float
+
+
+class UnsupportedLanguage(LookupError):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def po_path(locales_dir: Path, lang: str) -> Path:
+    return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_catalogues(locales_dir: Path, *, force: bool = False) -> list[Path]:
+    """Compile each .po to .mo when the .mo is missing or older; atomic, so workers can race."""
+    written = []
+    for lang in SUPPORTED:
+        po = po_path(locales_dir, lang)
+        if not po.exists():
+            continue
+        mo = po.with_suffix(".mo")
+        if not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=lang)
+        fd, tmp = tempfile.mkstemp(dir=po.parent, suffix=".mo.tmp")
+        with os.fdopen(fd, "wb") as out:
+            write_mo(out, catalog, use_fuzzy=False)
+        Path(tmp).replace(mo)
+        written.append(mo)
+    return written
+
+
+def locale_direction(lang: str) -> str:
+    return Locale.parse(lang).text_direction
+
+
+class Languages:
+    """The translations for every supported language, loaded once."""
+
+    def __init__(self, locales_dir: Path) -> None:
+        self.locales_dir = locales_dir
+        compile_catalogues(locales_dir)
+        self.translations: dict[str, NullTranslations] = {}
+        self.info: dict[str, LocaleInfo] = {}
+        for lang in SUPPORTED:
+            self.translations[lang] = self._load(lang)
+            self.info[lang] = self._describe(lang)
+
+    def _load(self, lang: str) -> NullTranslations:
+        if lang == SOURCE_LANGUAGE:
+            return NullTranslations()
+        translations = Translations.load(str(self.locales_dir), [lang], DOMAIN)
+        # Translations.load quietly falls back to NullTranslations when a .mo is
+        # missing; a supported language must really have its catalogue.
+        if not isinstance(translations, Translations):
+            raise FileNotFoundError(f"No compiled catalogue for '{lang}' in {self.locales_dir}")
+        return translations
+
+    def _describe(self, lang: str) -> LocaleInfo:
+        locale = Locale.parse(lang)
+        reviewed, completeness = True, 1.0
+        po = po_path(self.locales_dir, lang)
+        if lang != SOURCE_LANGUAGE:
+            with po.open("rb") as f:
+                catalog = read_po(f, locale=lang)
+            messages = [m for m in catalog if m.id]
+            done = [m for m in messages if m.string and not m.fuzzy]
+            completeness = round(len(done) / len(messages), 4) if messages else 0.0
+            match = _REVIEW.search(catalog.header_comment or "")
+            reviewed = match is not None and match.group(1).strip().lower().startswith("yes")
+        return LocaleInfo(
+            code=lang,
+            name=locale.get_display_name("en") or lang,
+            native_name=locale.get_display_name(lang) or lang,
+            direction=locale.text_direction,
+            reviewed=reviewed,
+            completeness=completeness,
+        )
+
+    def gettext(self, lang: str) -> NullTranslations:
+        return self.translations[lang]
+
+    def negotiate(self, query_lang: str | None, accept_language: str | None) -> str:
+        """?lang= wins (and must be supported); then Accept-Language; else English."""
+        if query_lang is not None:
+            code = query_lang.strip().lower().replace("_", "-")
+            if code in SUPPORTED:
+                return code
+            raise UnsupportedLanguage(query_lang)
+        preferred = parse_accept_language(accept_language or "")
+        found = negotiate_locale(preferred, SUPPORTED, sep="-", aliases={})
+        return found.lower() if found else SOURCE_LANGUAGE
+
+
+def parse_accept_language(header: str) -> list[str]:
+    """Language tags from an Accept-Language header, best first (q=0 dropped)."""
+    weighted: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        tag = tag.strip()
+        if not tag or tag == "*":
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            weighted.append((-q, index, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def unsupported_message(code: str) -> str:
+    return f"We don't have the language '{code[:20]}'. Choose one of: {', '.join(SUPPORTED)}."

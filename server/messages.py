@@ -1,0 +1,41 @@
+"""UI strings for the app shell, by key; the PWA gets them from /api/v1/messages."""
+
+from __future__ import annotations
+
+from server.i18n import N_
+
+# Keys are stable names the shell's JavaScript uses; values are the English source text,
+# marked with N_ so `consequences i18n extract` finds them. Add new strings at the end of
+# their group and keep keys dotted by screen.
+UI_MESSAGES: dict[str, str] = {
+    "app.name": N_("Consequences Card"),
+    "app.tagline": N_("What really happens if you carry a knife, and where to get help."),
+    "app.needs_js": N_("This app needs JavaScript to work."),
+    "app.translation_unreviewed": N_(
+        "This translation has not yet been checked by a fluent speaker."
+    ),
+    "help_now.title": N_("Get help now"),
+    "help_now.emergency": N_("Emergency: call 999"),
+    "help_now.childline": N_("Childline: 0800 1111 (free, any time)"),
+    "quick_exit.label": N_("Quick exit"),
+    "quick_exit.hint": N_("Leave this app quickly. You can also press Shift three times."),
+    "home.who": N_("Who are you?"),
+    "home.young_person": N_("I'm a young person"),
+    "home.parent": N_("I'm a parent or carer"),
+    "home.teacher": N_("I'm a teacher"),
+    "card.key_points": N_("Key points"),
+    "card.sources": N_("Sources"),
+    "card.last_checked": N_("Last checked"),
+    "card.related_help": N_("Where to get help"),
+    "card.discussion": N_("Questions to talk about"),
+    "card.jurisdiction": N_("England and Wales. Scotland and Northern Ireland"),
+    "nav.home": N_("Home"),
+    "nav.help": N_("Find help"),
+    "nav.report": N_("Tell someone"),
+    "nav.check": N_("Check a report"),
+    "nav.settings": N_("Settings"),
+    "nav.about": N_("About"),
+    "offline.title": N_("You are offline"),
+    "offline.body": N_("This page needs a connection. Cards and helplines still work offline."),
+    "error.generic": N_("Something went wrong. Please try again."),
+}

@@ -1,0 +1,1 @@
+"""HTTP routes, one module per resource; server.app collects them under /api/v1."""

@@ -1,0 +1,45 @@
+"""Health and the list of languages."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Controller, get
+from litestar.datastructures import State
+
+from server import __version__
+
+
+class Health(msgspec.Struct):
+    status: str
+    version: str
+
+
+class LocaleOut(msgspec.Struct):
+    code: str
+    name: str
+    native_name: str
+    direction: str
+    reviewed: bool
+    completeness: float
+
+
+class MetaController(Controller):
+    tags = ["meta"]
+
+    @get("/health", summary="Is the service up?")
+    async def health(self) -> Health:
+        return Health(status="ok", version=__version__)
+
+    @get("/locales", summary="Languages the app speaks, with review status and completeness")
+    async def locales(self, state: State) -> list[LocaleOut]:
+        return [
+            LocaleOut(
+                code=i.code,
+                name=i.name,
+                native_name=i.native_name,
+                direction=i.direction,
+                reviewed=i.reviewed,
+                completeness=i.completeness,
+            )
+            for i in state.languages.info.values()
+        ]

@@ -1,0 +1,40 @@
+"""The README documents every setting and every command."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from server.cli import build_parser
+from server.settings import ROOT, describe
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("row", describe(), ids=lambda row: row[0])
+def test_every_setting_is_in_the_readme_table(row: tuple[str, str, str, str]) -> None:
+    name, env, _default, _description = row
+    assert f"| `{env}` |" in README, f"setting {name} ({env}) is missing from README.md"
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: str = "consequences") -> list[str]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.append(f"{prefix} {name}")
+                found.extend(_commands(sub, f"{prefix} {name}"))
+        elif action.choices and action.dest == "action":
+            found.extend(f"{prefix} {choice}" for choice in action.choices)
+    return found
+
+
+@pytest.mark.parametrize("command", _commands(build_parser()))
+def test_every_command_is_in_the_readme(command: str) -> None:
+    assert command in README, f"`{command}` is not documented in README.md"
+
+
+def test_readme_has_the_two_commands() -> None:
+    assert "make run" in README
+    assert "make test" in README
