@@ -14,7 +14,6 @@ from server.i18n import SUPPORTED, Languages, UnsupportedLanguage, unsupported_m
 LangQuery = Annotated[
     str | None,
     Parameter(
-        query="lang",
         required=False,
         max_length=35,
         description=(

@@ -1,0 +1,87 @@
+"""Browser fixtures: real Chromium (Debian's /usr/bin/chromium) driven by Playwright.
+
+Outside CI the browser tests are skipped when no Chromium is found, with a message saying
+how to install it; in CI (CI=true) a missing Chromium is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RunningServer
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI needs Chromium at {CHROMIUM}: apt-get install chromium")
+    skip = pytest.mark.skip(
+        reason="No Chromium found: install it with `apt-get install chromium fonts-noto-core`"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """The real server, as `make run` starts it, shared by the browser tests."""
+    base = tmp_path_factory.mktemp("browser-server")
+    server = RunningServer(base / "data", base / "server.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def context(browser: object) -> Iterator[object]:
+    """A fresh browser profile per test, sized like a cheap phone."""
+    ctx = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 360, "height": 740}, service_workers="allow"
+    )
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: object) -> Iterator[object]:
+    page = context.new_page()  # type: ignore[attr-defined]
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
