@@ -11,7 +11,6 @@ from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.static_files import create_static_files_router
 
 from server import __version__
 from server.cards import CardService
@@ -19,8 +18,10 @@ from server.content import load_or_raise
 from server.errors import EXCEPTION_HANDLERS
 from server.i18n import Languages
 from server.migrations import migrate
+from server.precache import build_shell
 from server.routes.cards import CardsController
 from server.routes.meta import MetaController
+from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.security import SecurityHeadersMiddleware
 from server.settings import Settings
 
@@ -35,27 +36,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
     content = load_or_raise(Path(settings.content_dir))
     languages = Languages(Path(settings.locales_dir))
     cards = CardService(content, languages, __version__)
+    shell = build_shell(Path(settings.pwa_dir))
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[MetaController, CardsController],
-    )
-    shell = create_static_files_router(
-        path="/",
-        directories=[Path(settings.pwa_dir)],
-        html_mode=True,
-        include_in_schema=False,
-        name="shell",
+        route_handlers=[MetaController, CardsController, AppConfigController],
     )
 
     return Litestar(
-        route_handlers=[api, shell],
+        # The shell's screens, worker and hashed assets; then any other page in pwa/.
+        route_handlers=[api, ShellController, other_pages_router(Path(settings.pwa_dir))],
         state=State(
             {
                 "settings": settings,
                 "content": content,
                 "languages": languages,
                 "cards": cards,
+                "shell": shell,
             }
         ),
         exception_handlers=EXCEPTION_HANDLERS,

@@ -173,6 +173,31 @@ def _stats(locales: Path) -> int:
     return 1 if problems else 0
 
 
+# -- pwa
+
+
+def cmd_pwa(args: argparse.Namespace) -> int:
+    from server.icons import write_icons
+    from server.precache import PRECACHE_FILE, precache_is_current, write_precache
+
+    pwa_dir = Path(args.pwa_dir or Settings.load().pwa_dir)
+    if args.action == "icons":
+        for path in write_icons(pwa_dir / "assets" / "icons"):
+            print(f"Wrote {path}")
+        return 0
+    if args.check:
+        if precache_is_current(pwa_dir):
+            print(f"{pwa_dir / PRECACHE_FILE} is up to date")
+            return 0
+        print(
+            f"{pwa_dir / PRECACHE_FILE} is stale: run `consequences pwa precache`",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Wrote {write_precache(pwa_dir)}")
+    return 0
+
+
 # -- the parser
 
 
@@ -201,6 +226,19 @@ def build_parser() -> argparse.ArgumentParser:
     i18n.add_argument("action", choices=["extract", "update", "compile", "stats"])
     i18n.add_argument("--locales-dir", metavar="DIR", help="default ./locales")
     i18n.set_defaults(handler=cmd_i18n)
+
+    pwa = commands.add_parser("pwa", help="build the app shell's precache list and icons")
+    pwa_commands = pwa.add_subparsers(dest="action", required=True, metavar="ACTION")
+    precache = pwa_commands.add_parser(
+        "precache", help="write pwa/precache.json (every shell file with its content hash)"
+    )
+    precache.add_argument(
+        "--check", action="store_true", help="only check it is current; exit 1 if stale"
+    )
+    icons = pwa_commands.add_parser("icons", help="draw the app icons into pwa/assets/icons/")
+    for sub in (precache, icons):
+        sub.add_argument("--pwa-dir", metavar="DIR", help="default ./pwa")
+        sub.set_defaults(handler=cmd_pwa)
 
     return parser
 

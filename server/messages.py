@@ -38,4 +38,248 @@ UI_MESSAGES: dict[str, str] = {
     "offline.title": N_("You are offline"),
     "offline.body": N_("This page needs a connection. Cards and helplines still work offline."),
     "error.generic": N_("Something went wrong. Please try again."),
+    # -- The app shell (issue 5): every screen's words.
+    "app.skip_link": N_("Skip to main content"),
+    "quick_exit.sr_suffix": N_(", leave this app now"),
+    "nav.label": N_("Menu"),
+    "home.cards.young_person": N_("Cards for young people"),
+    "home.cards.parent": N_("Cards for parents and carers"),
+    "home.cards.teacher": N_("Cards for teachers"),
+    "card.not_found": N_("We could not find that card"),
+    "card.back_home": N_("Go back to all the cards"),
+    "card.read_aloud": N_("Read aloud"),
+    "card.stop_reading": N_("Stop reading"),
+    "card.present": N_("Present"),
+    "card.print": N_("Print"),
+    "card.scenarios": N_("What would you do?"),
+    "card.where_applies": N_("Where this applies"),
+    "card.applies_england_wales": N_("This card is about the law in England and Wales."),
+    "card.find_nearby": N_("Find {service} near you"),
+    "category.youth_club": N_("youth clubs"),
+    "category.sport_and_boxing": N_("sport and boxing"),
+    "category.mentoring": N_("mentoring"),
+    "category.mental_health": N_("mental health support"),
+    "category.victim_support": N_("support after a crime"),
+    "category.exploitation_support": N_("support if you are being used or pressured"),
+    "category.family_support": N_("family support"),
+    "category.education_training": N_("education and training"),
+    "category.legal_advice": N_("legal advice"),
+    "category.helpline": N_("helplines"),
+    "help.title": N_("Find help near you"),
+    "help.intro": N_(
+        "Find youth clubs, sport, mentoring and support near you. We only use your location "
+        "to search, and we do not keep it."
+    ),
+    "help.use_location": N_("Use my location"),
+    "help.location_hint": N_("Your phone will ask if the app can use your location."),
+    "help.locating": N_("Finding your location…"),
+    "help.location_error": N_("We could not get your location. Type a postcode instead."),
+    "help.postcode": N_("Or type a postcode"),
+    "help.postcode_hint": N_("For example, LU1 2AB or just LU1"),
+    "help.postcode_missing": N_("Type a postcode, or use your location"),
+    "help.filters": N_("Filters"),
+    "help.category": N_("What kind of help?"),
+    "help.age": N_("Your age"),
+    "help.age_error": N_("Type your age as a number, like 15"),
+    "help.language": N_("Language spoken"),
+    "help.any_language": N_("Any language"),
+    "help.free_only": N_("Free only"),
+    "help.open_now_only": N_("Open now only"),
+    "help.search": N_("Search"),
+    "help.searching": N_("Searching…"),
+    "help.found": N_("Places found: {count}"),
+    "help.results_near": N_("Near {place}"),
+    "help.last_results": N_("Your last search: {place}"),
+    "help.no_results": N_(
+        "We found nothing that matches. Try fewer filters, or call one of the helplines below."
+    ),
+    "help.offline": N_("You are offline. You can still call the helplines below."),
+    "help.offline_last": N_(
+        "You are offline. These are the results of your last search, saved on this phone."
+    ),
+    "help.open_now": N_("Open now"),
+    "help.closed_now": N_("Closed now"),
+    "help.free": N_("Free"),
+    "help.opening_hours": N_("Opening hours"),
+    "help.referral_needed": N_("You need to be referred, for example by a school or a doctor."),
+    "help.sample": N_("Example service: not a real place."),
+    "help.call": N_("Call"),
+    "help.text": N_("Text"),
+    "help.website": N_("{name} website"),
+    "help.free_from_mobiles": N_("Free from mobiles"),
+    "help.national": N_("Helplines for anyone in the UK"),
+    "report.title": N_("Tell someone, without giving your name"),
+    "report.intro": N_(
+        "Tell us about knives, threats, or someone being pressured. A small team reads every "
+        "report and decides what to do."
+    ),
+    "report.danger_title": N_("Is someone in danger right now? Call 999."),
+    "report.call_999": N_("Call 999"),
+    "report.silent_solution": N_(
+        "If you call 999 from a mobile and cannot speak, listen to the questions, then press "
+        "55 when asked."
+    ),
+    "report.anonymous_title": N_("What anonymous means here"),
+    "report.anonymous_means": N_(
+        "We do not ask your name. The team cannot see who you are, your phone number or "
+        "where you are."
+    ),
+    "report.anonymous_not": N_(
+        "If you write your name or other details, the team will see them. The team does not "
+        "read reports all the time, so if someone is in danger right now, call 999."
+    ),
+    "report.history": N_(
+        "This app cannot clear your browser's history: it may still show that you visited this "
+        "site. Quick exit hides the app and clears what the app saved on this phone. To clear the "
+        "history, use your browser's settings."
+    ),
+    "report.start": N_("Start"),
+    "report.waiting": N_("Reports waiting to send from this phone: {count}"),
+    "report.discard_waiting": N_("Delete the waiting report"),
+    "report.q_danger": N_("Is someone in danger right now?"),
+    "report.q_danger_error": N_("Choose yes or no"),
+    "report.q_category": N_("What is it about?"),
+    "report.q_category_error": N_("Choose what it is about"),
+    "report.category.seen_a_knife": N_("I have seen a knife or another weapon"),
+    "report.category.someone_carrying": N_("Someone is carrying a knife"),
+    "report.category.threat_or_planned_violence": N_(
+        "Someone has been threatened, or a fight or attack is planned"
+    ),
+    "report.category.being_pressured_or_exploited": N_(
+        "Someone is being pressured or used by others, for example to carry drugs or weapons"
+    ),
+    "report.category.unsafe_place": N_("A place feels unsafe"),
+    "report.category.something_else": N_("Something else"),
+    "report.q_what": N_("What happened?"),
+    "report.q_what_hint": N_(
+        "Say what happened, and who was involved if you know. You do not need to give your name."
+    ),
+    "report.q_what_error": N_("Write what happened"),
+    "report.q_what_too_long": N_("Write 4,000 characters or fewer"),
+    "report.q_where": N_("Where did it happen?"),
+    "report.where_label": N_("Place (you do not have to say)"),
+    "report.where_hint": N_("For example, a street, a park, a shop or a school"),
+    "report.where_too_long": N_("Write 200 characters or fewer"),
+    "report.area_label": N_("Start of the postcode (you do not have to say)"),
+    "report.area_hint": N_("Only the first part, for example LU1"),
+    "report.area_error": N_("Type only the first part of a postcode, like LU1"),
+    "report.q_when": N_("When did it happen?"),
+    "report.q_when_error": N_("Choose when it happened"),
+    "report.when.now": N_("It is happening now"),
+    "report.when.today": N_("Today"),
+    "report.when.this_week": N_("This week"),
+    "report.when.earlier": N_("Before this week"),
+    "report.not_given": N_("Not given"),
+    "report.check_title": N_("Check your report before you send it"),
+    "report.send": N_("Send report"),
+    "report.sent_title": N_("Your report has been sent"),
+    "report.your_code": N_("Your follow-up code is:"),
+    "report.write_it_down": N_(
+        "Write it down now. You need it to see replies, and we cannot show it again."
+    ),
+    "report.copy_code": N_("Copy the code"),
+    "report.copied": N_("Copied."),
+    "report.copy_failed": N_("Could not copy. Please write the code down."),
+    "report.keep_code": N_("Keep the code on this phone"),
+    "report.code_kept": N_("The code is saved on this phone. Quick exit deletes it."),
+    "report.check_later": N_("Check for replies later"),
+    "report.offline_title": N_("You are offline"),
+    "report.offline_body": N_("Your report cannot be sent yet because there is no connection."),
+    "report.offline_consent_hint": N_(
+        "We can send it for you when you are back online. Until then it is kept on this phone, "
+        "and it is deleted as soon as it is sent. You can delete it at any time."
+    ),
+    "report.send_when_online": N_("Send it when I am back online"),
+    "report.dont_send": N_("Do not send it"),
+    "report.queued_title": N_("Your report is waiting to send"),
+    "report.queued_body": N_(
+        "It will be sent when you are back online and the app is open. Then it is deleted from "
+        "this phone."
+    ),
+    "report.discard": N_("Delete it and do not send"),
+    "report.discarded": N_("Your report has been deleted"),
+    "report.start_again": N_("Make a new report"),
+    "report.refused": N_("A report waiting on this phone could not be sent, so it was deleted."),
+    "check.title": N_("Check a report"),
+    "check.intro": N_("Type your follow-up code to see what is happening and any replies."),
+    "check.code_label": N_("Follow-up code"),
+    "check.code_hint": N_("You got it when you sent your report"),
+    "check.code_missing": N_("Type your follow-up code"),
+    "check.submit": N_("Check"),
+    "check.offline": N_("You are offline. Try again when you have a connection."),
+    "check.status": N_("What is happening"),
+    "check.messages": N_("Messages"),
+    "check.no_messages": N_("No messages yet."),
+    "check.from.team": N_("The team"),
+    "check.from.reporter": N_("You"),
+    "check.reply_label": N_("Reply to the team"),
+    "check.reply_missing": N_("Write your reply"),
+    "check.reply_send": N_("Send reply"),
+    "settings.title": N_("Settings"),
+    "settings.intro": N_("These settings are saved on this phone only."),
+    "settings.language": N_("Language"),
+    "settings.text_size": N_("Text size"),
+    "settings.text_size.standard": N_("Standard"),
+    "settings.text_size.large": N_("Large"),
+    "settings.text_size.larger": N_("Larger"),
+    "settings.read_aloud": N_("Read aloud"),
+    "settings.read_aloud_hint": N_("Show a button that reads cards out loud, if your phone can."),
+    "settings.bilingual": N_("English alongside"),
+    "settings.bilingual_hint": N_("Show the English next to each part of a card."),
+    "settings.saved": N_("Saved."),
+    "about.title": N_("About this app"),
+    "about.what_title": N_("What this app is"),
+    "about.what_1": N_(
+        "Consequences Card gives young people, parents, carers and teachers short, checked facts "
+        "about what really happens if you carry a knife, and where to get help."
+    ),
+    "about.what_2": N_(
+        "It works without a signal once you have opened it, and you can add it to your home screen."
+    ),
+    "about.privacy_title": N_("Your privacy"),
+    "about.privacy_1": N_(
+        "We do not ask who you are. We do not use cookies, adverts or tracking, and we do not "
+        "keep your location, your postcode or your internet address."
+    ),
+    "about.privacy_2": N_(
+        "The app keeps your settings on this phone. It keeps your last help search and any report "
+        "waiting to send only until you use Quick exit, and a waiting report only until it is sent."
+    ),
+    "about.privacy_3": N_(
+        "Quick exit, or pressing Shift three times, hides the app at once, opens an everyday website "
+        "and deletes what the app kept about what you were doing."
+    ),
+    "about.privacy_4": N_(
+        "The app cannot delete your browser's history. You can do that in your browser's settings."
+    ),
+    "about.credits_title": N_("Credits"),
+    "about.credits_content": N_(
+        "Cards are written from official sources, which each card lists, and are checked regularly."
+    ),
+    "about.credits_services": N_(
+        "Local services come from Open Referral UK directories published by councils and charities."
+    ),
+    "about.credits_postcodes": N_(
+        "Postcode locations: Contains OS data © Crown copyright and database right 2025. Contains "
+        "Royal Mail data © Royal Mail copyright and database right 2025. Contains National "
+        "Statistics data © Crown copyright and database right 2025."
+    ),
+    "about.credits_postcodes_2": N_(
+        "Postcodes in Northern Ireland, the Channel Islands and the Isle of Man: GeoNames "
+        "(https://www.geonames.org/), CC BY 4.0. Contains Royal Mail data © Royal Mail copyright "
+        "and database right."
+    ),
+    "about.version": N_("Version {version}"),
+    "glossary.title": N_("Word list"),
+    "glossary.intro": N_("What some words on the cards mean."),
+    "form.continue": N_("Continue"),
+    "form.back": N_("Back"),
+    "form.change": N_("Change"),
+    "form.yes": N_("Yes"),
+    "form.no": N_("No"),
+    "form.error_title": N_("There is a problem"),
+    "update.ready": N_(
+        "A new version of the app is ready. It will be used next time you open or reload the app."
+    ),
+    "update.reload": N_("Reload now"),
 }

@@ -51,6 +51,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         ROOT / "pwa"
     )
 
+    exit_url: Annotated[
+        str,
+        Meta(
+            pattern=r"^https://[^\s<>\"']+$",
+            description=(
+                "The neutral site the app's quick exit opens instead of the app "
+                "(an https address)."
+            ),
+        ),
+    ] = "https://www.bbc.co.uk/weather"
+
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)

@@ -1,0 +1,117 @@
+// Check a report: enter the follow-up code, see its status and messages, reply.
+
+import { add, h, showErrors } from "./dom.js";
+import { savedCodes } from "./store.js";
+
+async function post(url, body) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { ok: response.ok, body: await response.json().catch(() => ({})) };
+}
+
+function thread(app, found) {
+  const { t } = app;
+  const messages = found.messages || found.thread || [];
+  return h(
+    "div",
+    { class: "app-thread" },
+    h("h2", { class: "app-heading-m", tabindex: "-1", id: "report-status" }, t("check.status")),
+    h("p", { class: "app-panel" }, found.status_text || found.message || found.status || ""),
+    h("h2", { class: "app-heading-m" }, t("check.messages")),
+    messages.length
+      ? h(
+          "ol",
+          { class: "app-list app-thread__messages" },
+          messages.map((m) =>
+            h(
+              "li",
+              { class: `app-thread__message app-thread__message--${m.author || m.from || "team"}` },
+              h("p", { class: "app-meta" }, m.author_text || m.from_text || t(`check.from.${m.author || m.from || "team"}`), m.sent_at_text || m.created_at_text ? ` · ${m.sent_at_text || m.created_at_text}` : ""),
+              h("p", {}, m.text || m.body || ""),
+            ),
+          ),
+        )
+      : h("p", {}, t("check.no_messages")),
+  );
+}
+
+export function render(app, main) {
+  const { t } = app;
+  const result = h("div", { class: "app-check-result" });
+  const input = h("input", { class: "app-input app-input--code", id: "code", name: "code", type: "text", autocomplete: "off", spellcheck: "false", "aria-describedby": "code-hint" });
+  const saved = savedCodes();
+  if (saved.length) input.value = saved[saved.length - 1];
+  const form = h(
+    "form",
+    { class: "app-form", novalidate: true },
+    h(
+      "div",
+      { class: "app-form-group" },
+      h("label", { class: "app-label", for: "code" }, t("check.code_label")),
+      h("p", { class: "app-hint", id: "code-hint" }, t("check.code_hint")),
+      input,
+    ),
+    h("button", { type: "submit", class: "app-button" }, t("check.submit")),
+  );
+  let code = "";
+  const lookup = async () => {
+    let answer;
+    try {
+      answer = await post("/api/v1/reports/lookup", { code });
+    } catch {
+      showErrors(form, t, [["code", t("check.offline")]]);
+      return;
+    }
+    if (!answer.ok) {
+      showErrors(form, t, [["code", answer.body.error?.message || t("error.generic")]]);
+      return;
+    }
+    showErrors(form, t, []);
+    result.replaceChildren(thread(app, answer.body), replyForm());
+    result.querySelector("#report-status").focus();
+  };
+  const replyForm = () => {
+    const text = h("textarea", { class: "app-textarea", id: "reply", name: "reply", rows: "5", maxlength: "4000" });
+    const reply = h(
+      "form",
+      { class: "app-form", novalidate: true },
+      h("div", { class: "app-form-group" }, h("label", { class: "app-label", for: "reply" }, t("check.reply_label")), text),
+      h("button", { type: "submit", class: "app-button" }, t("check.reply_send")),
+    );
+    reply.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const value = text.value.trim();
+      if (!value) {
+        showErrors(reply, t, [["reply", t("check.reply_missing")]]);
+        return;
+      }
+      let answer;
+      try {
+        answer = await post("/api/v1/reports/reply", { code, text: value });
+      } catch {
+        showErrors(reply, t, [["reply", t("check.offline")]]);
+        return;
+      }
+      if (!answer.ok) {
+        showErrors(reply, t, [["reply", answer.body.error?.message || t("error.generic")]]);
+        return;
+      }
+      await lookup();
+    });
+    return reply;
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    code = input.value.trim();
+    if (!code) {
+      showErrors(form, t, [["code", t("check.code_missing")]]);
+      return;
+    }
+    lookup();
+  });
+  add(main, h("h1", { class: "app-heading-l", tabindex: "-1" }, t("check.title")), h("p", {}, t("check.intro")), form, result);
+  return t("check.title");
+}

@@ -1,0 +1,42 @@
+// Quick exit: the button, or Shift pressed three times (as GOV.UK's "Exit this page").
+// It blanks the page at once, forgets what could tell a story, and replaces the app with a
+// neutral site using location.replace, so Back does not come back here.
+
+import { forgetStory, settings } from "./store.js";
+
+const PRESSES = 3;
+const WINDOW_MS = 5000;
+
+export function quickExit() {
+  const url = settings().exitUrl;
+  document.documentElement.classList.add("app-exiting");
+  document.title = "";
+  document.body.replaceChildren();
+  forgetStory();
+  window.location.replace(url);
+}
+
+export function initQuickExit() {
+  let presses = 0;
+  let timer = 0;
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Shift" || event.repeat) {
+      presses = 0;
+      return;
+    }
+    presses += 1;
+    clearTimeout(timer);
+    timer = setTimeout(() => (presses = 0), WINDOW_MS);
+    if (presses >= PRESSES) quickExit();
+  });
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest?.("[data-quick-exit]");
+    if (!link) return;
+    event.preventDefault();
+    quickExit();
+  });
+}
+
+export function setExitUrl(url) {
+  for (const link of document.querySelectorAll("[data-quick-exit]")) link.href = url;
+}

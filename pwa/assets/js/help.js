@@ -1,0 +1,277 @@
+// The help finder: location (asked only when tapped) or a postcode, filters, results with
+// tap to call and text, and the national helplines, which are always shown, offline too.
+
+import { add, checkbox, h, showErrors, telLink } from "./dom.js";
+import { lastHelp, saveLastHelp } from "./store.js";
+
+export const CATEGORIES = [
+  "youth_club",
+  "sport_and_boxing",
+  "mentoring",
+  "mental_health",
+  "victim_support",
+  "exploitation_support",
+  "family_support",
+  "education_training",
+  "legal_advice",
+  "helpline",
+];
+const TEXTABLE = new Set(["mobile", "text", "sms"]);
+
+// 08001111 -> 0800 1111, 08005551111 -> 0800 555 1111: easier to read out and copy down.
+export function spaced(number) {
+  const digits = String(number).replace(/\s/g, "");
+  if (/^0\d{7}$/.test(digits)) return `${digits.slice(0, 4)} ${digits.slice(4)}`;
+  if (/^0\d{10}$/.test(digits)) return `${digits.slice(0, 4)} ${digits.slice(4, 7)} ${digits.slice(7)}`;
+  return number;
+}
+
+const smsLink = (number, body) =>
+  h(
+    "a",
+    { class: "app-tel", href: `sms:${number.replace(/\s/g, "")}${body ? `?&body=${encodeURIComponent(body)}` : ""}` },
+    body ? [h("bdi", {}, body), " → ", h("bdi", {}, number)] : h("bdi", {}, number),
+  );
+
+export function helplineList(app, lines, heading = "h3") {
+  const { t } = app;
+  return h(
+    "ul",
+    { class: "app-list app-helplines" },
+    lines.map((line) =>
+      h(
+        "li",
+        { class: "app-helpline" },
+        h(heading, { class: "app-heading-s" }, line.name),
+        h("p", {}, line.what_for),
+        h("p", { class: "app-meta" }, line.when_open, line.free_from_mobiles ? ` · ${t("help.free_from_mobiles")}` : ""),
+        h(
+          "p",
+          { class: "app-contact" },
+          line.phone && [t("help.call"), " ", telLink(line.phone, h("bdi", {}, spaced(line.phone)))],
+          line.text && [" ", t("help.text"), " ", smsLink(line.text, line.text_keyword)],
+          line.url && [" ", h("a", { href: line.url, rel: "noreferrer" }, t("help.website", { name: line.name }))],
+        ),
+      ),
+    ),
+  );
+}
+
+function resultList(app, results) {
+  const { t } = app;
+  if (!results.length) return h("p", {}, t("help.no_results"));
+  return h(
+    "ol",
+    { class: "app-list app-results" },
+    results.map((r) =>
+      h(
+        "li",
+        { class: "app-result" },
+        h("h3", { class: "app-heading-s" }, r.name),
+        r.organisation && r.organisation !== r.name ? h("p", { class: "app-meta" }, r.organisation) : null,
+        h(
+          "p",
+          { class: "app-result__facts" },
+          r.distance_text ? h("span", {}, r.distance_text) : null,
+          r.open_now === true ? h("strong", { class: "app-tag app-tag--green" }, t("help.open_now")) : null,
+          r.open_now === false ? h("span", { class: "app-tag" }, t("help.closed_now")) : null,
+          r.free ? h("span", { class: "app-tag" }, t("help.free")) : null,
+        ),
+        r.description ? h("p", {}, r.description) : null,
+        r.address ? h("p", { class: "app-meta" }, [r.address, r.postcode].filter(Boolean).join(", ")) : null,
+        r.opening_hours ? h("p", { class: "app-meta" }, `${t("help.opening_hours")}: ${r.opening_hours}`) : null,
+        h(
+          "p",
+          { class: "app-contact" },
+          (r.phones || []).map((phone) => [
+            t("help.call"),
+            " ",
+            telLink(phone.number, h("bdi", {}, spaced(phone.number))),
+            TEXTABLE.has(phone.type) ? [" ", t("help.text"), " ", smsLink(phone.number)] : null,
+            " ",
+          ]),
+          r.website ? h("a", { href: r.website, rel: "noreferrer" }, t("help.website", { name: r.name })) : null,
+          r.email ? [" ", h("a", { href: `mailto:${r.email}` }, r.email)] : null,
+        ),
+        r.referral_needed ? h("p", { class: "app-meta" }, t("help.referral_needed")) : null,
+        r.sample ? h("p", { class: "app-meta" }, t("help.sample")) : null,
+      ),
+    ),
+  );
+}
+
+export async function render(app, main, _match, params) {
+  const { t, bundle } = app;
+  const chosenCategory = params.get("category");
+  const status = h("div", { class: "app-help-status", "aria-live": "polite" });
+  const results = h("div", { class: "app-help-results", id: "results" });
+  const locales = await app.locales().catch(() => []);
+
+  const form = h(
+    "form",
+    { class: "app-form", novalidate: true, "aria-labelledby": "help-title" },
+    h(
+      "div",
+      { class: "app-form-group" },
+      h("button", { type: "button", class: "app-button", id: "use-location" }, t("help.use_location")),
+      h("p", { class: "app-hint" }, t("help.location_hint")),
+    ),
+    h(
+      "div",
+      { class: "app-form-group" },
+      h("label", { class: "app-label", for: "postcode" }, t("help.postcode")),
+      h("p", { class: "app-hint", id: "postcode-hint" }, t("help.postcode_hint")),
+      h("input", {
+        class: "app-input app-input--postcode",
+        id: "postcode",
+        name: "postcode",
+        type: "text",
+        autocomplete: "postal-code",
+        spellcheck: "false",
+        "aria-describedby": "postcode-hint",
+      }),
+    ),
+    h(
+      "details",
+      { class: "app-details", open: chosenCategory ? true : null },
+      h("summary", { class: "app-details__summary" }, t("help.filters")),
+      h(
+        "div",
+        { class: "app-details__text" },
+        h(
+          "fieldset",
+          { class: "app-fieldset app-form-group" },
+          h("legend", { class: "app-fieldset__legend" }, t("help.category")),
+          CATEGORIES.map((c) =>
+            checkbox({ id: `category-${c}`, label: t(`category.${c}`), checked: c === chosenCategory }),
+          ),
+        ),
+        h(
+          "div",
+          { class: "app-form-group" },
+          h("label", { class: "app-label", for: "age" }, t("help.age")),
+          h("input", { class: "app-input app-input--short", id: "age", name: "age", type: "text", inputmode: "numeric", maxlength: "2" }),
+        ),
+        h(
+          "div",
+          { class: "app-form-group" },
+          h("label", { class: "app-label", for: "language" }, t("help.language")),
+          h(
+            "select",
+            { class: "app-select", id: "language", name: "language" },
+            h("option", { value: "" }, t("help.any_language")),
+            locales.map((l) => h("option", { value: l.code, lang: l.code }, l.native_name)),
+          ),
+        ),
+        h(
+          "div",
+          { class: "app-form-group app-checkboxes" },
+          checkbox({ id: "free", label: t("help.free_only") }),
+          checkbox({ id: "open-now", label: t("help.open_now_only") }),
+        ),
+      ),
+    ),
+    h("button", { type: "submit", class: "app-button" }, t("help.search")),
+  );
+
+  add(main, 
+    h("h1", { class: "app-heading-l", id: "help-title", tabindex: "-1" }, t("help.title")),
+    h("p", {}, t("help.intro")),
+    form,
+    status,
+    results,
+    h(
+      "section",
+      { class: "app-national", "aria-labelledby": "national-title" },
+      h("h2", { class: "app-heading-m", id: "national-title" }, t("help.national")),
+      helplineList(app, bundle.helplines),
+    ),
+  );
+
+  const showLast = (note) => {
+    const last = lastHelp();
+    if (!last) return false;
+    status.replaceChildren(h("p", { class: "app-inset" }, note));
+    results.replaceChildren(
+      h("h2", { class: "app-heading-m" }, t("help.last_results", { place: last.label || "" })),
+      resultList(app, last.results),
+    );
+    return true;
+  };
+
+  const search = async (where) => {
+    const query = new URLSearchParams({ lang: bundle.lang, limit: "20" });
+    for (const [key, value] of Object.entries(where)) query.set(key, value);
+    for (const c of CATEGORIES) if (form.elements[`category-${c}`].checked) query.append("category", c);
+    const age = form.elements.age.value.trim();
+    if (age) {
+      if (!/^\d{1,2}$/.test(age)) {
+        showErrors(form, t, [["age", t("help.age_error")]]);
+        return;
+      }
+      query.set("age", age);
+    }
+    if (form.elements.language.value) query.set("language", form.elements.language.value);
+    if (form.elements.free.checked) query.set("free", "true");
+    if (form.elements["open-now"].checked) query.set("open_now", "true");
+    showErrors(form, t, []);
+    status.replaceChildren(h("p", {}, t("help.searching")));
+    let response;
+    try {
+      response = await fetch(`/api/v1/services/nearby?${query}`, { headers: { Accept: "application/json" } });
+    } catch {
+      if (!showLast(t("help.offline_last"))) {
+        status.replaceChildren(h("p", { class: "app-inset" }, t("help.offline")));
+      }
+      return;
+    }
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      status.replaceChildren();
+      const field = "postcode" in where ? "postcode" : "use-location";
+      showErrors(form, t, [[field, body.error?.message || t("error.generic")]]);
+      return;
+    }
+    const label = body.origin?.label || "";
+    // Kept so the last results open with no signal; the quick exit removes them.
+    saveLastHelp({ label, results: body.results || [] });
+    status.replaceChildren(h("p", {}, t("help.found", { count: String((body.results || []).length) })));
+    results.replaceChildren(
+      h("h2", { class: "app-heading-m", tabindex: "-1" }, t("help.results_near", { place: label })),
+      resultList(app, body.results || []),
+    );
+    results.querySelector("h2").focus();
+  };
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const postcode = form.elements.postcode.value.trim();
+    if (!postcode) {
+      showErrors(form, t, [["postcode", t("help.postcode_missing")]]);
+      return;
+    }
+    search({ postcode });
+  });
+  form.querySelector("#use-location").addEventListener("click", () => {
+    if (!navigator.geolocation) {
+      showErrors(form, t, [["use-location", t("help.location_error")]]);
+      return;
+    }
+    status.replaceChildren(h("p", {}, t("help.locating")));
+    navigator.geolocation.getCurrentPosition(
+      // About 100 metres is enough to find what is near, and tells the server less.
+      (position) =>
+        search({
+          lat: position.coords.latitude.toFixed(3),
+          lon: position.coords.longitude.toFixed(3),
+        }),
+      () => {
+        status.replaceChildren();
+        showErrors(form, t, [["use-location", t("help.location_error")]]);
+      },
+      { timeout: 20000, maximumAge: 600000 },
+    );
+  });
+  if (!navigator.onLine) showLast(t("help.offline_last"));
+  return t("help.title");
+}

@@ -1,0 +1,62 @@
+// Reports waiting for a signal. Kept only with the user's consent, only until sent (then
+// deleted at once), and they can be discarded. No Background Sync (Safari and Firefox lack
+// it): the app retries whenever it opens or the phone comes back online.
+
+import { queued, saveQueue } from "./store.js";
+
+const REPORTS = "/api/v1/reports";
+
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// Sends one report. Returns {ok, body} for an answer, or throws when there is no signal.
+export async function send(key, report) {
+  const response = await fetch(REPORTS, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json", "Idempotency-Key": key },
+    body: JSON.stringify(report),
+  });
+  const body = await response.json().catch(() => ({}));
+  return { ok: response.ok, status: response.status, body };
+}
+
+export function enqueue(key, report) {
+  saveQueue([...queued().filter((item) => item.key !== key), { key, report }]);
+}
+
+export function discard(key) {
+  saveQueue(queued().filter((item) => item.key !== key));
+}
+
+let flushing = null;
+
+// Sends every waiting report; each is deleted the moment the server has it.
+export function flush(onSent, onRefused) {
+  flushing ??= (async () => {
+    for (const item of queued()) {
+      let result;
+      try {
+        result = await send(item.key, item.report);
+      } catch {
+        return; // still no signal: try again later
+      }
+      if (result.ok) {
+        discard(item.key);
+        onSent(result.body);
+      } else if (result.status >= 400 && result.status < 500 && ![408, 429].includes(result.status)) {
+        // It will never be accepted as it is: don't keep it, and say so.
+        discard(item.key);
+        onRefused(result.body);
+      } else {
+        return;
+      }
+    }
+  })().finally(() => (flushing = null));
+  return flushing;
+}

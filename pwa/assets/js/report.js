@@ -1,0 +1,414 @@
+// Report anonymously: one question per step (GOV.UK's question pages), a plain-words
+// explanation of what anonymous means here, then the follow-up code, never kept unless asked.
+
+import { add, button, h, radios, showErrors, telLink, uid } from "./dom.js";
+import { discard, enqueue, flush, newKey, send } from "./queue.js";
+import { queued, saveCodes, savedCodes } from "./store.js";
+
+const CATEGORIES = [
+  "seen_a_knife",
+  "someone_carrying",
+  "threat_or_planned_violence",
+  "being_pressured_or_exploited",
+  "unsafe_place",
+  "something_else",
+];
+const WHEN = ["now", "today", "this_week", "earlier"];
+const STEPS = ["danger", "category", "what", "where", "when", "check"];
+const AREA = /^[A-Z]{1,2}[0-9][A-Z0-9]?$/;
+
+// Typed answers live only in this page's memory: never in storage, never in the address.
+let draft = {};
+let key = null;
+let outcome = null;
+
+function backLink(app, step) {
+  const i = STEPS.indexOf(step);
+  const to = i <= 0 ? "/report" : `/report?step=${STEPS[i - 1]}`;
+  return h("a", { class: "app-back-link", href: to }, app.t("form.back"));
+}
+
+function next(app, step) {
+  const i = STEPS.indexOf(step);
+  app.navigate(`/report?step=${STEPS[i + 1]}`);
+}
+
+function emergencyPanel(t) {
+  return h(
+    "div",
+    { class: "app-panel app-panel--emergency" },
+    h("p", { class: "app-heading-m" }, t("report.danger_title")),
+    h("p", {}, telLink("999", h("span", { class: "app-button app-button--warning" }, t("report.call_999")))),
+    h("p", {}, t("report.silent_solution")),
+  );
+}
+
+function question(app, step, body, onContinue) {
+  const form = h("form", { class: "app-form", novalidate: true }, body, h("button", { type: "submit", class: "app-button" }, app.t("form.continue")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const errors = onContinue(form);
+    showErrors(form, app.t, errors || []);
+    if (!errors?.length) next(app, step);
+  });
+  return [backLink(app, step), form];
+}
+
+function chosen(form, name) {
+  return form.querySelector(`input[name="${name}"]:checked`)?.value;
+}
+
+function start(app, main) {
+  const { t } = app;
+  const waiting = queued();
+  add(main, 
+    h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.title")),
+    h("p", { class: "app-lead" }, t("report.intro")),
+    emergencyPanel(t),
+    anonymity(t),
+  );
+  if (waiting.length) {
+    add(main, 
+      h(
+        "div",
+        { class: "app-inset" },
+        h("p", {}, t("report.waiting", { count: String(waiting.length) })),
+        button(t("report.discard_waiting"), {
+          class: "app-button app-button--secondary",
+          onclick: () => {
+            for (const item of waiting) discard(item.key);
+            app.render();
+          },
+        }),
+      ),
+    );
+  }
+  add(main, 
+    h("a", { class: "app-button app-button--start", href: "/report?step=danger", role: "button", "data-start": "" }, t("report.start")),
+  );
+  main.querySelector("[data-start]").addEventListener("click", () => {
+    draft = {};
+    key = newKey();
+    outcome = null;
+  });
+  return t("report.title");
+}
+
+function anonymity(t) {
+  return h(
+    "div",
+    { class: "app-panel" },
+    h("h2", { class: "app-heading-m" }, t("report.anonymous_title")),
+    h("p", {}, t("report.anonymous_means")),
+    h("p", {}, t("report.anonymous_not")),
+    h("p", {}, t("report.history")),
+  );
+}
+
+function answersList(app) {
+  const { t } = app;
+  const rows = [
+    ["danger", t("report.q_danger"), draft.danger_now ? t("form.yes") : t("form.no")],
+    ["category", t("report.q_category"), t(`report.category.${draft.category}`)],
+    ["what", t("report.q_what"), draft.what_happened],
+    ["where", t("report.q_where"), [draft.where, draft.area].filter(Boolean).join(", ") || t("report.not_given")],
+    ["when", t("report.q_when"), t(`report.when.${draft.when}`)],
+  ];
+  return h(
+    "dl",
+    { class: "app-summary-list" },
+    rows.map(([step, label, value]) =>
+      h(
+        "div",
+        { class: "app-summary-list__row" },
+        h("dt", { class: "app-summary-list__key" }, label),
+        h("dd", { class: "app-summary-list__value" }, value),
+        h(
+          "dd",
+          { class: "app-summary-list__actions" },
+          h("a", { href: `/report?step=${step}` }, t("form.change"), h("span", { class: "app-visually-hidden" }, ` ${label}`)),
+        ),
+      ),
+    ),
+  );
+}
+
+export function sentPanel(app, body) {
+  const { t } = app;
+  const codeId = uid("code");
+  const status = h("p", { class: "app-status", "aria-live": "polite" });
+  const keep = button(t("report.keep_code"), {
+    class: "app-button app-button--secondary",
+    onclick: () => {
+      saveCodes([...new Set([...savedCodes(), body.code])]);
+      status.textContent = t("report.code_kept");
+      keep.remove();
+    },
+  });
+  return h(
+    "div",
+    { class: "app-panel app-panel--confirmation" },
+    body.emergency ? emergencyPanel(t) : null,
+    h("p", {}, t("report.your_code")),
+    h("p", { class: "app-code", id: codeId, lang: "en", dir: "ltr" }, body.code),
+    h("p", { class: "app-heading-s" }, t("report.write_it_down")),
+    body.message ? h("p", {}, body.message) : null,
+    h(
+      "div",
+      { class: "app-button-group" },
+      button(t("report.copy_code"), {
+        class: "app-button app-button--secondary",
+        "aria-describedby": codeId,
+        onclick: async () => {
+          try {
+            await navigator.clipboard.writeText(body.code);
+            status.textContent = t("report.copied");
+          } catch {
+            status.textContent = t("report.copy_failed");
+          }
+        },
+      }),
+      keep,
+    ),
+    status,
+    h("p", {}, h("a", { href: "/check" }, t("report.check_later"))),
+  );
+}
+
+async function submit(app, main, sendButton) {
+  const report = { ...draft, lang: app.bundle.lang };
+  sendButton.disabled = true;
+  let result;
+  try {
+    result = await send(key, report);
+  } catch {
+    outcome = { kind: "offline" };
+    app.render();
+    return;
+  }
+  sendButton.disabled = false;
+  if (result.ok) {
+    draft = {};
+    outcome = { kind: "sent", body: result.body };
+    app.render();
+    return;
+  }
+  const form = sendButton.closest("form");
+  showErrors(form, app.t, [[sendButton.id, result.body.error?.message || app.t("error.generic")]]);
+}
+
+function outcomeScreen(app, main) {
+  const { t } = app;
+  if (outcome.kind === "sent") {
+    add(main, h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.sent_title")), sentPanel(app, outcome.body));
+    return t("report.sent_title");
+  }
+  if (outcome.kind === "queued") {
+    add(main, 
+      h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.queued_title")),
+      h("p", {}, t("report.queued_body")),
+      button(t("report.discard"), {
+        class: "app-button app-button--warning",
+        "data-discard": "",
+        onclick: () => {
+          discard(outcome.key);
+          outcome = { kind: "discarded" };
+          app.render();
+        },
+      }),
+    );
+    return t("report.queued_title");
+  }
+  if (outcome.kind === "discarded") {
+    add(main, h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.discarded")), h("p", {}, h("a", { href: "/report" }, t("report.start_again"))));
+    return t("report.discarded");
+  }
+  // Offline: ask before keeping anything on the phone.
+  add(main, 
+    h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.offline_title")),
+    h("p", {}, t("report.offline_body")),
+    h("p", {}, t("report.offline_consent_hint")),
+    h(
+      "div",
+      { class: "app-button-group" },
+      button(t("report.send_when_online"), {
+        "data-consent": "",
+        onclick: () => {
+          enqueue(key, { ...draft, lang: app.bundle.lang });
+          outcome = { kind: "queued", key };
+          draft = {};
+          app.render();
+          flush(app.reportSent, app.reportRefused);
+        },
+      }),
+      button(t("report.dont_send"), {
+        class: "app-button app-button--secondary",
+        onclick: () => {
+          draft = {};
+          outcome = { kind: "discarded" };
+          app.render();
+        },
+      }),
+    ),
+  );
+  return t("report.offline_title");
+}
+
+export function render(app, main, _match, params) {
+  const { t } = app;
+  const step = params.get("step");
+  if (outcome && !step) return outcomeScreen(app, main);
+  const stepIndex = STEPS.indexOf(step);
+  // Each step needs the answers before it; a reload loses them (they are only in memory).
+  const needed = ["danger_now", "category", "what_happened", null, "when"].slice(0, stepIndex);
+  if (stepIndex < 0 || !key || needed.some((field) => field && draft[field] === undefined)) {
+    return start(app, main);
+  }
+  outcome = null;
+  if (step === "danger") {
+    add(main, 
+      ...question(
+        app,
+        step,
+        radios({
+          name: "danger",
+          legend: t("report.q_danger"),
+          options: [["yes", t("form.yes")], ["no", t("form.no")]],
+          value: draft.danger_now === undefined ? null : draft.danger_now ? "yes" : "no",
+          page: true,
+        }),
+        (form) => {
+          const value = chosen(form, "danger");
+          if (!value) return [["danger-0", t("report.q_danger_error")]];
+          draft.danger_now = value === "yes";
+          return [];
+        },
+      ),
+    );
+    return t("report.q_danger");
+  }
+  if (step === "category") {
+    add(main, 
+      draft.danger_now ? emergencyPanel(t) : null,
+      ...question(
+        app,
+        step,
+        radios({
+          name: "category",
+          legend: t("report.q_category"),
+          options: CATEGORIES.map((c) => [c, t(`report.category.${c}`)]),
+          value: draft.category,
+          page: true,
+        }),
+        (form) => {
+          const value = chosen(form, "category");
+          if (!value) return [["category-0", t("report.q_category_error")]];
+          draft.category = value;
+          return [];
+        },
+      ),
+    );
+    return t("report.q_category");
+  }
+  if (step === "what") {
+    const area = h("textarea", { class: "app-textarea", id: "what", name: "what", rows: "8", maxlength: "4000", "aria-describedby": "what-hint" });
+    area.value = draft.what_happened || "";
+    add(main, 
+      ...question(
+        app,
+        step,
+        h(
+          "div",
+          { class: "app-form-group" },
+          h("h1", { class: "app-heading-l", tabindex: "-1" }, h("label", { for: "what" }, t("report.q_what"))),
+          h("p", { class: "app-hint", id: "what-hint" }, t("report.q_what_hint")),
+          area,
+        ),
+        () => {
+          const value = area.value.trim();
+          if (!value) return [["what", t("report.q_what_error")]];
+          if (value.length > 4000) return [["what", t("report.q_what_too_long")]];
+          draft.what_happened = value;
+          return [];
+        },
+      ),
+    );
+    return t("report.q_what");
+  }
+  if (step === "where") {
+    const where = h("input", { class: "app-input", id: "where", name: "where", type: "text", maxlength: "200", autocomplete: "off", "aria-describedby": "where-hint" });
+    const areaInput = h("input", { class: "app-input app-input--short", id: "area", name: "area", type: "text", maxlength: "4", autocomplete: "off", spellcheck: "false", "aria-describedby": "area-hint" });
+    where.value = draft.where || "";
+    areaInput.value = draft.area || "";
+    add(main, 
+      ...question(
+        app,
+        step,
+        [
+          h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.q_where")),
+          h(
+            "div",
+            { class: "app-form-group" },
+            h("label", { class: "app-label", for: "where" }, t("report.where_label")),
+            h("p", { class: "app-hint", id: "where-hint" }, t("report.where_hint")),
+            where,
+          ),
+          h(
+            "div",
+            { class: "app-form-group" },
+            h("label", { class: "app-label", for: "area" }, t("report.area_label")),
+            h("p", { class: "app-hint", id: "area-hint" }, t("report.area_hint")),
+            areaInput,
+          ),
+        ],
+        () => {
+          const area = areaInput.value.trim().toUpperCase().replace(/\s+/g, "");
+          if (area && !AREA.test(area)) return [["area", t("report.area_error")]];
+          const place = where.value.trim();
+          if (place.length > 200) return [["where", t("report.where_too_long")]];
+          draft.where = place || undefined;
+          draft.area = area || undefined;
+          return [];
+        },
+      ),
+    );
+    return t("report.q_where");
+  }
+  if (step === "when") {
+    add(main, 
+      ...question(
+        app,
+        step,
+        radios({
+          name: "when",
+          legend: t("report.q_when"),
+          options: WHEN.map((w) => [w, t(`report.when.${w}`)]),
+          value: draft.when,
+          page: true,
+        }),
+        (form) => {
+          const value = chosen(form, "when");
+          if (!value) return [["when-0", t("report.q_when_error")]];
+          draft.when = value;
+          return [];
+        },
+      ),
+    );
+    return t("report.q_when");
+  }
+  // Check your answers, then what anonymous means, then send.
+  const sendButton = h("button", { type: "submit", class: "app-button", id: "send-report" }, t("report.send"));
+  const form = h("form", { class: "app-form", novalidate: true }, anonymity(t), h("div", { class: "app-form-group" }, sendButton));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit(app, main, sendButton);
+  });
+  add(main, 
+    backLink(app, step),
+    h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.check_title")),
+    draft.danger_now ? emergencyPanel(t) : null,
+    answersList(app),
+    form,
+  );
+  return t("report.check_title");
+}

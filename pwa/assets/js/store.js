@@ -1,0 +1,62 @@
+// What the app keeps on the phone. Settings are harmless; everything in STORY_KEYS could tell
+// someone what the user was doing, so the quick exit removes it.
+
+const PREFIX = "cc.";
+const SETTINGS = PREFIX + "settings";
+export const QUEUE = PREFIX + "queue";
+export const LAST_HELP = PREFIX + "last-help";
+export const SAVED_CODES = PREFIX + "codes";
+export const STORY_KEYS = [QUEUE, LAST_HELP, SAVED_CODES];
+
+export const DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather";
+
+function read(key, fallback) {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw === null ? fallback : JSON.parse(raw);
+  } catch {
+    return fallback;
+  }
+}
+
+function write(key, value) {
+  try {
+    if (value === null || (Array.isArray(value) && !value.length)) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Private browsing or a full disk: the app still works, it just remembers less.
+  }
+}
+
+export const settings = () => ({
+  lang: null,
+  textSize: "standard",
+  readAloud: true,
+  bilingual: false,
+  exitUrl: DEFAULT_EXIT_URL,
+  ...read(SETTINGS, {}),
+});
+export const saveSettings = (changes) => write(SETTINGS, { ...settings(), ...changes });
+
+export const queued = () => read(QUEUE, []);
+export const saveQueue = (items) => write(QUEUE, items);
+export const lastHelp = () => read(LAST_HELP, null);
+export const saveLastHelp = (value) => write(LAST_HELP, value);
+export const savedCodes = () => read(SAVED_CODES, []);
+export const saveCodes = (codes) => write(SAVED_CODES, codes);
+
+// Synchronous on purpose: the quick exit must finish this before the page is replaced.
+export function forgetStory() {
+  for (const key of STORY_KEYS) {
+    try {
+      localStorage.removeItem(key);
+    } catch {
+      // nothing stored, nothing to remove
+    }
+  }
+  try {
+    sessionStorage.clear();
+  } catch {
+    // as above
+  }
+}

@@ -1,0 +1,119 @@
+// The service worker. The server puts `const PRECACHE = {...}` (from server/precache.py)
+// before this file, so the worker's bytes change whenever any shell file does.
+//
+// - The shell is precached, one entry per file at its hashed address, in a cache named after
+//   this version; unchanged files are copied from the previous version's cache, not fetched.
+// - Every screen's address opens the cached shell at once, with or without a signal.
+// - Cards, UI strings and helplines (the bundles) are kept and refreshed in the background.
+// - Help-finder searches and reports are never cached here: they go to the network only.
+// - Other pages fall back to the offline page. Only this app's own old caches are deleted.
+
+const SHELL_CACHE = `cc-shell-${PRECACHE.version}`;
+const CONTENT_CACHE = "cc-content-v1";
+const OWN = /^cc-(shell|content)-/;
+const SCREENS = /^\/(cards\/[a-z0-9-]+\/?|help\/?|report\/?|check\/?|settings\/?|about\/?|glossary\/?)?$/;
+const CONTENT = /^\/api\/v1\/(bundle|cards|messages|locales|helplines|app-config|services\/categories)(\/|$)/;
+const hashed = (file) => `${file.url}?v=${file.revision}`;
+const SHELL_PAGE = hashed(PRECACHE.files.find((file) => file.url === "/"));
+const OFFLINE_PAGE = hashed(PRECACHE.files.find((file) => file.url === "/offline.html"));
+const PRECACHED = new Set(PRECACHE.files.map(hashed));
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL_CACHE);
+      await Promise.all(
+        [...PRECACHED].map(async (url) => {
+          if (await cache.match(url)) return;
+          const old = await caches.match(url);
+          const response = old || (await fetch(url, { cache: "no-cache" }));
+          if (!response.ok) throw new Error(`Could not precache ${url}`);
+          await cache.put(url, response);
+        }),
+      );
+      // The open page keeps the files it already loaded; the new shell is used on the
+      // next reload, and the page says so.
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (OWN.test(name) && name !== SHELL_CACHE && name !== CONTENT_CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+async function fromShell(url) {
+  const cache = await caches.open(SHELL_CACHE);
+  return cache.match(url);
+}
+
+async function screen(request) {
+  return (await fromShell(SHELL_PAGE)) || fetch(request);
+}
+
+async function otherPage(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    return (await fromShell(OFFLINE_PAGE)) || Promise.reject(error);
+  }
+}
+
+async function refresh(cache, request) {
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
+
+// Kept content opens at once and is refreshed for next time.
+async function staleWhileRevalidate(event) {
+  const cache = await caches.open(CONTENT_CACHE);
+  const cached = await cache.match(event.request, { ignoreVary: true });
+  const fresh = refresh(cache, event.request);
+  if (cached) {
+    event.waitUntil(fresh.catch(() => undefined));
+    return cached;
+  }
+  return fresh;
+}
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(SCREENS.test(url.pathname) ? screen(request) : otherPage(request));
+    return;
+  }
+  if (PRECACHED.has(url.pathname + url.search)) {
+    event.respondWith(fromShell(url.pathname + url.search).then((hit) => hit || fetch(request)));
+    return;
+  }
+  // Only language-specific content: a bundle chosen by Accept-Language is not kept.
+  if (CONTENT.test(url.pathname) && (url.searchParams.has("lang") || !/bundle|cards|messages/.test(url.pathname))) {
+    event.respondWith(staleWhileRevalidate(event));
+  }
+});
+
+// The page asks for its language's bundle (and English) to be kept for offline use.
+self.addEventListener("message", (event) => {
+  if (event.data?.type !== "keep") return;
+  const urls = (event.data.urls || []).filter((u) => typeof u === "string" && CONTENT.test(new URL(u, self.location).pathname));
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CONTENT_CACHE);
+      const kept = await Promise.all(
+        urls.map((u) => refresh(cache, new Request(u)).then((r) => r.ok, () => false)),
+      );
+      event.source?.postMessage({ type: "kept", ok: kept.every(Boolean) });
+    })(),
+  );
+});

@@ -1,0 +1,125 @@
+"""The app shell: one page for every screen, the service worker, hashed assets, other pages."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePath
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, Router, get
+from litestar.datastructures import State
+from litestar.file_system import BaseLocalFileSystem
+from litestar.response.file import ASGIFileResponse
+from litestar.static_files import StaticFiles
+
+from server.errors import ApiError
+from server.precache import Shell, ShellFile
+
+# Every screen's address answers with the same shell, so links and QR codes can point at
+# any of them; the page's JavaScript then draws the screen.
+SCREENS = ["/", "/help", "/report", "/check", "/settings", "/about", "/glossary"]
+# Revalidate every time (cheap: a 304 when nothing changed).
+NO_CACHE = "no-cache"
+# Hashed addresses never change their bytes.
+IMMUTABLE = "public, max-age=31536000, immutable"
+MEDIA_TYPE_JS = "text/javascript"
+
+
+class AppConfig(msgspec.Struct):
+    exit_url: str
+    shell_version: str
+
+
+def _send(
+    request: Request[Any, Any, Any], file: ShellFile, cache_control: str, body: bytes | None = None
+) -> Response[bytes]:
+    etag = f'"{file.revision}"'
+    headers = {"Cache-Control": cache_control, "ETag": etag}
+    if request.headers.get("if-none-match", "").strip().removeprefix("W/") == etag:
+        return Response(content=b"", status_code=304, headers=headers)
+    return Response(
+        content=file.body if body is None else body, media_type=file.media_type, headers=headers
+    )
+
+
+def _shell_page(request: Request[Any, Any, Any], shell: Shell) -> Response[bytes]:
+    return _send(request, shell.files["/"], NO_CACHE)
+
+
+def _not_found() -> ApiError:
+    return ApiError(404, "not_found", "We could not find that.")
+
+
+class ShellController(Controller):
+    include_in_schema = False
+
+    @get(SCREENS, name="shell:screen")
+    async def screen(self, request: Request[Any, Any, Any], state: State) -> Response[bytes]:
+        return _shell_page(request, state.shell)
+
+    @get("/cards/{card_id:str}", name="shell:card")
+    async def card(
+        self, request: Request[Any, Any, Any], state: State, card_id: str
+    ) -> Response[bytes]:
+        # Unknown cards still get the shell, which says so in the chosen language.
+        return _shell_page(request, state.shell)
+
+    @get("/sw.js", name="shell:worker")
+    async def worker(self, request: Request[Any, Any, Any], state: State) -> Response[bytes]:
+        shell: Shell = state.shell
+        if not shell.worker:
+            raise _not_found()
+        worker = ShellFile("/sw.js", Path("sw.js"), shell.worker, shell.version, MEDIA_TYPE_JS)
+        # The browser checks the worker for updates; it must never come from a cache.
+        return _send(request, worker, NO_CACHE)
+
+    @get(["/manifest.webmanifest", "/offline.html"], name="shell:file")
+    async def top_level(self, request: Request[Any, Any, Any], state: State) -> Response[bytes]:
+        return _asset(request, state.shell, request.url.path)
+
+    @get("/assets/{asset_path:path}", name="shell:asset")
+    async def asset(
+        self, request: Request[Any, Any, Any], state: State, asset_path: PurePath
+    ) -> Response[bytes]:
+        return _asset(request, state.shell, "/assets/" + asset_path.as_posix().lstrip("/"))
+
+
+def _asset(request: Request[Any, Any, Any], shell: Shell, url: str) -> Response[bytes]:
+    file = shell.files.get(url)
+    if file is None:
+        raise _not_found()
+    version = request.query_params.get("v")
+    if version is None:
+        return _send(request, file, NO_CACHE)
+    if version != file.revision:
+        # An old hashed address: its bytes are gone, and serving today's bytes under it
+        # would let a year-long cache keep the wrong file.
+        raise _not_found()
+    return _send(request, file, IMMUTABLE)
+
+
+class AppConfigController(Controller):
+    tags = ["app"]
+
+    @get("/app-config", summary="Settings the app shell needs, such as the quick exit's site")
+    async def app_config(self, state: State) -> Response[AppConfig]:
+        return Response(
+            AppConfig(exit_url=state.settings.exit_url, shell_version=state.shell.version),
+            headers={"Cache-Control": NO_CACHE},
+        )
+
+
+def other_pages_router(pwa_dir: Path) -> Router:
+    """Pages in pwa/ that are not the shell (staff inbox, presenter, print): served as files."""
+    files = StaticFiles(
+        is_html_mode=True,
+        directories=[pwa_dir],
+        file_system=BaseLocalFileSystem(),
+        headers={"Cache-Control": NO_CACHE},
+    )
+
+    @get("{file_path:path}", name="pages", include_in_schema=False)
+    async def page(file_path: PurePath) -> ASGIFileResponse:
+        return await files.handle(path=file_path.as_posix(), is_head_response=False)
+
+    return Router(path="/", route_handlers=[page])

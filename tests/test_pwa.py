@@ -1,0 +1,259 @@
+"""The app shell as served: screens, worker, hashed assets, precache list, manifest, strings."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from server.app import create_app
+from server.messages import UI_MESSAGES
+from server.precache import ShellError, build_shell, precache_is_current
+from server.settings import ROOT, Settings
+from tests.conftest import make_settings
+
+PWA = ROOT / "pwa"
+SCREENS = [
+    "/",
+    "/cards/carrying-a-knife-the-law",
+    "/cards/no-such-card",
+    "/help",
+    "/report",
+    "/check",
+    "/settings",
+    "/about",
+    "/glossary",
+    "/help?lang=ur",
+]
+
+
+@pytest.fixture
+def neutral_exit_client(tmp_path: Path) -> Iterator[TestClient[Litestar]]:
+    """An app whose quick exit goes to a different neutral site."""
+    settings = make_settings(tmp_path / "data", exit_url="https://www.example.org/news")
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.mark.parametrize("path", SCREENS)
+def test_every_screen_address_answers_with_the_shell(
+    client: TestClient[Litestar], path: str
+) -> None:
+    response = client.get(path)
+    assert 200 == response.status_code
+    assert response.headers["content-type"].startswith("text/html")
+    assert "no-cache" == response.headers["cache-control"]
+    assert 'id="main-content"' in response.text
+    again = client.get(path, headers={"If-None-Match": response.headers["etag"]})
+    assert 304 == again.status_code
+
+
+def test_the_worker_is_never_cached_and_carries_the_precache_list(
+    client: TestClient[Litestar],
+) -> None:
+    response = client.get("/sw.js")
+    assert 200 == response.status_code
+    assert "no-cache" == response.headers["cache-control"]
+    assert response.headers["content-type"].startswith("text/javascript")
+    first_line = response.text.splitlines()[0]
+    listed = json.loads(first_line.removeprefix("const PRECACHE = ").removesuffix(";"))
+    assert json.loads((PWA / "precache.json").read_text()) == listed
+
+
+def test_hashed_assets_are_cached_for_a_year_and_plain_ones_revalidated(
+    client: TestClient[Litestar],
+) -> None:
+    listed = json.loads((PWA / "precache.json").read_text())["files"]
+    for entry in listed:
+        hashed = client.get(f"{entry['url']}?v={entry['revision']}")
+        assert 200 == hashed.status_code, entry
+        if entry["url"] != "/":
+            assert "public, max-age=31536000, immutable" == hashed.headers["cache-control"]
+    plain = client.get("/assets/app.css")
+    assert "no-cache" == plain.headers["cache-control"]
+    stale = client.get("/assets/app.css?v=0000000000000000")
+    assert 404 == stale.status_code
+    assert "not_found" == stale.json()["error"]["code"]
+
+
+def test_the_page_refers_to_assets_by_hashed_address(client: TestClient[Litestar]) -> None:
+    html = client.get("/").text
+    for ref in re.findall(r'(?:href|src)="(/(?:assets/|manifest)[^"]*)"', html):
+        assert re.search(r"\?v=[0-9a-f]{16}$", ref), ref
+    app_js = client.get("/assets/js/app.js").text
+    for ref in re.findall(r'from "(\./[^"]+)"', app_js):
+        assert re.search(r"\.js\?v=[0-9a-f]{16}$", ref), ref
+
+
+def test_precache_list_is_current() -> None:
+    assert precache_is_current(PWA), "pwa/precache.json is stale: run `consequences pwa precache`"
+
+
+def test_precache_holds_only_the_shell() -> None:
+    urls = [entry["url"] for entry in json.loads((PWA / "precache.json").read_text())["files"]]
+    assert {"/", "/offline.html", "/manifest.webmanifest", "/assets/app.css"} <= set(urls)
+    assert any(url.endswith("/app.js") for url in urls)
+    for url in urls:
+        assert not url.startswith(("/staff", "/present", "/print", "/lessons")), url
+        assert url not in ("/sw.js", "/precache.json")
+
+
+def test_the_worker_changes_when_any_shell_file_changes(tmp_path: Path) -> None:
+    copy = tmp_path / "pwa"
+    shutil.copytree(PWA, copy)
+    before = build_shell(copy)
+    store = copy / "assets" / "js" / "store.js"
+    store.write_text(store.read_text() + "\n// changed\n")
+    after = build_shell(copy)
+    assert before.worker != after.worker
+    assert before.version != after.version
+    # store.js changed, so everything that imports it gets a new address too...
+    assert before.files["/assets/js/store.js"].revision != after.files["/assets/js/store.js"].revision
+    assert before.files["/assets/js/app.js"].revision != after.files["/assets/js/app.js"].revision
+    # ...and what does not is left alone, so phones fetch only what changed.
+    assert before.files["/assets/app.css"].revision == after.files["/assets/app.css"].revision
+
+
+def test_an_import_cycle_is_refused(tmp_path: Path) -> None:
+    js = tmp_path / "assets" / "js"
+    js.mkdir(parents=True)
+    (js / "a.js").write_text('import "./b.js";\n')
+    (js / "b.js").write_text('import "./a.js";\n')
+    with pytest.raises(ShellError, match="cycle"):
+        build_shell(tmp_path)
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert b"\x89PNG\r\n\x1a\n" == data[:8]
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_the_manifest_makes_an_installable_app(client: TestClient[Litestar]) -> None:
+    html = client.get("/").text
+    href = re.search(r'<link rel="manifest" href="([^"]+)"', html)
+    assert href is not None
+    response = client.get(href.group(1))
+    assert response.headers["content-type"].startswith("application/manifest+json")
+    manifest = response.json()
+    assert "Consequences Card" == manifest["name"]
+    assert 0 < len(manifest["short_name"]) <= 12
+    assert "standalone" == manifest["display"]
+    assert "/" == manifest["start_url"] == manifest["scope"]
+    assert re.fullmatch(r"#[0-9a-f]{6}", manifest["theme_color"])
+    assert manifest["theme_color"] in html  # <meta name="theme-color">
+    sizes = set()
+    for icon in manifest["icons"]:
+        image = client.get(icon["src"])
+        assert 200 == image.status_code, icon
+        assert "immutable" in image.headers["cache-control"]
+        if icon["type"] == "image/png":
+            width, height = _png_size(image.content)
+            assert f"{width}x{height}" == icon["sizes"]
+            sizes.add((icon["sizes"], icon["purpose"]))
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+
+
+def test_the_quick_exit_site_is_a_setting(
+    client: TestClient[Litestar], neutral_exit_client: TestClient[Litestar]
+) -> None:
+    assert "https://www.bbc.co.uk/weather" == client.get("/api/v1/app-config").json()["exit_url"]
+    config = neutral_exit_client.get("/api/v1/app-config")
+    assert "https://www.example.org/news" == config.json()["exit_url"]
+    assert "no-cache" == config.headers["cache-control"]
+
+
+def test_the_quick_exit_site_must_be_https(tmp_path: Path) -> None:
+    from server.settings import SettingsError
+
+    with pytest.raises(SettingsError):
+        Settings.load({"exit_url": "javascript:alert(1)"}, environ={})
+
+
+def test_without_javascript_the_page_shows_the_emergency_numbers() -> None:
+    html = (PWA / "index.html").read_text()
+    noscript = re.search(r"<noscript>(.*?)</noscript>", html, re.S)
+    assert noscript is not None
+    assert "JavaScript" in noscript.group(1)
+    assert 'href="tel:999"' in noscript.group(1)
+    assert 'href="tel:08001111"' in noscript.group(1)
+    # The "Get help now" strip is plain HTML too, outside <noscript>.
+    outside = html.replace(noscript.group(0), "")
+    assert 'href="tel:999"' in outside
+    assert 'href="tel:08001111"' in outside
+
+
+@pytest.mark.parametrize("name", ["index.html", "offline.html"])
+def test_pages_have_no_inline_script_or_style_and_allow_zoom(name: str) -> None:
+    html = (PWA / name).read_text()
+    assert "user-scalable" not in html
+    assert "maximum-scale" not in html
+    assert " style=" not in html
+    assert "<style" not in html
+    for script in re.findall(r"<script[^>]*>(.*?)</script>", html, re.S):
+        assert "" == script.strip()
+    assert re.search(r'<html lang="en" dir="ltr">', html)
+
+
+def _shell_sources() -> Iterator[Path]:
+    for path in sorted((PWA / "assets").rglob("*")):
+        if path.suffix in {".js", ".css", ".svg"}:
+            yield path
+    yield from (PWA / name for name in ("index.html", "offline.html", "manifest.webmanifest"))
+    yield PWA / "sw.js"
+
+
+def test_the_shell_asks_no_other_site_for_anything() -> None:
+    for path in _shell_sources():
+        text = path.read_text()
+        hosts = set(re.findall(r"https?://([^/\"'\s)]+)", text))
+        # The only other site named is the quick exit's default, which is a link away.
+        assert hosts <= {"www.bbc.co.uk", "www.w3.org"}, (path, hosts)
+        assert "@import" not in text
+        assert "@font-face" not in text
+
+
+def test_every_ui_string_the_shell_uses_is_translatable() -> None:
+    used: set[str] = set()
+    for path in _shell_sources():
+        text = path.read_text()
+        used |= set(re.findall(r'\bt\(\s*"([a-z0-9_.]+)"', text))
+        used |= set(re.findall(r'data-msg(?:-label)?="([a-z0-9_.]+)"', text))
+        # Keys built from a prefix, e.g. t(`report.when.${w}`), are checked by prefix.
+        for prefix in re.findall(r"\bt\(`([a-z0-9_.]+)\$\{", text):
+            assert any(key.startswith(prefix) for key in UI_MESSAGES), prefix
+    missing = sorted(used - set(UI_MESSAGES))
+    assert [] == missing
+
+
+def test_messages_name_every_category_and_report_choice() -> None:
+    from server.content import CATEGORIES
+
+    for category in CATEGORIES:
+        assert f"category.{category}" in UI_MESSAGES
+    report_js = (PWA / "assets" / "js" / "report.js").read_text()
+    block = re.search(r"const CATEGORIES = \[(.*?)\];", report_js, re.S)
+    assert block is not None
+    for category in re.findall(r'"([a-z_]+)"', block.group(1)):
+        assert f"report.category.{category}" in UI_MESSAGES
+    for when in ("now", "today", "this_week", "earlier"):
+        assert f"report.when.{when}" in UI_MESSAGES
+
+
+def test_other_pages_in_the_pwa_folder_are_still_served(tmp_path: Path) -> None:
+    copy = tmp_path / "pwa"
+    shutil.copytree(PWA, copy)
+    (copy / "staff").mkdir(exist_ok=True)
+    (copy / "staff" / "index.html").write_text("<!doctype html><title>Staff</title>")
+    with TestClient(create_app(make_settings(tmp_path / "data", pwa_dir=str(copy)))) as c:
+        response = c.get("/staff/")
+        assert 200 == response.status_code
+        assert "<title>Staff</title>" in response.text
+        assert "/" == c.get("/").url.path
