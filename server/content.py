@@ -101,8 +101,8 @@ class Card(Base, frozen=True, kw_only=True):
 class Helpline(Base, frozen=True, kw_only=True):
     id: Slug
     name: Line
-    phone: str | None = None
-    text: str | None = None
+    phone: Annotated[str, Meta(pattern=r"^[0-9 ]{3,20}$")] | None = None
+    text: Annotated[str, Meta(pattern=r"^[0-9 ]{3,20}$")] | None = None
     text_keyword: str | None = None
     url: HttpsUrl | None = None
     what_for: Paragraph
