@@ -246,8 +246,8 @@ UI_MESSAGES: dict[str, str] = {
         "waiting to send only until you use Quick exit, and a waiting report only until it is sent."
     ),
     "about.privacy_3": N_(
-        "Quick exit, or pressing Shift three times, hides the app at once, opens an everyday website "
-        "and deletes what the app kept about what you were doing."
+        "Quick exit, or pressing Shift three times, hides the app at once, opens an everyday "
+        "website and deletes what the app kept about what you were doing."
     ),
     "about.privacy_4": N_(
         "The app cannot delete your browser's history. You can do that in your browser's settings."

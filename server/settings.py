@@ -56,8 +56,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         Meta(
             pattern=r"^https://[^\s<>\"']+$",
             description=(
-                "The neutral site the app's quick exit opens instead of the app "
-                "(an https address)."
+                "The neutral site the app's quick exit opens instead of the app (an https address)."
             ),
         ),
     ] = "https://www.bbc.co.uk/weather"

@@ -9,6 +9,7 @@ import msgspec
 from litestar import Controller, Request, Response, Router, get
 from litestar.datastructures import State
 from litestar.file_system import BaseLocalFileSystem
+from litestar.params import FromPath
 from litestar.response.file import ASGIFileResponse
 from litestar.static_files import StaticFiles
 
@@ -59,7 +60,7 @@ class ShellController(Controller):
 
     @get("/cards/{card_id:str}", name="shell:card")
     async def card(
-        self, request: Request[Any, Any, Any], state: State, card_id: str
+        self, request: Request[Any, Any, Any], state: State, card_id: FromPath[str]
     ) -> Response[bytes]:
         # Unknown cards still get the shell, which says so in the chosen language.
         return _shell_page(request, state.shell)
@@ -79,7 +80,7 @@ class ShellController(Controller):
 
     @get("/assets/{asset_path:path}", name="shell:asset")
     async def asset(
-        self, request: Request[Any, Any, Any], state: State, asset_path: PurePath
+        self, request: Request[Any, Any, Any], state: State, asset_path: FromPath[PurePath]
     ) -> Response[bytes]:
         return _asset(request, state.shell, "/assets/" + asset_path.as_posix().lstrip("/"))
 
@@ -119,7 +120,7 @@ def other_pages_router(pwa_dir: Path) -> Router:
     )
 
     @get("{file_path:path}", name="pages", include_in_schema=False)
-    async def page(file_path: PurePath) -> ASGIFileResponse:
+    async def page(file_path: FromPath[PurePath]) -> ASGIFileResponse:
         return await files.handle(path=file_path.as_posix(), is_head_response=False)
 
     return Router(path="/", route_handlers=[page])

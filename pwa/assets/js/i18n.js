@@ -61,7 +61,7 @@ export function translator(messages) {
   };
 }
 
-// Static parts of the page carry data-msg="key" (text) or data-msg-label="key" (aria-label).
+// Static parts of the page name their message: data-msg for text, data-msg-label for aria-label.
 export function applyLanguage(bundle, t) {
   const root = document.documentElement;
   root.lang = bundle.lang;

@@ -175,6 +175,13 @@ export function sentPanel(app, body) {
   );
 }
 
+// Outcomes live at /report itself, in place of the check page.
+function showOutcome(app, value) {
+  outcome = value;
+  history.replaceState(null, "", "/report");
+  app.render({ focus: true });
+}
+
 async function submit(app, main, sendButton) {
   const report = { ...draft, lang: app.bundle.lang };
   sendButton.disabled = true;
@@ -182,15 +189,13 @@ async function submit(app, main, sendButton) {
   try {
     result = await send(key, report);
   } catch {
-    outcome = { kind: "offline" };
-    app.render();
+    showOutcome(app, { kind: "offline" });
     return;
   }
   sendButton.disabled = false;
   if (result.ok) {
     draft = {};
-    outcome = { kind: "sent", body: result.body };
-    app.render();
+    showOutcome(app, { kind: "sent", body: result.body });
     return;
   }
   const form = sendButton.closest("form");
@@ -212,8 +217,7 @@ function outcomeScreen(app, main) {
         "data-discard": "",
         onclick: () => {
           discard(outcome.key);
-          outcome = { kind: "discarded" };
-          app.render();
+          showOutcome(app, { kind: "discarded" });
         },
       }),
     );
@@ -235,9 +239,8 @@ function outcomeScreen(app, main) {
         "data-consent": "",
         onclick: () => {
           enqueue(key, { ...draft, lang: app.bundle.lang });
-          outcome = { kind: "queued", key };
           draft = {};
-          app.render();
+          showOutcome(app, { kind: "queued", key });
           flush(app.reportSent, app.reportRefused);
         },
       }),
@@ -245,8 +248,7 @@ function outcomeScreen(app, main) {
         class: "app-button app-button--secondary",
         onclick: () => {
           draft = {};
-          outcome = { kind: "discarded" };
-          app.render();
+          showOutcome(app, { kind: "discarded" });
         },
       }),
     ),

@@ -1,0 +1,23 @@
+"""Helpers for the app shell's browser tests: open a screen and wait until it is drawn."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STORY_KEYS = ("cc.queue", "cc.last-help", "cc.codes")
+
+
+def open_screen(page: Any, base_url: str, path: str) -> None:
+    """Go to a screen and wait until the app has drawn it in its language."""
+    page.goto(base_url + path)
+    page.wait_for_selector("html[data-ready]")
+
+
+def wait_offline_ready(page: Any) -> None:
+    """Wait until the worker has precached the shell and kept this language's bundle."""
+    page.wait_for_selector("html[data-offline-ready]", state="attached", timeout=30_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
+def stored_keys(page: Any) -> list[str]:
+    return list(page.evaluate("Object.keys(localStorage)"))

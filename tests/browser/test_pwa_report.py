@@ -1,0 +1,112 @@
+"""Reporting from the app: one question per step, 999 first when someone is in danger, error
+summaries, and reports made offline sent later only with consent, then gone from the phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser.shell import open_screen, stored_keys, wait_offline_ready
+from tests.conftest import RunningServer
+
+
+def _answer_every_question(page: Any, danger: bool = False) -> None:
+    page.get_by_role("button", name="Start").click()
+    page.locator(f"#danger-{0 if danger else 1}").check()
+    page.get_by_role("button", name="Continue").click()
+    page.locator("#category-1").check()  # someone is carrying a knife
+    page.get_by_role("button", name="Continue").click()
+    page.locator("#what").fill("A boy in year 10 showed a knife at the bus stop after school.")
+    page.get_by_role("button", name="Continue").click()
+    page.locator("#area").fill("lu1")
+    page.get_by_role("button", name="Continue").click()
+    page.locator("#when-1").check()  # today
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_selector("#send-report")
+
+
+def test_each_question_is_its_own_step_with_an_error_summary(
+    page: Any, app_server: RunningServer
+) -> None:
+    open_screen(page, app_server.base_url, "/report?lang=en")
+    assert page.locator(".app-panel--emergency a[href='tel:999']").is_visible()
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/report?step=danger")
+    assert "Is someone in danger right now?" == page.locator("h1").inner_text()
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator(".app-error-summary")
+    assert summary.is_visible()
+    assert summary.evaluate("el => el === document.activeElement")
+    summary.locator("a").click()
+    assert "danger-0" == page.evaluate("document.activeElement.id")
+    assert "true" == page.get_attribute("#danger-0", "aria-invalid")
+
+
+def test_someone_in_danger_shows_999_before_anything_else(
+    page: Any, app_server: RunningServer
+) -> None:
+    open_screen(page, app_server.base_url, "/report?lang=en")
+    page.get_by_role("button", name="Start").click()
+    page.locator("#danger-0").check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/report?step=category")
+    first = page.locator("#app-screen > *").first
+    assert "app-panel--emergency" in (first.get_attribute("class") or "")
+    assert first.locator("a[href='tel:999']").is_visible()
+
+
+def test_before_sending_it_says_what_anonymous_means(page: Any, app_server: RunningServer) -> None:
+    open_screen(page, app_server.base_url, "/report?lang=en")
+    _answer_every_question(page)
+    text = page.locator("#app-screen").inner_text()
+    assert "What anonymous means here" in text
+    assert "call 999" in text
+    assert "browser's history" in text
+    assert "LU1" in page.locator(".app-summary-list").inner_text()
+    # Nothing typed is kept on the phone while the report is being written.
+    assert [] == [k for k in stored_keys(page) if k != "cc.settings"]
+    assert 0 == page.evaluate("sessionStorage.length")
+
+
+def test_an_offline_report_waits_only_with_consent_and_can_be_discarded(
+    context: Any, page: Any, app_server: RunningServer
+) -> None:
+    open_screen(page, app_server.base_url, "/report?lang=en")
+    wait_offline_ready(page)
+    _answer_every_question(page)
+    context.set_offline(True)
+    page.locator("#send-report").click()
+    page.wait_for_selector("[data-consent]")
+    assert "cc.queue" not in stored_keys(page)  # nothing kept until the user agrees
+    page.locator("[data-consent]").click()
+    page.wait_for_selector("[data-discard]")
+    assert "cc.queue" in stored_keys(page)
+    page.locator("[data-discard]").click()
+    assert "cc.queue" not in stored_keys(page)
+
+
+def test_an_offline_report_is_sent_when_back_online_then_deleted(
+    context: Any, page: Any, app_server: RunningServer
+) -> None:
+    sent: list[Any] = []
+    page.on(
+        "request",
+        lambda r: sent.append(r) if r.method == "POST" and r.url.endswith("/reports") else None,
+    )
+    open_screen(page, app_server.base_url, "/report?lang=en")
+    wait_offline_ready(page)
+    _answer_every_question(page, danger=True)
+    context.set_offline(True)
+    page.locator("#send-report").click()
+    page.locator("[data-consent]").click()
+    page.wait_for_selector("[data-discard]")
+    assert "cc.queue" in stored_keys(page)
+
+    context.set_offline(False)
+    notice = page.locator("#notice-report-sent")
+    notice.wait_for()
+    code = notice.locator(".app-code").inner_text()
+    assert code.strip()
+    assert "cc.queue" not in stored_keys(page)
+    assert code not in str(page.evaluate("JSON.stringify(localStorage)"))
+    keys = {r.headers.get("idempotency-key") for r in sent}
+    assert 1 == len(keys) and None not in keys  # retries reuse one Idempotency-Key
