@@ -131,7 +131,6 @@ function keepOffline() {
 
 async function startWorker() {
   if (!("serviceWorker" in navigator)) return;
-  const hadController = !!navigator.serviceWorker.controller;
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (event.data?.type === "kept" && event.data.ok) root.dataset.offlineReady = "true";
   });
@@ -141,9 +140,11 @@ async function startWorker() {
     return; // no worker (e.g. a private window): the app still works online
   }
   app.registration.addEventListener("updatefound", () => {
+    // A worker already in charge means this is a new version, not the first install.
+    const isUpdate = !!navigator.serviceWorker.controller;
     const worker = app.registration.installing;
     worker?.addEventListener("statechange", () => {
-      if (worker.state !== "activated" || !hadController) return;
+      if (worker.state !== "activated" || !isUpdate) return;
       app.notify(
         "notice-update",
         h("p", {}, app.t("update.ready")),

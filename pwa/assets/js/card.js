@@ -91,7 +91,8 @@ export async function render(app, main, match) {
     if (!enCard) return h(tag, { ...attrs, "data-speak": "" }, rich(tag, value));
     const pairAttrs = { class: "app-bilingual__pair" };
     if (tag === "h1" || tag === "h2") {
-      Object.assign(pairAttrs, { role: "heading", "aria-level": tag.slice(1), ...attrs });
+      // Headings stay headings for screen readers, with both languages in them.
+      Object.assign(pairAttrs, { role: "heading", "aria-level": tag.slice(1), tabindex: attrs.tabindex });
       pairAttrs.class += ` app-bilingual__pair--heading app-bilingual__pair--${tag}`;
     }
     return h(
