@@ -20,6 +20,7 @@ from server.errors import EXCEPTION_HANDLERS
 from server.i18n import Languages
 from server.migrations import migrate
 from server.routes.cards import CardsController
+from server.routes.lessons import LessonPagesController, QrController, lesson_assets
 from server.routes.meta import MetaController
 from server.security import SecurityHeadersMiddleware
 from server.settings import Settings
@@ -38,7 +39,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[MetaController, CardsController],
+        route_handlers=[MetaController, CardsController, QrController],
     )
     shell = create_static_files_router(
         path="/",
@@ -49,7 +50,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
     return Litestar(
-        route_handlers=[api, shell],
+        route_handlers=[
+            api,
+            LessonPagesController,
+            lesson_assets(Path(settings.pwa_dir)),
+            shell,
+        ],
         state=State(
             {
                 "settings": settings,
