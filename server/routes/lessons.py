@@ -9,13 +9,12 @@ from typing import Annotated, Any, Literal
 from litestar import Controller, MediaType, Request, Response, Router, get
 from litestar.datastructures import State
 from litestar.datastructures.headers import CacheControlHeader
-from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.static_files import create_static_files_router
 
 from server.errors import ApiError
 from server.qr import NotAnAppPath, app_address, qr_svg
-from server.routes.deps import provide_lang
+from server.routes.deps import LangQuery, choose_language
 
 Layout = Literal["pocket", "handout", "bilingual"]
 # The pages are static HTML; only the <html> element's language and direction are filled
@@ -33,7 +32,11 @@ def _page_template(path: Path) -> str:
     return text
 
 
-def _page(state: State, filename: str, card_id: str, lang: str) -> Response[str]:
+def _page(
+    request: Request[Any, Any, Any], filename: str, card_id: str, query_lang: str | None
+) -> Response[str]:
+    state = request.app.state
+    lang = choose_language(state.languages, query_lang, request.headers.get("accept-language"))
     if card_id not in state.content.cards:
         raise ApiError(404, "card_not_found", "We could not find that card.")
     template = _page_template(Path(state.settings.pwa_dir) / filename)
@@ -53,23 +56,24 @@ class LessonPagesController(Controller):
     """Pages for the classroom: slides for a projector and cards for the printer."""
 
     include_in_schema = False
-    dependencies = {"chosen_lang": Provide(provide_lang)}
 
     @get("/present/{card_id:str}", summary="A card as slides for a projector")
-    async def present(self, state: State, chosen_lang: str, card_id: CardId) -> Response[str]:
-        return _page(state, "present.html", card_id, chosen_lang)
+    async def present(
+        self, request: Request[Any, Any, Any], card_id: CardId, lang: LangQuery = None
+    ) -> Response[str]:
+        return _page(request, "present.html", card_id, lang)
 
     @get("/print/{card_id:str}", summary="A card laid out for printing")
     async def print_page(
         self,
-        state: State,
-        chosen_lang: str,
+        request: Request[Any, Any, Any],
         card_id: CardId,
+        lang: LangQuery = None,
         layout: Annotated[
             Layout, Parameter(description="pocket (4 A6 cards a sheet), handout or bilingual.")
         ] = "pocket",
     ) -> Response[str]:
-        return _page(state, "print.html", card_id, chosen_lang)
+        return _page(request, "print.html", card_id, lang)
 
 
 class QrController(Controller):
