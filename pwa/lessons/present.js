@@ -45,6 +45,9 @@ export function buildSlides(card, helplines, t, lang) {
   const number = numberFormatter(lang);
   const slides = [];
 
+  // A teacher card's key points are advice for the teacher (ground rules, safeguarding), so
+  // they travel with the title slide as notes rather than being projected to the class.
+  const forTeacher = card.audience === "teacher";
   slides.push(
     slide(
       "title",
@@ -56,6 +59,7 @@ export function buildSlides(card, helplines, t, lang) {
       card.translation_reviewed
         ? null
         : el("p", { class: "slide__unreviewed", text: t("app.translation_unreviewed") }),
+      forTeacher ? teacherNotes(card.key_points, t) : null,
     ),
   );
 
@@ -69,13 +73,15 @@ export function buildSlides(card, helplines, t, lang) {
     );
   }
 
-  slides.push(
-    slide(
-      "key-points",
-      el("h2", { text: t("card.key_points") }),
-      el("ul", { class: "slide__list" }, card.key_points.map((p) => el("li", { text: p }))),
-    ),
-  );
+  if (!forTeacher) {
+    slides.push(
+      slide(
+        "key-points",
+        el("h2", { text: t("card.key_points") }),
+        el("ul", { class: "slide__list" }, card.key_points.map((p) => el("li", { text: p }))),
+      ),
+    );
+  }
 
   for (const section of card.sections) {
     slides.push(
@@ -296,6 +302,8 @@ function labelControls(t) {
     if (action === "previous" || action === "next") button.setAttribute("aria-label", t(key));
   }
   controls.querySelector("[data-keys]").textContent = t("present.keys");
+  // No notes in this card: no notes button to wonder about.
+  controls.querySelector('[data-action="notes"]').hidden = !document.querySelector("[data-notes]");
   controls.hidden = false;
 }
 
@@ -317,8 +325,8 @@ async function main() {
     return;
   }
   document.title = `${card.title} · ${t("app.name")}`;
-  labelControls(t);
   const deck = new Deck(container, buildSlides(card, bundle.helplines, t, bundle.lang), t, bundle.lang);
+  labelControls(t);
   deck.start();
   await settled(container);
   deck.fit();
