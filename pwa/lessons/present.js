@@ -34,8 +34,9 @@ function teacherNotes(notes, t) {
   if (!items.length) return null;
   return el(
     "aside",
-    { class: "slide__notes", dataset: { notes: "" } },
-    el("h3", { class: "slide__notes-title", text: t("present.teacher_notes") }),
+    { class: "slide__notes", dataset: { notes: "" }, "aria-label": t("present.teacher_notes") },
+    // A label, not a heading: notes sit under an h1 on the title slide and an h2 elsewhere.
+    el("p", { class: "slide__notes-title", text: t("present.teacher_notes") }),
     el("ul", {}, items.map((note) => el("li", { text: note }))),
   );
 }

@@ -82,6 +82,8 @@ function pocketSheets(card, helplines, t, lang) {
     );
   // With identical cards in each cell, the backs line up whichever way the sheet is flipped.
   return [
+    // The cards' own titles are h2s, repeated; one h1 names the page for screen readers.
+    el("h1", { class: "visually-hidden", text: card.title }),
     sheet("front", () => pocketFront(card, t)),
     sheet("back", () => pocketBack(card, helplines, t, lang)),
   ];

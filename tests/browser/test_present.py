@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 import zxingcpp
+from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
 from tests.conftest import RunningServer
@@ -225,3 +226,11 @@ def test_slides_fit_the_screen_in_every_layout_language(
     open_deck(projector, app_server, "knife-law-for-parents")
     projector.keyboard.press("PageDown")
     projector.screenshot(path=str(artifacts / "present-slide.png"))
+
+
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_presenter_passes_axe(projector: Any, app_server: RunningServer, lang: str) -> None:
+    open_deck(projector, app_server, lang=lang)
+    projector.keyboard.press("n")
+    results = Axe().run(projector)
+    assert 0 == results.violations_count, results.generate_report()

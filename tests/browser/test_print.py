@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import zxingcpp
+from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from pypdf import PdfReader
 
@@ -161,3 +162,13 @@ def test_handout_leaves_teacher_notes_out(page: Any, app_server: RunningServer) 
     assert lesson["scenarios"][0]["choices"] == (
         page.locator(".doc__scenario").first.locator("li").all_inner_texts()
     )
+
+
+@pytest.mark.parametrize(
+    ("layout", "lang"), [("pocket", "en"), ("handout", "bn"), ("bilingual", "ur")]
+)
+def test_print_pages_pass_axe(page: Any, app_server: RunningServer, layout: str, lang: str) -> None:
+    page.goto(f"{app_server.base_url}/print/{CARD}?lang={lang}&layout={layout}")
+    page.wait_for_selector("html[data-ready]")
+    results = Axe().run(page)
+    assert 0 == results.violations_count, results.generate_report()
