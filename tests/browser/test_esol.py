@@ -12,6 +12,7 @@ Two groups of tests:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -72,7 +73,9 @@ def open_bilingual(page: Any, server: RunningServer, lang: str) -> None:
 # -- the bilingual print handout
 
 
-def test_bilingual_handout_pairs_urdu_with_english(page: Any, app_server: RunningServer) -> None:
+def test_bilingual_handout_pairs_urdu_with_english(
+    page: Any, app_server: RunningServer, artifacts: Path
+) -> None:
     urdu = api(app_server, f"cards/{CARD}", "ur")
     english = api(app_server, f"cards/{CARD}")
     open_bilingual(page, app_server, "ur")
@@ -83,6 +86,8 @@ def test_bilingual_handout_pairs_urdu_with_english(page: Any, app_server: Runnin
         pair = pairs.nth(i)
         assert urdu["key_points"][i] == pair.locator('p[lang="ur"][dir="rtl"]').inner_text()
         assert english["key_points"][i] == pair.locator('p[lang="en"][dir="ltr"]').inner_text()
+    page.emulate_media(media="print")
+    page.screenshot(path=str(artifacts / "print-bilingual-ur.png"))
 
 
 def test_bilingual_handout_puts_urdu_on_the_right_and_long_text_underneath(
