@@ -19,6 +19,7 @@ from server.i18n import Languages
 from server.migrations import migrate
 from server.precache import build_shell
 from server.routes.cards import CardsController
+from server.routes.lessons import LessonPagesController, QrController, lesson_assets
 from server.routes.meta import MetaController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.security import security_headers_hook
@@ -39,12 +40,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[MetaController, CardsController, AppConfigController],
+        route_handlers=[MetaController, CardsController, AppConfigController, QrController],
     )
 
     return Litestar(
-        # The shell's screens, worker and hashed assets; then any other page in pwa/.
-        route_handlers=[api, ShellController, other_pages_router(Path(settings.pwa_dir))],
+        route_handlers=[
+            api,
+            LessonPagesController,
+            lesson_assets(Path(settings.pwa_dir)),
+            # The shell's screens, worker and hashed assets; then any other page in pwa/.
+            ShellController,
+            other_pages_router(Path(settings.pwa_dir)),
+        ],
         state=State(
             {
                 "settings": settings,
