@@ -135,12 +135,27 @@ export async function render(app, main, match) {
         card.key_points.map((point, i) => h("li", {}, text("p", point, enCard?.key_points[i]))),
       ),
     ),
+    card.learning_objectives.length
+      ? [
+          h("h2", { class: "app-heading-m" }, t("card.learning_objectives")),
+          h("ul", { class: "app-list app-list--bullet" }, card.learning_objectives.map((o) => h("li", {}, o))),
+        ]
+      : null,
     card.sections.map((section, i) =>
       h(
         "section",
         { class: "app-card__section" },
         text("h2", section.heading, sectionsEn[i]?.heading, { class: "app-heading-m" }),
+        section.minutes ? h("p", { class: "app-caption" }, t("card.minutes", { minutes: String(section.minutes) })) : null,
         section.paragraphs.map((p, j) => text("p", p, sectionsEn[i]?.paragraphs[j])),
+        section.notes.length
+          ? h(
+              "details",
+              { class: "app-details" },
+              h("summary", { class: "app-details__summary" }, t("card.teacher_notes")),
+              h("div", { class: "app-details__text" }, section.notes.map((n) => h("p", {}, n))),
+            )
+          : null,
       ),
     ),
   );
