@@ -11,8 +11,10 @@
 const SHELL_CACHE = `cc-shell-${PRECACHE.version}`;
 const CONTENT_CACHE = "cc-content-v1";
 const OWN = /^cc-(shell|content)-/;
-const SCREENS = /^\/(cards\/[a-z0-9-]+\/?|help\/?|report\/?|check\/?|settings\/?|about\/?|glossary\/?)?$/;
-const CONTENT = /^\/api\/v1\/(bundle|cards|messages|locales|helplines|app-config|services\/categories)(\/|$)/;
+const SCREENS =
+  /^\/(cards\/[a-z0-9-]+\/?|help\/?|report\/?|check\/?|settings\/?|about\/?|glossary\/?)?$/;
+const CONTENT =
+  /^\/api\/v1\/(bundle|cards|messages|locales|helplines|app-config|services\/categories)(\/|$)/;
 const hashed = (file) => `${file.url}?v=${file.revision}`;
 const SHELL_PAGE = hashed(PRECACHE.files.find((file) => file.url === "/"));
 const OFFLINE_PAGE = hashed(PRECACHE.files.find((file) => file.url === "/offline.html"));
@@ -42,7 +44,8 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if (OWN.test(name) && name !== SHELL_CACHE && name !== CONTENT_CACHE) await caches.delete(name);
+        if (OWN.test(name) && name !== SHELL_CACHE && name !== CONTENT_CACHE)
+          await caches.delete(name);
       }
       await self.clients.claim();
     })(),
@@ -98,7 +101,10 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   // Only language-specific content: a bundle chosen by Accept-Language is not kept.
-  if (CONTENT.test(url.pathname) && (url.searchParams.has("lang") || !/bundle|cards|messages/.test(url.pathname))) {
+  if (
+    CONTENT.test(url.pathname) &&
+    (url.searchParams.has("lang") || !/bundle|cards|messages/.test(url.pathname))
+  ) {
     event.respondWith(staleWhileRevalidate(event));
   }
 });
@@ -106,12 +112,19 @@ self.addEventListener("fetch", (event) => {
 // The page asks for its language's bundle (and English) to be kept for offline use.
 self.addEventListener("message", (event) => {
   if (event.data?.type !== "keep") return;
-  const urls = (event.data.urls || []).filter((u) => typeof u === "string" && CONTENT.test(new URL(u, self.location).pathname));
+  const urls = (event.data.urls || []).filter(
+    (u) => typeof u === "string" && CONTENT.test(new URL(u, self.location).pathname),
+  );
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CONTENT_CACHE);
       const kept = await Promise.all(
-        urls.map((u) => refresh(cache, new Request(u)).then((r) => r.ok, () => false)),
+        urls.map((u) =>
+          refresh(cache, new Request(u)).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        ),
       );
       event.source?.postMessage({ type: "kept", ok: kept.every(Boolean) });
     })(),

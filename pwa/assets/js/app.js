@@ -7,7 +7,14 @@ import { button, h } from "./dom.js";
 import { initQuickExit, setExitUrl } from "./exit.js";
 import * as help from "./help.js";
 import * as home from "./home.js";
-import { applyLanguage, chooseBundle, getConfig, getLocales, loadBundle, translator } from "./i18n.js";
+import {
+  applyLanguage,
+  chooseBundle,
+  getConfig,
+  getLocales,
+  loadBundle,
+  translator,
+} from "./i18n.js";
 import { about, glossary, settingsScreen } from "./pages.js";
 import { flush } from "./queue.js";
 import * as report from "./report.js";
@@ -35,10 +42,11 @@ const app = {
   settings: settings(),
   params: new URLSearchParams(location.search),
   english: () => loadBundle("en"),
-  locales: () => (app.localesPromise ??= getLocales().catch((error) => {
-    app.localesPromise = null;
-    throw error;
-  })),
+  locales: () =>
+    (app.localesPromise ??= getLocales().catch((error) => {
+      app.localesPromise = null;
+      throw error;
+    })),
   navigate(url) {
     history.pushState(null, "", url);
     app.render({ focus: true });
@@ -57,14 +65,16 @@ const app = {
       if (current) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");
     }
-    const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    const target =
+      location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (target) target.focus();
     else if (focus) main.querySelector("h1, [role=heading][aria-level='1']")?.focus();
   },
   applySettings() {
     app.settings = settings();
     root.classList.remove("app-text-large", "app-text-larger");
-    if (app.settings.textSize !== "standard") root.classList.add(`app-text-${app.settings.textSize}`);
+    if (app.settings.textSize !== "standard")
+      root.classList.add(`app-text-${app.settings.textSize}`);
   },
   async setLanguage(lang) {
     const bundle = await loadBundle(lang);
@@ -89,7 +99,10 @@ const app = {
     notice.scrollIntoView();
   },
   reportRefused(body) {
-    app.notify("notice-report-refused", h("p", {}, app.t("report.refused"), " ", body.error?.message || ""));
+    app.notify(
+      "notice-report-refused",
+      h("p", {}, app.t("report.refused"), " ", body.error?.message || ""),
+    );
   },
 };
 
@@ -135,7 +148,10 @@ async function startWorker() {
     if (event.data?.type === "kept" && event.data.ok) root.dataset.offlineReady = "true";
   });
   try {
-    app.registration = await navigator.serviceWorker.register("/sw.js", { scope: "/", updateViaCache: "none" });
+    app.registration = await navigator.serviceWorker.register("/sw.js", {
+      scope: "/",
+      updateViaCache: "none",
+    });
   } catch {
     return; // no worker (e.g. a private window): the app still works online
   }
@@ -148,7 +164,10 @@ async function startWorker() {
       app.notify(
         "notice-update",
         h("p", {}, app.t("update.ready")),
-        button(app.t("update.reload"), { class: "app-button app-button--secondary", onclick: () => location.reload() }),
+        button(app.t("update.reload"), {
+          class: "app-button app-button--secondary",
+          onclick: () => location.reload(),
+        }),
       );
     });
   });
@@ -160,7 +179,11 @@ async function startWorker() {
 function showOffline() {
   main.replaceChildren(
     h("h1", { class: "app-heading-l" }, "You are offline"),
-    h("p", {}, "This page needs a connection the first time you open it. In an emergency, call 999."),
+    h(
+      "p",
+      {},
+      "This page needs a connection the first time you open it. In an emergency, call 999.",
+    ),
   );
 }
 

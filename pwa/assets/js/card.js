@@ -26,9 +26,7 @@ export function glossaryMatcher(glossary) {
       if (!entry || linked.has(entry.id)) continue;
       linked.add(entry.id);
       nodes.push(text.slice(last, match.index));
-      nodes.push(
-        h("a", { class: "app-glossary-link", href: `/glossary#${entry.id}` }, match[0]),
-      );
+      nodes.push(h("a", { class: "app-glossary-link", href: `/glossary#${entry.id}` }, match[0]));
       last = match.index + match[0].length;
     }
     nodes.push(text.slice(last));
@@ -64,7 +62,8 @@ export async function render(app, main, match) {
   const { t, bundle } = app;
   const card = bundle.cards.find((c) => c.id === match[1]);
   if (!card) {
-    add(main, 
+    add(
+      main,
       h("h1", { class: "app-heading-l", tabindex: "-1" }, t("card.not_found")),
       h("p", {}, h("a", { href: "/" }, t("card.back_home"))),
     );
@@ -72,7 +71,8 @@ export async function render(app, main, match) {
   }
   const lang = bundle.lang;
   const dir = bundle.direction;
-  const bilingual = lang !== "en" && (app.settings.bilingual || app.params.get("bilingual") === "1");
+  const bilingual =
+    lang !== "en" && (app.settings.bilingual || app.params.get("bilingual") === "1");
   let english = null;
   if (bilingual || card.audience === "parent") {
     try {
@@ -82,7 +82,8 @@ export async function render(app, main, match) {
     }
   }
   const enCard = bilingual ? english?.cards.find((c) => c.id === card.id) : null;
-  const link = card.audience === "parent" ? glossaryMatcher(english?.glossary || bundle.glossary) : null;
+  const link =
+    card.audience === "parent" ? glossaryMatcher(english?.glossary || bundle.glossary) : null;
   // Glossary links go in paragraphs and key points, not in headings.
   const rich = (tag, value) => (link && tag === "p" ? link(value) : [value]);
 
@@ -92,7 +93,11 @@ export async function render(app, main, match) {
     const pairAttrs = { class: "app-bilingual__pair" };
     if (tag === "h1" || tag === "h2") {
       // Headings stay headings for screen readers, with both languages in them.
-      Object.assign(pairAttrs, { role: "heading", "aria-level": tag.slice(1), tabindex: attrs.tabindex });
+      Object.assign(pairAttrs, {
+        role: "heading",
+        "aria-level": tag.slice(1),
+        tabindex: attrs.tabindex,
+      });
       pairAttrs.class += ` app-bilingual__pair--heading app-bilingual__pair--${tag}`;
     }
     return h(
@@ -117,13 +122,22 @@ export async function render(app, main, match) {
     t("card.read_aloud"),
   );
   const q = `?lang=${encodeURIComponent(lang)}`;
-  add(article, 
+  add(
+    article,
     h(
       "div",
       { class: "app-card__actions" },
       readButton,
-      h("a", { class: "app-button app-button--secondary", href: `/present/${card.id}${q}` }, t("card.present")),
-      h("a", { class: "app-button app-button--secondary", href: `/print/${card.id}${q}` }, t("card.print")),
+      h(
+        "a",
+        { class: "app-button app-button--secondary", href: `/present/${card.id}${q}` },
+        t("card.present"),
+      ),
+      h(
+        "a",
+        { class: "app-button app-button--secondary", href: `/print/${card.id}${q}` },
+        t("card.print"),
+      ),
     ),
     h(
       "section",
@@ -138,7 +152,11 @@ export async function render(app, main, match) {
     card.learning_objectives.length
       ? [
           h("h2", { class: "app-heading-m" }, t("card.learning_objectives")),
-          h("ul", { class: "app-list app-list--bullet" }, card.learning_objectives.map((o) => h("li", {}, o))),
+          h(
+            "ul",
+            { class: "app-list app-list--bullet" },
+            card.learning_objectives.map((o) => h("li", {}, o)),
+          ),
         ]
       : null,
     card.sections.map((section, i) =>
@@ -146,39 +164,60 @@ export async function render(app, main, match) {
         "section",
         { class: "app-card__section" },
         text("h2", section.heading, sectionsEn[i]?.heading, { class: "app-heading-m" }),
-        section.minutes ? h("p", { class: "app-caption" }, t("card.minutes", { minutes: String(section.minutes) })) : null,
+        section.minutes
+          ? h(
+              "p",
+              { class: "app-caption" },
+              t("card.minutes", { minutes: String(section.minutes) }),
+            )
+          : null,
         section.paragraphs.map((p, j) => text("p", p, sectionsEn[i]?.paragraphs[j])),
         section.notes.length
           ? h(
               "details",
               { class: "app-details" },
               h("summary", { class: "app-details__summary" }, t("card.teacher_notes")),
-              h("div", { class: "app-details__text" }, section.notes.map((n) => h("p", {}, n))),
+              h(
+                "div",
+                { class: "app-details__text" },
+                section.notes.map((n) => h("p", {}, n)),
+              ),
             )
           : null,
       ),
     ),
   );
   if (card.scenarios.length) {
-    add(article, 
+    add(
+      article,
       h("h2", { class: "app-heading-m" }, t("card.scenarios")),
       card.scenarios.map((scenario) =>
         h(
           "div",
           { class: "app-inset" },
           h("p", { "data-speak": "" }, scenario.situation),
-          h("ol", { class: "app-list app-list--number" }, scenario.choices.map((c) => h("li", {}, c))),
+          h(
+            "ol",
+            { class: "app-list app-list--number" },
+            scenario.choices.map((c) => h("li", {}, c)),
+          ),
         ),
       ),
     );
   }
   if (card.discussion_questions.length) {
-    add(article, 
+    add(
+      article,
       h("h2", { class: "app-heading-m" }, t("card.discussion")),
-      h("ul", { class: "app-list app-list--bullet" }, card.discussion_questions.map((q) => h("li", {}, q))),
+      h(
+        "ul",
+        { class: "app-list app-list--bullet" },
+        card.discussion_questions.map((q) => h("li", {}, q)),
+      ),
     );
   }
-  add(article, 
+  add(
+    article,
     h("h2", { class: "app-heading-m" }, t("card.where_applies")),
     h("p", {}, t("card.applies_england_wales")),
     h("p", {}, card.jurisdiction.differences),
@@ -188,12 +227,18 @@ export async function render(app, main, match) {
       { class: "app-list app-sources" },
       card.sources.map((s) => h("li", {}, h("a", { href: s.url, rel: "noreferrer" }, s.title))),
     ),
-    h("p", { class: "app-meta" }, `${t("card.last_checked")}: `, h("time", { datetime: card.reviewed_on }, card.reviewed_on_text)),
+    h(
+      "p",
+      { class: "app-meta" },
+      `${t("card.last_checked")}: `,
+      h("time", { datetime: card.reviewed_on }, card.reviewed_on_text),
+    ),
   );
   const helplines = card.related_help.helplines
     .map((id) => bundle.helplines.find((line) => line.id === id))
     .filter(Boolean);
-  add(article, 
+  add(
+    article,
     h(
       "section",
       { class: "app-related", "aria-labelledby": "related-help" },
@@ -207,7 +252,11 @@ export async function render(app, main, match) {
               h(
                 "li",
                 {},
-                h("a", { href: `/help?category=${category}` }, t("card.find_nearby", { service: t(`category.${category}`) })),
+                h(
+                  "a",
+                  { href: `/help?category=${category}` },
+                  t("card.find_nearby", { service: t(`category.${category}`) }),
+                ),
               ),
             ),
           )

@@ -6,6 +6,7 @@ import { savedCodes } from "./store.js";
 async function post(url, body) {
   const response = await fetch(url, {
     method: "POST",
+    cache: "no-store",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify(body),
   });
@@ -29,7 +30,14 @@ function thread(app, found) {
             h(
               "li",
               { class: `app-thread__message app-thread__message--${m.author || m.from || "team"}` },
-              h("p", { class: "app-meta" }, m.author_text || m.from_text || t(`check.from.${m.author || m.from || "team"}`), m.sent_at_text || m.created_at_text ? ` · ${m.sent_at_text || m.created_at_text}` : ""),
+              h(
+                "p",
+                { class: "app-meta" },
+                m.author_text || m.from_text || t(`check.from.${m.author || m.from || "team"}`),
+                m.sent_at_text || m.created_at_text
+                  ? ` · ${m.sent_at_text || m.created_at_text}`
+                  : "",
+              ),
               h("p", {}, m.text || m.body || ""),
             ),
           ),
@@ -41,7 +49,15 @@ function thread(app, found) {
 export function render(app, main) {
   const { t } = app;
   const result = h("div", { class: "app-check-result" });
-  const input = h("input", { class: "app-input app-input--code", id: "code", name: "code", type: "text", autocomplete: "off", spellcheck: "false", "aria-describedby": "code-hint" });
+  const input = h("input", {
+    class: "app-input app-input--code",
+    id: "code",
+    name: "code",
+    type: "text",
+    autocomplete: "off",
+    spellcheck: "false",
+    "aria-describedby": "code-hint",
+  });
   const saved = savedCodes();
   if (saved.length) input.value = saved[saved.length - 1];
   const form = h(
@@ -74,11 +90,22 @@ export function render(app, main) {
     result.querySelector("#report-status").focus();
   };
   const replyForm = () => {
-    const text = h("textarea", { class: "app-textarea", id: "reply", name: "reply", rows: "5", maxlength: "4000" });
+    const text = h("textarea", {
+      class: "app-textarea",
+      id: "reply",
+      name: "reply",
+      rows: "5",
+      maxlength: "4000",
+    });
     const reply = h(
       "form",
       { class: "app-form", novalidate: true },
-      h("div", { class: "app-form-group" }, h("label", { class: "app-label", for: "reply" }, t("check.reply_label")), text),
+      h(
+        "div",
+        { class: "app-form-group" },
+        h("label", { class: "app-label", for: "reply" }, t("check.reply_label")),
+        text,
+      ),
       h("button", { type: "submit", class: "app-button" }, t("check.reply_send")),
     );
     reply.addEventListener("submit", async (event) => {
@@ -112,6 +139,12 @@ export function render(app, main) {
     }
     lookup();
   });
-  add(main, h("h1", { class: "app-heading-l", tabindex: "-1" }, t("check.title")), h("p", {}, t("check.intro")), form, result);
+  add(
+    main,
+    h("h1", { class: "app-heading-l", tabindex: "-1" }, t("check.title")),
+    h("p", {}, t("check.intro")),
+    form,
+    result,
+  );
   return t("check.title");
 }

@@ -28,8 +28,16 @@ export function errorSummary(t, errors) {
   const box = h(
     "div",
     { class: "app-error-summary", tabindex: "-1", "aria-labelledby": "error-summary-title" },
-    h("h2", { class: "app-error-summary__title", id: "error-summary-title" }, t("form.error_title")),
-    h("ul", {}, errors.map(([id, text]) => h("li", {}, h("a", { href: `#${id}` }, text)))),
+    h(
+      "h2",
+      { class: "app-error-summary__title", id: "error-summary-title" },
+      t("form.error_title"),
+    ),
+    h(
+      "ul",
+      {},
+      errors.map(([id, text]) => h("li", {}, h("a", { href: `#${id}` }, text))),
+    ),
   );
   box.addEventListener("click", (event) => {
     const link = event.target.closest("a");
@@ -46,7 +54,8 @@ export function showErrors(form, t, errors) {
   for (const group of form.querySelectorAll(".app-form-group--error")) {
     group.classList.remove("app-form-group--error");
   }
-  for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+  for (const field of form.querySelectorAll("[aria-invalid]"))
+    field.removeAttribute("aria-invalid");
   if (!errors.length) return;
   for (const [id, text] of errors) {
     const field = document.getElementById(id);
@@ -80,7 +89,9 @@ export function radios({ name, legend, hint, options, value, page = false }) {
       { class: "app-fieldset", "aria-describedby": hintId },
       h(
         "legend",
-        { class: page ? "app-fieldset__legend app-fieldset__legend--page" : "app-fieldset__legend" },
+        {
+          class: page ? "app-fieldset__legend app-fieldset__legend--page" : "app-fieldset__legend",
+        },
         page ? h("h1", { class: "app-heading-l", tabindex: "-1" }, legend) : legend,
       ),
       hint && h("p", { class: "app-hint", id: hintId }, hint),

@@ -22,14 +22,18 @@ const TEXTABLE = new Set(["mobile", "text", "sms"]);
 export function spaced(number) {
   const digits = String(number).replace(/\s/g, "");
   if (/^0\d{7}$/.test(digits)) return `${digits.slice(0, 4)} ${digits.slice(4)}`;
-  if (/^0\d{10}$/.test(digits)) return `${digits.slice(0, 4)} ${digits.slice(4, 7)} ${digits.slice(7)}`;
+  if (/^0\d{10}$/.test(digits))
+    return `${digits.slice(0, 4)} ${digits.slice(4, 7)} ${digits.slice(7)}`;
   return number;
 }
 
 const smsLink = (number, body) =>
   h(
     "a",
-    { class: "app-tel", href: `sms:${number.replace(/\s/g, "")}${body ? `?&body=${encodeURIComponent(body)}` : ""}` },
+    {
+      class: "app-tel",
+      href: `sms:${number.replace(/\s/g, "")}${body ? `?&body=${encodeURIComponent(body)}` : ""}`,
+    },
     body ? [h("bdi", {}, body), " → ", h("bdi", {}, number)] : h("bdi", {}, number),
   );
 
@@ -44,13 +48,25 @@ export function helplineList(app, lines, heading = "h3") {
         { class: "app-helpline" },
         h(heading, { class: "app-heading-s" }, line.name),
         h("p", {}, line.what_for),
-        h("p", { class: "app-meta" }, line.when_open, line.free_from_mobiles ? ` · ${t("help.free_from_mobiles")}` : ""),
+        h(
+          "p",
+          { class: "app-meta" },
+          line.when_open,
+          line.free_from_mobiles ? ` · ${t("help.free_from_mobiles")}` : "",
+        ),
         h(
           "p",
           { class: "app-contact" },
-          line.phone && [t("help.call"), " ", telLink(line.phone, h("bdi", {}, spaced(line.phone)))],
+          line.phone && [
+            t("help.call"),
+            " ",
+            telLink(line.phone, h("bdi", {}, spaced(line.phone))),
+          ],
           line.text && [" ", t("help.text"), " ", smsLink(line.text, line.text_keyword)],
-          line.url && [" ", h("a", { href: line.url, rel: "noreferrer" }, t("help.website", { name: line.name }))],
+          line.url && [
+            " ",
+            h("a", { href: line.url, rel: "noreferrer" }, t("help.website", { name: line.name })),
+          ],
         ),
       ),
     ),
@@ -68,18 +84,26 @@ function resultList(app, results) {
         "li",
         { class: "app-result" },
         h("h3", { class: "app-heading-s" }, r.name),
-        r.organisation && r.organisation !== r.name ? h("p", { class: "app-meta" }, r.organisation) : null,
+        r.organisation && r.organisation !== r.name
+          ? h("p", { class: "app-meta" }, r.organisation)
+          : null,
         h(
           "p",
           { class: "app-result__facts" },
           r.distance_text ? h("span", {}, r.distance_text) : null,
-          r.open_now === true ? h("strong", { class: "app-tag app-tag--green" }, t("help.open_now")) : null,
+          r.open_now === true
+            ? h("strong", { class: "app-tag app-tag--green" }, t("help.open_now"))
+            : null,
           r.open_now === false ? h("span", { class: "app-tag" }, t("help.closed_now")) : null,
           r.free ? h("span", { class: "app-tag" }, t("help.free")) : null,
         ),
         r.description ? h("p", {}, r.description) : null,
-        r.address ? h("p", { class: "app-meta" }, [r.address, r.postcode].filter(Boolean).join(", ")) : null,
-        r.opening_hours ? h("p", { class: "app-meta" }, `${t("help.opening_hours")}: ${r.opening_hours}`) : null,
+        r.address
+          ? h("p", { class: "app-meta" }, [r.address, r.postcode].filter(Boolean).join(", "))
+          : null,
+        r.opening_hours
+          ? h("p", { class: "app-meta" }, `${t("help.opening_hours")}: ${r.opening_hours}`)
+          : null,
         h(
           "p",
           { class: "app-contact" },
@@ -90,7 +114,9 @@ function resultList(app, results) {
             TEXTABLE.has(phone.type) ? [" ", t("help.text"), " ", smsLink(phone.number)] : null,
             " ",
           ]),
-          r.website ? h("a", { href: r.website, rel: "noreferrer" }, t("help.website", { name: r.name })) : null,
+          r.website
+            ? h("a", { href: r.website, rel: "noreferrer" }, t("help.website", { name: r.name }))
+            : null,
           r.email ? [" ", h("a", { href: `mailto:${r.email}` }, r.email)] : null,
         ),
         r.referral_needed ? h("p", { class: "app-meta" }, t("help.referral_needed")) : null,
@@ -113,7 +139,11 @@ export async function render(app, main, _match, params) {
     h(
       "div",
       { class: "app-form-group" },
-      h("button", { type: "button", class: "app-button", id: "use-location" }, t("help.use_location")),
+      h(
+        "button",
+        { type: "button", class: "app-button", id: "use-location" },
+        t("help.use_location"),
+      ),
       h("p", { class: "app-hint" }, t("help.location_hint")),
     ),
     h(
@@ -143,14 +173,25 @@ export async function render(app, main, _match, params) {
           { class: "app-fieldset app-form-group" },
           h("legend", { class: "app-fieldset__legend" }, t("help.category")),
           CATEGORIES.map((c) =>
-            checkbox({ id: `category-${c}`, label: t(`category.${c}`), checked: c === chosenCategory }),
+            checkbox({
+              id: `category-${c}`,
+              label: t(`category.${c}`),
+              checked: c === chosenCategory,
+            }),
           ),
         ),
         h(
           "div",
           { class: "app-form-group" },
           h("label", { class: "app-label", for: "age" }, t("help.age")),
-          h("input", { class: "app-input app-input--short", id: "age", name: "age", type: "text", inputmode: "numeric", maxlength: "2" }),
+          h("input", {
+            class: "app-input app-input--short",
+            id: "age",
+            name: "age",
+            type: "text",
+            inputmode: "numeric",
+            maxlength: "2",
+          }),
         ),
         h(
           "div",
@@ -174,7 +215,8 @@ export async function render(app, main, _match, params) {
     h("button", { type: "submit", class: "app-button" }, t("help.search")),
   );
 
-  add(main, 
+  add(
+    main,
     h("h1", { class: "app-heading-l", id: "help-title", tabindex: "-1" }, t("help.title")),
     h("p", {}, t("help.intro")),
     form,
@@ -202,7 +244,8 @@ export async function render(app, main, _match, params) {
   const search = async (where) => {
     const query = new URLSearchParams({ lang: bundle.lang, limit: "20" });
     for (const [key, value] of Object.entries(where)) query.set(key, value);
-    for (const c of CATEGORIES) if (form.elements[`category-${c}`].checked) query.append("category", c);
+    for (const c of CATEGORIES)
+      if (form.elements[`category-${c}`].checked) query.append("category", c);
     const age = form.elements.age.value.trim();
     if (age) {
       if (!/^\d{1,2}$/.test(age)) {
@@ -218,7 +261,11 @@ export async function render(app, main, _match, params) {
     status.replaceChildren(h("p", {}, t("help.searching")));
     let response;
     try {
-      response = await fetch(`/api/v1/services/nearby?${query}`, { headers: { Accept: "application/json" } });
+      // no-store: a search (and so a place) is never written to the browser's cache.
+      response = await fetch(`/api/v1/services/nearby?${query}`, {
+        headers: { Accept: "application/json" },
+        cache: "no-store",
+      });
     } catch {
       if (!showLast(t("help.offline_last"))) {
         status.replaceChildren(h("p", { class: "app-inset" }, t("help.offline")));
@@ -235,7 +282,9 @@ export async function render(app, main, _match, params) {
     const label = body.origin?.label || "";
     // Kept so the last results open with no signal; the quick exit removes them.
     saveLastHelp({ label, results: body.results || [] });
-    status.replaceChildren(h("p", {}, t("help.found", { count: String((body.results || []).length) })));
+    status.replaceChildren(
+      h("p", {}, t("help.found", { count: String((body.results || []).length) })),
+    );
     results.replaceChildren(
       h("h2", { class: "app-heading-m", tabindex: "-1" }, t("help.results_near", { place: label })),
       resultList(app, body.results || []),

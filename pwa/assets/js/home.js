@@ -12,7 +12,8 @@ export function render(app, main, _match, params) {
   const { t, bundle } = app;
   const chosen = params.get("audience");
   const audience = AUDIENCES.some(([id]) => id === chosen) ? chosen : null;
-  add(main, 
+  add(
+    main,
     h("h1", { class: "app-heading-xl", tabindex: "-1" }, t("app.name")),
     h("p", { class: "app-lead" }, t("app.tagline")),
     h("h2", { class: "app-heading-m", id: "who" }, t("home.who")),
@@ -38,7 +39,8 @@ export function render(app, main, _match, params) {
   );
   if (audience) {
     const cards = bundle.cards.filter((card) => card.audience === audience);
-    add(main, 
+    add(
+      main,
       h("h2", { class: "app-heading-m", id: "cards-title" }, t(`home.cards.${audience}`)),
       h(
         "ul",

@@ -35,8 +35,18 @@ export async function settingsScreen(app, main) {
     h(
       "div",
       { class: "app-form-group app-checkboxes" },
-      checkbox({ id: "setting-read-aloud", label: t("settings.read_aloud"), hint: t("settings.read_aloud_hint"), checked: current.readAloud }),
-      checkbox({ id: "setting-bilingual", label: t("settings.bilingual"), hint: t("settings.bilingual_hint"), checked: current.bilingual }),
+      checkbox({
+        id: "setting-read-aloud",
+        label: t("settings.read_aloud"),
+        hint: t("settings.read_aloud_hint"),
+        checked: current.readAloud,
+      }),
+      checkbox({
+        id: "setting-bilingual",
+        label: t("settings.bilingual"),
+        hint: t("settings.bilingual_hint"),
+        checked: current.bilingual,
+      }),
     ),
     status,
   );
@@ -53,7 +63,8 @@ export async function settingsScreen(app, main) {
     app.applySettings();
     status.textContent = t("settings.saved");
   });
-  add(main, 
+  add(
+    main,
     h("h1", { class: "app-heading-l", tabindex: "-1" }, t("settings.title")),
     h("p", {}, t("settings.intro")),
     form,
@@ -67,11 +78,24 @@ export function about(app, main) {
     h("h2", { class: "app-heading-m" }, t(title)),
     keys.map((key) => h("p", {}, t(key))),
   ];
-  add(main, 
+  add(
+    main,
     h("h1", { class: "app-heading-l", tabindex: "-1" }, t("about.title")),
     section("about.what_title", "about.what_1", "about.what_2"),
-    section("about.privacy_title", "about.privacy_1", "about.privacy_2", "about.privacy_3", "about.privacy_4"),
-    section("about.credits_title", "about.credits_content", "about.credits_services", "about.credits_postcodes", "about.credits_postcodes_2"),
+    section(
+      "about.privacy_title",
+      "about.privacy_1",
+      "about.privacy_2",
+      "about.privacy_3",
+      "about.privacy_4",
+    ),
+    section(
+      "about.credits_title",
+      "about.credits_content",
+      "about.credits_services",
+      "about.credits_postcodes",
+      "about.credits_postcodes_2",
+    ),
     h("p", {}, h("a", { href: "/glossary" }, t("glossary.title"))),
     h("p", { class: "app-meta" }, t("about.version", { version: bundle.version })),
   );
@@ -82,7 +106,8 @@ export async function glossary(app, main) {
   const { t, bundle } = app;
   let english = null;
   if (bundle.lang !== "en") english = await app.english().catch(() => null);
-  add(main, 
+  add(
+    main,
     h("h1", { class: "app-heading-l", tabindex: "-1" }, t("glossary.title")),
     h("p", {}, t("glossary.intro")),
     h(
@@ -93,7 +118,18 @@ export async function glossary(app, main) {
         return h(
           "div",
           { class: "app-glossary__entry", id: entry.id, tabindex: "-1" },
-          h("dt", { class: "app-heading-s" }, entry.term, en && en.term !== entry.term ? h("span", { lang: "en", dir: "ltr", class: "app-glossary__en-term" }, ` (${en.term})`) : null),
+          h(
+            "dt",
+            { class: "app-heading-s" },
+            entry.term,
+            en && en.term !== entry.term
+              ? h(
+                  "span",
+                  { lang: "en", dir: "ltr", class: "app-glossary__en-term" },
+                  ` (${en.term})`,
+                )
+              : null,
+          ),
           h("dd", {}, entry.definition),
           en ? h("dd", { lang: "en", dir: "ltr", class: "app-glossary__en" }, en.definition) : null,
         );

@@ -19,7 +19,12 @@ export function newKey() {
 export async function send(key, report) {
   const response = await fetch(REPORTS, {
     method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json", "Idempotency-Key": key },
+    cache: "no-store",
+    headers: {
+      "Content-Type": "application/json",
+      Accept: "application/json",
+      "Idempotency-Key": key,
+    },
     body: JSON.stringify(report),
   });
   const body = await response.json().catch(() => ({}));
@@ -49,7 +54,11 @@ export function flush(onSent, onRefused) {
       if (result.ok) {
         discard(item.key);
         onSent(result.body);
-      } else if (result.status >= 400 && result.status < 500 && ![408, 429].includes(result.status)) {
+      } else if (
+        result.status >= 400 &&
+        result.status < 500 &&
+        ![408, 429].includes(result.status)
+      ) {
         // It will never be accepted as it is: don't keep it, and say so.
         discard(item.key);
         onRefused(result.body);

@@ -38,13 +38,22 @@ function emergencyPanel(t) {
     "div",
     { class: "app-panel app-panel--emergency" },
     h("p", { class: "app-heading-m" }, t("report.danger_title")),
-    h("p", {}, telLink("999", h("span", { class: "app-button app-button--warning" }, t("report.call_999")))),
+    h(
+      "p",
+      {},
+      telLink("999", h("span", { class: "app-button app-button--warning" }, t("report.call_999"))),
+    ),
     h("p", {}, t("report.silent_solution")),
   );
 }
 
 function question(app, step, body, onContinue) {
-  const form = h("form", { class: "app-form", novalidate: true }, body, h("button", { type: "submit", class: "app-button" }, app.t("form.continue")));
+  const form = h(
+    "form",
+    { class: "app-form", novalidate: true },
+    body,
+    h("button", { type: "submit", class: "app-button" }, app.t("form.continue")),
+  );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const errors = onContinue(form);
@@ -61,14 +70,16 @@ function chosen(form, name) {
 function start(app, main) {
   const { t } = app;
   const waiting = queued();
-  add(main, 
+  add(
+    main,
     h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.title")),
     h("p", { class: "app-lead" }, t("report.intro")),
     emergencyPanel(t),
     anonymity(t),
   );
   if (waiting.length) {
-    add(main, 
+    add(
+      main,
       h(
         "div",
         { class: "app-inset" },
@@ -83,14 +94,20 @@ function start(app, main) {
       ),
     );
   }
-  add(main, 
-    h("a", { class: "app-button app-button--start", href: "/report?step=danger", role: "button", "data-start": "" }, t("report.start")),
+  add(
+    main,
+    button(t("report.start"), {
+      class: "app-button app-button--start",
+      "data-start": "",
+      onclick: () => {
+        // A new report: new answers, and a new Idempotency-Key for it.
+        draft = {};
+        key = newKey();
+        outcome = null;
+        app.navigate("/report?step=danger");
+      },
+    }),
   );
-  main.querySelector("[data-start]").addEventListener("click", () => {
-    draft = {};
-    key = newKey();
-    outcome = null;
-  });
   return t("report.title");
 }
 
@@ -111,7 +128,11 @@ function answersList(app) {
     ["danger", t("report.q_danger"), draft.danger_now ? t("form.yes") : t("form.no")],
     ["category", t("report.q_category"), t(`report.category.${draft.category}`)],
     ["what", t("report.q_what"), draft.what_happened],
-    ["where", t("report.q_where"), [draft.where, draft.area].filter(Boolean).join(", ") || t("report.not_given")],
+    [
+      "where",
+      t("report.q_where"),
+      [draft.where, draft.area].filter(Boolean).join(", ") || t("report.not_given"),
+    ],
     ["when", t("report.q_when"), t(`report.when.${draft.when}`)],
   ];
   return h(
@@ -126,7 +147,12 @@ function answersList(app) {
         h(
           "dd",
           { class: "app-summary-list__actions" },
-          h("a", { href: `/report?step=${step}` }, t("form.change"), h("span", { class: "app-visually-hidden" }, ` ${label}`)),
+          h(
+            "a",
+            { href: `/report?step=${step}` },
+            t("form.change"),
+            h("span", { class: "app-visually-hidden" }, ` ${label}`),
+          ),
         ),
       ),
     ),
@@ -205,11 +231,16 @@ async function submit(app, main, sendButton) {
 function outcomeScreen(app, main) {
   const { t } = app;
   if (outcome.kind === "sent") {
-    add(main, h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.sent_title")), sentPanel(app, outcome.body));
+    add(
+      main,
+      h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.sent_title")),
+      sentPanel(app, outcome.body),
+    );
     return t("report.sent_title");
   }
   if (outcome.kind === "queued") {
-    add(main, 
+    add(
+      main,
       h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.queued_title")),
       h("p", {}, t("report.queued_body")),
       button(t("report.discard"), {
@@ -224,11 +255,16 @@ function outcomeScreen(app, main) {
     return t("report.queued_title");
   }
   if (outcome.kind === "discarded") {
-    add(main, h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.discarded")), h("p", {}, h("a", { href: "/report" }, t("report.start_again"))));
+    add(
+      main,
+      h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.discarded")),
+      h("p", {}, h("a", { href: "/report" }, t("report.start_again"))),
+    );
     return t("report.discarded");
   }
   // Offline: ask before keeping anything on the phone.
-  add(main, 
+  add(
+    main,
     h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.offline_title")),
     h("p", {}, t("report.offline_body")),
     h("p", {}, t("report.offline_consent_hint")),
@@ -268,14 +304,18 @@ export function render(app, main, _match, params) {
   }
   outcome = null;
   if (step === "danger") {
-    add(main, 
+    add(
+      main,
       ...question(
         app,
         step,
         radios({
           name: "danger",
           legend: t("report.q_danger"),
-          options: [["yes", t("form.yes")], ["no", t("form.no")]],
+          options: [
+            ["yes", t("form.yes")],
+            ["no", t("form.no")],
+          ],
           value: draft.danger_now === undefined ? null : draft.danger_now ? "yes" : "no",
           page: true,
         }),
@@ -290,7 +330,8 @@ export function render(app, main, _match, params) {
     return t("report.q_danger");
   }
   if (step === "category") {
-    add(main, 
+    add(
+      main,
       draft.danger_now ? emergencyPanel(t) : null,
       ...question(
         app,
@@ -313,16 +354,28 @@ export function render(app, main, _match, params) {
     return t("report.q_category");
   }
   if (step === "what") {
-    const area = h("textarea", { class: "app-textarea", id: "what", name: "what", rows: "8", maxlength: "4000", "aria-describedby": "what-hint" });
+    const area = h("textarea", {
+      class: "app-textarea",
+      id: "what",
+      name: "what",
+      rows: "8",
+      maxlength: "4000",
+      "aria-describedby": "what-hint",
+    });
     area.value = draft.what_happened || "";
-    add(main, 
+    add(
+      main,
       ...question(
         app,
         step,
         h(
           "div",
           { class: "app-form-group" },
-          h("h1", { class: "app-heading-l", tabindex: "-1" }, h("label", { for: "what" }, t("report.q_what"))),
+          h(
+            "h1",
+            { class: "app-heading-l", tabindex: "-1" },
+            h("label", { for: "what" }, t("report.q_what")),
+          ),
           h("p", { class: "app-hint", id: "what-hint" }, t("report.q_what_hint")),
           area,
         ),
@@ -338,11 +391,29 @@ export function render(app, main, _match, params) {
     return t("report.q_what");
   }
   if (step === "where") {
-    const where = h("input", { class: "app-input", id: "where", name: "where", type: "text", maxlength: "200", autocomplete: "off", "aria-describedby": "where-hint" });
-    const areaInput = h("input", { class: "app-input app-input--short", id: "area", name: "area", type: "text", maxlength: "4", autocomplete: "off", spellcheck: "false", "aria-describedby": "area-hint" });
+    const where = h("input", {
+      class: "app-input",
+      id: "where",
+      name: "where",
+      type: "text",
+      maxlength: "200",
+      autocomplete: "off",
+      "aria-describedby": "where-hint",
+    });
+    const areaInput = h("input", {
+      class: "app-input app-input--short",
+      id: "area",
+      name: "area",
+      type: "text",
+      maxlength: "4",
+      autocomplete: "off",
+      spellcheck: "false",
+      "aria-describedby": "area-hint",
+    });
     where.value = draft.where || "";
     areaInput.value = draft.area || "";
-    add(main, 
+    add(
+      main,
       ...question(
         app,
         step,
@@ -377,7 +448,8 @@ export function render(app, main, _match, params) {
     return t("report.q_where");
   }
   if (step === "when") {
-    add(main, 
+    add(
+      main,
       ...question(
         app,
         step,
@@ -399,13 +471,23 @@ export function render(app, main, _match, params) {
     return t("report.q_when");
   }
   // Check your answers, then what anonymous means, then send.
-  const sendButton = h("button", { type: "submit", class: "app-button", id: "send-report" }, t("report.send"));
-  const form = h("form", { class: "app-form", novalidate: true }, anonymity(t), h("div", { class: "app-form-group" }, sendButton));
+  const sendButton = h(
+    "button",
+    { type: "submit", class: "app-button", id: "send-report" },
+    t("report.send"),
+  );
+  const form = h(
+    "form",
+    { class: "app-form", novalidate: true },
+    anonymity(t),
+    h("div", { class: "app-form-group" }, sendButton),
+  );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submit(app, main, sendButton);
   });
-  add(main, 
+  add(
+    main,
     backLink(app, step),
     h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.check_title")),
     draft.danger_now ? emergencyPanel(t) : null,
