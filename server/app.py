@@ -19,8 +19,11 @@ from server.content import load_or_raise
 from server.errors import EXCEPTION_HANDLERS
 from server.i18n import Languages
 from server.migrations import migrate
+from server.reports import build_reporting, purge_hourly
 from server.routes.cards import CardsController
 from server.routes.meta import MetaController
+from server.routes.reports import ReportsController
+from server.routes.staff import staff_router
 from server.security import SecurityHeadersMiddleware
 from server.settings import Settings
 
@@ -38,7 +41,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[MetaController, CardsController],
+        route_handlers=[MetaController, CardsController, ReportsController, staff_router(settings)],
     )
     shell = create_static_files_router(
         path="/",
@@ -56,8 +59,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "content": content,
                 "languages": languages,
                 "cards": cards,
+                **build_reporting(settings),
             }
         ),
+        lifespan=[purge_hourly],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             DefineMiddleware(
