@@ -19,6 +19,7 @@ import io
 import logging
 import re
 import sqlite3
+import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -206,6 +207,8 @@ class ReportStore:
         self.secret = secret
         self.retention_days = retention_days
         self.clock = clock
+        # Held by purge() and close(): closing must wait for a purge running in a thread.
+        self._maintenance = threading.Lock()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -518,7 +521,10 @@ class ReportStore:
         secure_delete overwrites the freed pages, and the WAL is then checkpointed and
         truncated, so the deleted text is gone from every file, not merely unlinked.
         """
-        now = now or self.clock()
+        with self._maintenance:
+            return self._purge(now or self.clock())
+
+    def _purge(self, now: dt.datetime) -> PurgeResult:
         cutoff = to_hour(now - dt.timedelta(days=self.retention_days))
         key_cutoff = to_hour(now - dt.timedelta(hours=IDEMPOTENCY_HOURS))
         with self.write() as conn:
@@ -538,7 +544,8 @@ class ReportStore:
         return PurgeResult(reports=reports, idempotency_keys=keys, staff_sessions=sessions)
 
     def close(self) -> None:
-        self.db.close()
+        with self._maintenance:
+            self.db.close()
 
 
 def _safe_cell(value: object) -> str:

@@ -1,4 +1,4 @@
-"""Anonymous reports: send, idempotency, 413/415/422/429, look up and reply by code, timing, purge."""
+"""Anonymous reports: send, retry, refusals (413, 415, 422, 429), look up and reply, purge."""
 
 from __future__ import annotations
 
@@ -85,7 +85,9 @@ def test_a_report_is_accepted_with_a_code_status_and_message(
     assert 1 == count_reports(settings)
 
 
-def test_the_stored_report_is_what_was_sent(client: TestClient[Litestar], settings: Settings) -> None:
+def test_the_stored_report_is_what_was_sent(
+    client: TestClient[Litestar], settings: Settings
+) -> None:
     client.post(REPORTS, json=report_body(area=" lu1 ", danger_now=True, lang="ur"))
     conn = reports_db(settings)
     row = conn.execute(
@@ -232,8 +234,12 @@ def test_same_idempotency_key_returns_the_same_answer_and_stores_nothing_new(
     client: TestClient[Litestar], settings: Settings
 ) -> None:
     key = str(uuid.uuid4())
-    first = client.post(REPORTS, json=report_body(danger_now=True), headers={"Idempotency-Key": key})
-    again = client.post(REPORTS, json=report_body(danger_now=True), headers={"Idempotency-Key": key})
+    first = client.post(
+        REPORTS, json=report_body(danger_now=True), headers={"Idempotency-Key": key}
+    )
+    again = client.post(
+        REPORTS, json=report_body(danger_now=True), headers={"Idempotency-Key": key}
+    )
     assert 201 == first.status_code
     assert 201 == again.status_code
     assert first.json() == again.json()

@@ -12,7 +12,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import HeaderParameter
+from litestar.params import HeaderParameter, JSONBody
 
 from server.errors import ApiError
 from server.messages import UI_MESSAGES as UI
@@ -136,7 +136,7 @@ class ReportsController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        data: NewReport,
+        data: JSONBody[NewReport],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[ReportReceived]:
         key = None
@@ -194,7 +194,7 @@ class ReportsController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        data: CodeIn,
+        data: JSONBody[CodeIn],
         chosen_lang: NamedDependency[str],
     ) -> ThreadOut:
         gettext = state.languages.gettext(chosen_lang).gettext
@@ -216,7 +216,7 @@ class ReportsController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        data: ReplyIn,
+        data: JSONBody[ReplyIn],
         chosen_lang: NamedDependency[str],
     ) -> ThreadOut:
         gettext = state.languages.gettext(chosen_lang).gettext

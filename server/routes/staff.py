@@ -19,7 +19,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.params import Parameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.types import Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 from msgspec import Meta
@@ -98,8 +98,13 @@ class AuditPage(msgspec.Struct, frozen=True):
     total: int
 
 
-Page = Annotated[int, Parameter(ge=1, le=100_000, description="Page number, from 1.")]
-ReportId = Annotated[int, Parameter(ge=1, description="The report's number.")]
+Page = Annotated[int, QueryParameter(ge=1, le=100_000, description="Page number, from 1.")]
+ReportId = Annotated[int, PathParameter(ge=1, description="The report's number.")]
+StatusQuery = Annotated[Status | None, QueryParameter(description="Only reports in this status.")]
+CategoryQuery = Annotated[
+    Category | None, QueryParameter(description="Only reports in this category.")
+]
+Username = Annotated[str, PathParameter(max_length=40, description="The account's username.")]
 
 
 def provide_staff(request: Request[Any, Any, Any], state: State) -> StaffUser:
@@ -152,7 +157,7 @@ class StaffController(Controller):
         "/login", summary="Sign in; sets the session cookie", status_code=200, sync_to_thread=True
     )
     def login(
-        self, request: Request[Any, Any, Any], state: State, data: LoginIn
+        self, request: Request[Any, Any, Any], state: State, data: JSONBody[LoginIn]
     ) -> Response[StaffUser]:
         state.limiter.check([(state.limits.login, state.limiter.source(request))])
         user = state.staff.authenticate(data.username, data.password)
@@ -177,8 +182,8 @@ class StaffController(Controller):
         self,
         state: State,
         staff: NamedDependency[StaffUser],
-        status: Status | None = None,
-        category: Category | None = None,
+        status: StatusQuery = None,
+        category: CategoryQuery = None,
         page: Page = 1,
     ) -> Inbox:
         items, total = state.reports.inbox(staff.username, status, category, page)
@@ -195,11 +200,13 @@ class StaffController(Controller):
         self,
         state: State,
         staff: NamedDependency[StaffUser],
-        status: Status | None = None,
-        category: Category | None = None,
+        status: StatusQuery = None,
+        category: CategoryQuery = None,
         ids: Annotated[
             str | None,
-            Parameter(max_length=2000, pattern=r"^\d+(,\d+)*$", description="e.g. 3,5,8"),
+            QueryParameter(
+                max_length=2000, pattern=r"^\d+(,\d+)*$", description="Report numbers, e.g. 3,5,8"
+            ),
         ] = None,
     ) -> Response[str]:
         id_list = [int(i) for i in ids.split(",")] if ids else None
@@ -226,7 +233,7 @@ class StaffController(Controller):
         state: State,
         staff: NamedDependency[StaffUser],
         report_id: ReportId,
-        data: ReportPatch,
+        data: JSONBody[ReportPatch],
     ) -> ReportDetail:
         return _found(state.reports.update(staff.username, report_id, data.status, data.notes))
 
@@ -237,7 +244,11 @@ class StaffController(Controller):
         sync_to_thread=True,
     )
     def message(
-        self, state: State, staff: NamedDependency[StaffUser], report_id: ReportId, data: MessageIn
+        self,
+        state: State,
+        staff: NamedDependency[StaffUser],
+        report_id: ReportId,
+        data: JSONBody[MessageIn],
     ) -> ReportDetail:
         text = clean_text(data.text)
         if not text:
@@ -252,7 +263,7 @@ class StaffController(Controller):
 
     @post("/accounts", summary="Add a staff account (admins only)", sync_to_thread=True)
     def add_account(
-        self, state: State, admin: NamedDependency[StaffUser], data: AccountIn
+        self, state: State, admin: NamedDependency[StaffUser], data: JSONBody[AccountIn]
     ) -> Account:
         try:
             return state.staff.add(admin.username, data.username, data.password, data.role)
@@ -265,7 +276,7 @@ class StaffController(Controller):
         sync_to_thread=True,
     )
     def remove_account(
-        self, state: State, admin: NamedDependency[StaffUser], username: str
+        self, state: State, admin: NamedDependency[StaffUser], username: Username
     ) -> None:
         if username.casefold() == admin.username.casefold():
             raise ApiError(409, "cannot_remove_self", "You cannot remove your own account.")
