@@ -20,6 +20,7 @@ from server.i18n import Languages
 from server.migrations import migrate
 from server.reports import build_reporting, purge_hourly
 from server.routes.cards import CardsController
+from server.routes.lessons import LessonPagesController, QrController, lesson_assets
 from server.routes.meta import MetaController
 from server.routes.reports import ReportsController
 from server.routes.staff import staff_router
@@ -40,7 +41,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[MetaController, CardsController, ReportsController, staff_router(settings)],
+        route_handlers=[
+            MetaController,
+            CardsController,
+            QrController,
+            ReportsController,
+            staff_router(settings),
+        ],
     )
     shell = create_static_files_router(
         path="/",
@@ -51,7 +58,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
     return Litestar(
-        route_handlers=[api, shell],
+        route_handlers=[
+            api,
+            LessonPagesController,
+            lesson_assets(Path(settings.pwa_dir)),
+            shell,
+        ],
         state=State(
             {
                 "settings": settings,

@@ -63,4 +63,41 @@ UI_MESSAGES: dict[str, str] = {
     "report.too_many_requests": N_(
         "You have sent a lot in a short time. Please wait a while and try again."
     ),
+    # Lessons and ESOL classes (issue 6): the presenter and print pages.
+    "lessons.loading": N_("Loading…"),
+    "lessons.load_failed": N_("We could not load this card. Check the connection and try again."),
+    "lessons.learning_objectives": N_("By the end of this lesson"),
+    "lessons.minutes": N_("{minutes} minutes"),
+    "lessons.what_would_you_do": N_("What would you do?"),
+    "lessons.choices": N_("Choices to talk about"),
+    "lessons.help_numbers": N_("Help numbers"),
+    "lessons.free_from_mobiles": N_("Free from mobiles"),
+    "lessons.text": N_("Text {number}"),
+    "lessons.scan_card": N_("Scan to open this card on your phone"),
+    "lessons.scan_help": N_("Scan to find help near you"),
+    "present.controls": N_("Slide controls"),
+    "present.previous": N_("Previous slide"),
+    "present.next": N_("Next slide"),
+    "present.progress": N_("Slide {current} of {total}"),
+    "present.notes_show": N_("Show teacher notes"),
+    "present.notes_hide": N_("Hide teacher notes"),
+    "present.teacher_notes": N_("Teacher notes"),
+    "present.fullscreen": N_("Full screen"),
+    "present.fullscreen_exit": N_("Leave full screen"),
+    "present.keys": N_(
+        "Next: right arrow, Page Down or space. Back: left arrow or Page Up. "
+        "N: teacher notes. F: full screen. B: blank screen."
+    ),
+    "present.question": N_("Question {number} of {total}"),
+    "present.closing": N_("Take it with you"),
+    "print.print": N_("Print"),
+    "print.layout": N_("Layout"),
+    "print.layout_pocket": N_("Pocket cards, 4 on A4"),
+    "print.layout_handout": N_("Handout, A4"),
+    "print.layout_bilingual": N_("Two languages, A4"),
+    "print.pocket_hint": N_(
+        "Print both sides of the paper, flipping on the long edge. Then cut along the lines."
+    ),
+    "print.scan_card": N_("Scan to read this card"),
+    "print.words": N_("Words to know"),
 }
