@@ -18,10 +18,13 @@ from server.errors import EXCEPTION_HANDLERS
 from server.i18n import Languages
 from server.migrations import migrate
 from server.precache import build_shell
+from server.reports import build_reporting, purge_hourly
 from server.routes.cards import CardsController
 from server.routes.lessons import LessonPagesController, QrController, lesson_assets
 from server.routes.meta import MetaController
+from server.routes.reports import ReportsController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
+from server.routes.staff import staff_router
 from server.security import security_headers_hook
 from server.settings import Settings
 
@@ -40,7 +43,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[MetaController, CardsController, AppConfigController, QrController],
+        route_handlers=[
+            MetaController,
+            CardsController,
+            AppConfigController,
+            QrController,
+            ReportsController,
+            staff_router(settings),
+        ],
     )
 
     return Litestar(
@@ -59,8 +69,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "languages": languages,
                 "cards": cards,
                 "shell": shell,
+                **build_reporting(settings),
             }
         ),
+        lifespan=[purge_hourly],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers_hook(settings.public_url.startswith("https://"))],
         compression_config=CompressionConfig(

@@ -198,6 +198,72 @@ def cmd_pwa(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- reports and staff
+
+
+def cmd_reports_purge(args: argparse.Namespace) -> int:
+    from server.migrations import migrate
+    from server.reports import build_reporting
+
+    settings = _settings(args)
+    migrate(settings.data_path)
+    store = build_reporting(settings)["reports"]
+    try:
+        result = store.purge()
+    finally:
+        store.close()
+    print(
+        f"Deleted {result.reports} report(s) older than {settings.report_retention_days} days, "
+        f"{result.idempotency_keys} old retry key(s) and {result.staff_sessions} expired "
+        "staff session(s)."
+    )
+    return 0
+
+
+def _read_password() -> str:
+    """From a prompt on a terminal (asked twice), else the first line of standard input."""
+    import getpass
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password (at least 12 characters): ")
+        if getpass.getpass("Same password again: ") != first:
+            raise ValueError("The two passwords are different.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    from server.migrations import migrate
+    from server.staff import StaffError, StaffService
+
+    settings = _settings(args)
+    migrate(settings.data_path)
+    staff = StaffService(settings.data_path / "reports.db")
+    actor = "cli"
+    try:
+        if args.action == "add":
+            try:
+                account = staff.add(actor, args.username, _read_password(), args.role)
+            except (StaffError, ValueError) as exc:
+                print(str(exc), file=sys.stderr)
+                return 1
+            print(f"Added {account.username} ({account.role}).")
+        elif args.action == "remove":
+            if not staff.remove(actor, args.username):
+                print(f"There is no account called {args.username}.", file=sys.stderr)
+                return 1
+            print(f"Removed {args.username}; their sign-ins have ended.")
+        else:
+            accounts = staff.accounts()
+            for account in accounts:
+                print(f"{account.username:40} {account.role:9} added {account.created_on}")
+            if not accounts:
+                print("No staff accounts yet: add one with `consequences staff add NAME`.")
+    finally:
+        staff.close()
+    return 0
+
+
 # -- the parser
 
 
@@ -239,6 +305,30 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (precache, icons):
         sub.add_argument("--pwa-dir", metavar="DIR", help="default ./pwa")
         sub.set_defaults(handler=cmd_pwa)
+    reports = commands.add_parser("reports", help="look after the anonymous reports")
+    reports_commands = reports.add_subparsers(dest="action", required=True, metavar="ACTION")
+    purge = reports_commands.add_parser(
+        "purge", help="delete reports past the retention period now (also done hourly)"
+    )
+    _add_data_dir(purge)
+    purge.set_defaults(handler=cmd_reports_purge)
+
+    staff = commands.add_parser("staff", help="manage the staff who read reports")
+    staff_commands = staff.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = staff_commands.add_parser(
+        "add", help="add an account; the password comes from a prompt or standard input"
+    )
+    add.add_argument("username")
+    add.add_argument("--role", choices=["reviewer", "admin"], default="reviewer")
+    _add_data_dir(add)
+    add.set_defaults(handler=cmd_staff)
+    remove = staff_commands.add_parser("remove", help="remove an account and end its sign-ins")
+    remove.add_argument("username")
+    _add_data_dir(remove)
+    remove.set_defaults(handler=cmd_staff)
+    listing = staff_commands.add_parser("list", help="list the accounts")
+    _add_data_dir(listing)
+    listing.set_defaults(handler=cmd_staff)
 
     return parser
 

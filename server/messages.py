@@ -285,6 +285,31 @@ UI_MESSAGES: dict[str, str] = {
         "A new version of the app is ready. It will be used next time you open or reload the app."
     ),
     "update.reload": N_("Reload now"),
+    # Anonymous reports (issue 4): the API answers with these too, in the reporter's language.
+    "report.status.received": N_("Your report has arrived. Nobody has read it yet."),
+    "report.status.being_looked_at": N_("Someone in the team is reading your report."),
+    "report.status.passed_on": N_(
+        "The team has passed your report on to people who can act on it."
+    ),
+    "report.status.closed": N_("The team has finished with your report."),
+    "report.thank_you": N_(
+        "Thank you for telling us. Write down your code: you need it to see if the team has "
+        "read your report or asked you a question. Nobody else can see who you are."
+    ),
+    "report.emergency": N_("Call 999 now."),
+    "report.code_not_found": N_(
+        "We could not find a report with that code. Check each word and the four numbers."
+    ),
+    "report.closed": N_(
+        "The team has finished with this report. If something new has happened, "
+        "please send a new report."
+    ),
+    "report.too_many_messages": N_(
+        "This report has all the messages it can hold. Please send a new report."
+    ),
+    "report.too_many_requests": N_(
+        "You have sent a lot in a short time. Please wait a while and try again."
+    ),
     # Lessons and ESOL classes (issue 6): the presenter and print pages.
     "lessons.loading": N_("Loading…"),
     "lessons.load_failed": N_("We could not load this card. Check the connection and try again."),

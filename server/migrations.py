@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 from pathlib import Path
 
-from sqlite_utils import Migrations
+from sqlite_utils import Database, Migrations
 
 from server.db import connect
 
@@ -15,6 +15,102 @@ directory = Migrations("directory")
 
 # -- reports.db: anonymous reports, staff accounts and the audit log.
 reports = Migrations("reports")
+
+REPORT_STATUSES = ("received", "being_looked_at", "passed_on", "closed")
+
+
+@reports(name="0001_reports")
+def _reports_0001(db: Database) -> None:
+    # No column for an address, user agent, cookie or device; the time a report arrived is
+    # kept only to the hour, and messages only to the day. The follow-up code is kept only
+    # as an HMAC whose key lives outside this database.
+    statuses = ", ".join(f"'{s}'" for s in REPORT_STATUSES)
+    db.execute(
+        f"""
+        CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            code_hash BLOB NOT NULL UNIQUE,
+            category TEXT NOT NULL,
+            what_happened TEXT NOT NULL,
+            where_text TEXT,
+            area TEXT,
+            when_happened TEXT NOT NULL,
+            danger_now INTEGER NOT NULL CHECK (danger_now IN (0, 1)),
+            lang TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'received' CHECK (status IN ({statuses})),
+            notes TEXT NOT NULL DEFAULT '',
+            received_hour TEXT NOT NULL,
+            awaiting_team INTEGER NOT NULL DEFAULT 1 CHECK (awaiting_team IN (0, 1))
+        )
+        """
+    )
+    db.execute("CREATE INDEX reports_inbox ON reports (danger_now DESC, received_hour DESC, id)")
+    db.execute("CREATE INDEX reports_received ON reports (received_hour)")
+    db.execute(
+        """
+        CREATE TABLE report_messages (
+            id INTEGER PRIMARY KEY,
+            report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+            sender TEXT NOT NULL CHECK (sender IN ('reporter', 'team')),
+            staff_username TEXT,
+            text TEXT NOT NULL,
+            day TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX report_messages_report ON report_messages (report_id, id)")
+    # A retried POST with the same Idempotency-Key gets the same code back. The code is kept
+    # only sealed with a pad derived from the key, which the server never stores.
+    db.execute(
+        """
+        CREATE TABLE idempotency_keys (
+            key_hash BLOB PRIMARY KEY,
+            report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+            body_hash BLOB NOT NULL,
+            sealed_code BLOB NOT NULL,
+            received_hour TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+
+
+@reports(name="0002_staff")
+def _reports_0002(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE staff (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('reviewer', 'admin')),
+            created_on TEXT NOT NULL
+        )
+        """
+    )
+    # Only a SHA-256 of each session token, so a copy of the database cannot sign anyone in.
+    db.execute(
+        """
+        CREATE TABLE staff_sessions (
+            token_hash BLOB PRIMARY KEY,
+            staff_id INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
+            expires_at INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX staff_sessions_expiry ON staff_sessions (expires_at)")
+    # Who did what, when: staff by name; reporters never.
+    db.execute(
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            username TEXT NOT NULL,
+            action TEXT NOT NULL,
+            report_id INTEGER,
+            detail TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
 
 
 DATABASES: dict[str, Migrations] = {

@@ -50,6 +50,44 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     pwa_dir: Annotated[str, Meta(description="Folder holding the static app shell.")] = str(
         ROOT / "pwa"
     )
+    secrets_dir: Annotated[
+        str,
+        Meta(
+            description=(
+                "Folder for the server secrets (follow-up code key, CSRF key), kept out of the "
+                "databases; empty means <data dir>/secrets. Back it up apart from reports.db."
+            )
+        ),
+    ] = ""
+    report_retention_days: Annotated[
+        int,
+        Meta(ge=1, le=3650, description="Days an anonymous report is kept before it is deleted."),
+    ] = 90
+    reports_per_hour: Annotated[
+        int, Meta(ge=1, description="Reports one source may send per hour, per worker.")
+    ] = 5
+    reports_per_hour_global: Annotated[
+        int, Meta(ge=1, description="Reports accepted per hour from everyone together, per worker.")
+    ] = 1000
+    lookups_per_hour: Annotated[
+        int,
+        Meta(ge=1, description="Follow-up code lookups and replies one source may make per hour."),
+    ] = 30
+    logins_per_hour: Annotated[
+        int, Meta(ge=1, description="Staff sign-in attempts one source may make per hour.")
+    ] = 10
+    staff_session_hours: Annotated[
+        int, Meta(ge=1, le=168, description="Hours a staff sign-in lasts before it expires.")
+    ] = 8
+    trusted_proxies: Annotated[
+        str,
+        Meta(
+            description=(
+                "Comma-separated addresses of your reverse proxies. Only from these is "
+                "X-Forwarded-For believed, and only to key rate limits (never stored or logged)."
+            )
+        ),
+    ] = ""
 
     exit_url: Annotated[
         str,
@@ -64,6 +102,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
+
+    @property
+    def secrets_path(self) -> Path:
+        return Path(self.secrets_dir) if self.secrets_dir else self.data_path / "secrets"
 
     @classmethod
     def load(

@@ -1,0 +1,152 @@
+"""Rate limits in memory only, keyed by a daily-rotating HMAC of the client's address.
+
+Litestar's RateLimitMiddleware keys its store by the raw address and keeps a JSON list of
+every request's time per key, which costs O(limit) per request and cannot carry a global
+ceiling of thousands per hour; it also sends no Retry-After. This module keeps one float
+per key (the generic cell rate algorithm, GCRA), checks several limits at once and answers
+in the project's error shape with Retry-After.
+
+Nothing here is written to disk or logged. The address is turned into an HMAC with a key
+that exists only in this process's memory and is replaced every day (UTC), so even a memory
+dump cannot link today's limiter keys to addresses after the key has rotated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import ipaddress
+import math
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+
+from server.errors import ApiError
+from server.messages import UI_MESSAGES
+
+TOO_MANY = UI_MESSAGES["report.too_many_requests"]
+# Beyond this many keys the limiter drops the ones whose window has passed.
+PRUNE_AT = 50_000
+
+
+@dataclass(frozen=True)
+class Limit:
+    """`count` requests per `period` seconds, as a burst of `count` refilled evenly."""
+
+    name: str
+    count: int
+    period: float = 3600.0
+
+    @property
+    def interval(self) -> float:
+        return self.period / self.count
+
+
+class AddressHasher:
+    """HMAC-SHA-256 of an address with an in-memory key that changes at each UTC midnight."""
+
+    def __init__(self, today: Callable[[], dt.date] | None = None) -> None:
+        self._today = today or (lambda: dt.datetime.now(dt.UTC).date())
+        self._day = self._today()
+        self._key = secrets.token_bytes(32)
+        self._lock = threading.Lock()
+        self.rotations = 0
+
+    def __call__(self, address: str) -> bytes:
+        day = self._today()
+        with self._lock:
+            if day != self._day:
+                self._day, self._key = day, secrets.token_bytes(32)
+                self.rotations += 1
+            key = self._key
+        return hmac.new(key, address.encode(), hashlib.sha256).digest()[:16]
+
+
+class RateLimiter:
+    """Several named limits; `hit` checks them all and only spends if every one allows."""
+
+    def __init__(
+        self,
+        hasher: AddressHasher | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        trusted_proxies: frozenset[str] = frozenset(),
+    ) -> None:
+        self.hasher = hasher or AddressHasher()
+        self.clock = clock
+        self.trusted_proxies = trusted_proxies
+        # (limit name, hashed source or b"") -> theoretical arrival time of the next request
+        self._tat: dict[tuple[str, bytes], float] = {}
+        self._lock = threading.Lock()
+
+    def source(self, request: Request[Any, Any, Any]) -> bytes:
+        """The hashed source of a request; the address itself goes no further than here."""
+        address = request.client.host if request.client else ""
+        if address in self.trusted_proxies:
+            header = request.headers.get("x-forwarded-for", "")
+            address = _forwarded_client(header, address, self.trusted_proxies)
+        return self.hasher(address)
+
+    def hit(self, checks: list[tuple[Limit, bytes]]) -> float:
+        """Spend one request against each (limit, source); 0 if allowed, else seconds to wait."""
+        now = self.clock()
+        with self._lock:
+            if len(self._tat) > PRUNE_AT:
+                self._prune(now)
+            wait = 0.0
+            updates = []
+            for limit, source in checks:
+                key = (limit.name, source)
+                tat = max(self._tat.get(key, now), now)
+                allowed_from = tat + limit.interval - limit.period
+                if now < allowed_from:
+                    wait = max(wait, allowed_from - now)
+                else:
+                    updates.append((key, tat + limit.interval))
+            if wait:
+                return wait
+            self._tat.update(updates)
+            return 0.0
+
+    def check(
+        self, checks: list[tuple[Limit, bytes]], message: str = TOO_MANY, lang_gettext: Any = None
+    ) -> None:
+        """Raise a 429 in the project's error shape, with Retry-After, when over a limit."""
+        wait = self.hit(checks)
+        if wait:
+            text = lang_gettext(message) if lang_gettext else message
+            raise ApiError(
+                429, "too_many_requests", text, headers={"Retry-After": str(math.ceil(wait))}
+            )
+
+    def _prune(self, now: float) -> None:
+        self._tat = {key: tat for key, tat in self._tat.items() if tat > now}
+
+    def __len__(self) -> int:
+        return len(self._tat)
+
+
+def _forwarded_client(header: str, peer: str, trusted: frozenset[str]) -> str:
+    """The right-most address in X-Forwarded-For that is not one of our proxies.
+
+    Entries to its left were written by the client and could be anything.
+    """
+    for part in reversed(header.split(",")):
+        candidate = part.strip()
+        if candidate in trusted:
+            continue
+        try:
+            ipaddress.ip_address(candidate)
+        except ValueError:
+            continue
+        return candidate
+    return peer
+
+
+def parse_proxies(value: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in value.split(",") if part.strip())

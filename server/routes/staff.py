@@ -1,0 +1,325 @@
+"""The team's side: sign-in, the inbox, triage, replies, CSV export, accounts and the audit log.
+
+Only these routes use cookies: a session cookie (HttpOnly, SameSite=Strict, Secure over TLS,
+expiring) and Litestar's CSRF cookie, both scoped to /api/v1/staff. Every state-changing
+request must carry the CSRF token in the X-CSRF-Token header.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+import anyio.to_thread
+import msgspec
+from litestar import Controller, Request, Response, Router, delete, get, patch, post
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader, Cookie, State
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import PermissionDeniedException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.types import Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
+from msgspec import Meta
+
+from server.errors import ApiError
+from server.reports import (
+    PAGE_SIZE,
+    Category,
+    InboxItem,
+    ReportDetail,
+    ReportText,
+    Status,
+    clean_text,
+)
+from server.secrets_store import load_or_create
+from server.settings import Settings
+from server.staff import Account, AuditEntry, Role, StaffError, StaffUser
+
+STAFF_PATH = "/api/v1/staff"
+SESSION_COOKIE = "staff_session"
+CSRF_COOKIE = "staff_csrf"
+CSRF_HEADER = "x-csrf-token"
+
+
+class StaffCSRFMiddleware(CSRFMiddleware):
+    """Litestar's CSRF check, answering a failure in plain words."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except PermissionDeniedException as exc:
+            if exc.detail != "CSRF token verification failed":
+                raise
+            raise ApiError(
+                403,
+                "csrf_failed",
+                "This page is out of date. Reload it and try again.",
+            ) from None
+
+
+class SessionOut(msgspec.Struct, frozen=True):
+    csrf_token: str
+    user: StaffUser | None
+
+
+class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, Meta(min_length=1, max_length=40)]
+    password: Annotated[str, Meta(min_length=1, max_length=256)]
+
+
+class Inbox(msgspec.Struct, frozen=True):
+    items: list[InboxItem]
+    page: int
+    pages: int
+    total: int
+
+
+class ReportPatch(msgspec.Struct, forbid_unknown_fields=True):
+    status: Status | None = None
+    notes: Annotated[str, Meta(max_length=10_000)] | None = None
+
+
+class MessageIn(msgspec.Struct, forbid_unknown_fields=True):
+    text: ReportText
+
+
+class AccountIn(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, Meta(min_length=1, max_length=40)]
+    password: Annotated[str, Meta(min_length=1, max_length=256)]
+    role: Role = "reviewer"
+
+
+class AuditPage(msgspec.Struct, frozen=True):
+    entries: list[AuditEntry]
+    page: int
+    total: int
+
+
+Page = Annotated[int, QueryParameter(ge=1, le=100_000, description="Page number, from 1.")]
+ReportId = Annotated[int, PathParameter(ge=1, description="The report's number.")]
+StatusQuery = Annotated[Status | None, QueryParameter(description="Only reports in this status.")]
+CategoryQuery = Annotated[
+    Category | None, QueryParameter(description="Only reports in this category.")
+]
+Username = Annotated[str, PathParameter(max_length=40, description="The account's username.")]
+
+
+def provide_staff(request: Request[Any, Any, Any], state: State) -> StaffUser:
+    """The signed-in staff member, or 401."""
+    user = state.staff.resolve(request.cookies.get(SESSION_COOKIE, ""))
+    if user is None:
+        raise ApiError(401, "not_signed_in", "Please sign in first.")
+    return user
+
+
+def provide_admin(staff: NamedDependency[StaffUser]) -> StaffUser:
+    if staff.role != "admin":
+        raise ApiError(403, "admin_only", "Only an admin can do that.")
+    return staff
+
+
+def _secure(request: Request[Any, Any, Any], state: State) -> bool:
+    return request.url.scheme == "https" or state.settings.public_url.startswith("https://")
+
+
+def session_cookie(request: Request[Any, Any, Any], state: State, token: str) -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        path=STAFF_PATH,
+        max_age=state.staff.session_seconds,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request, state),
+    )
+
+
+class StaffController(Controller):
+    tags = ["staff"]
+    cache_control = CacheControlHeader(no_store=True, private=True)
+    dependencies = {
+        "staff": Provide(provide_staff, sync_to_thread=True),
+        "admin": Provide(provide_admin, sync_to_thread=False),
+    }
+
+    # -- signing in and out
+
+    @get("/session", summary="Who is signed in, and the CSRF token for state-changing requests")
+    async def session(self, request: Request[Any, Any, Any], state: State) -> SessionOut:
+        token = ScopeState.from_scope(request.scope).csrf_token
+        user = await _resolve(request, state)
+        return SessionOut(csrf_token=str(token), user=user)
+
+    @post(
+        "/login", summary="Sign in; sets the session cookie", status_code=200, sync_to_thread=True
+    )
+    def login(
+        self, request: Request[Any, Any, Any], state: State, data: JSONBody[LoginIn]
+    ) -> Response[StaffUser]:
+        state.limiter.check([(state.limits.login, state.limiter.source(request))])
+        user = state.staff.authenticate(data.username, data.password)
+        if user is None:
+            raise ApiError(401, "wrong_login", "That username and password do not match.")
+        token = state.staff.start_session(user)
+        return Response(user, cookies=[session_cookie(request, state, token)])
+
+    @post("/logout", summary="Sign out", status_code=204, sync_to_thread=True)
+    def logout(
+        self, request: Request[Any, Any, Any], state: State, staff: NamedDependency[StaffUser]
+    ) -> Response[None]:
+        state.staff.end_session(request.cookies.get(SESSION_COOKIE, ""), staff)
+        return Response(
+            None, status_code=204, cookies=[_expire(session_cookie(request, state, ""))]
+        )
+
+    # -- the inbox
+
+    @get("/reports", summary="Reports, danger now first, then newest first", sync_to_thread=True)
+    def inbox(
+        self,
+        state: State,
+        staff: NamedDependency[StaffUser],
+        status: StatusQuery = None,
+        category: CategoryQuery = None,
+        page: Page = 1,
+    ) -> Inbox:
+        items, total = state.reports.inbox(staff.username, status, category, page)
+        return Inbox(
+            items=items, page=page, pages=max(1, math.ceil(total / PAGE_SIZE)), total=total
+        )
+
+    @get(
+        "/reports/export.csv",
+        summary="Reports as CSV, for passing on to the police or Crimestoppers",
+        sync_to_thread=True,
+    )
+    def export(
+        self,
+        state: State,
+        staff: NamedDependency[StaffUser],
+        status: StatusQuery = None,
+        category: CategoryQuery = None,
+        ids: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=2000, pattern=r"^\d+(,\d+)*$", description="Report numbers, e.g. 3,5,8"
+            ),
+        ] = None,
+    ) -> Response[str]:
+        id_list = [int(i) for i in ids.split(",")] if ids else None
+        text, _count = state.reports.export_csv(staff.username, status, category, id_list)
+        return Response(
+            text,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="reports.csv"'},
+        )
+
+    @get("/reports/{report_id:int}", summary="One report with its messages", sync_to_thread=True)
+    def report(
+        self, state: State, staff: NamedDependency[StaffUser], report_id: ReportId
+    ) -> ReportDetail:
+        return _found(state.reports.get(staff.username, report_id))
+
+    @patch(
+        "/reports/{report_id:int}",
+        summary="Change a report's status or internal notes",
+        sync_to_thread=True,
+    )
+    def update(
+        self,
+        state: State,
+        staff: NamedDependency[StaffUser],
+        report_id: ReportId,
+        data: JSONBody[ReportPatch],
+    ) -> ReportDetail:
+        return _found(state.reports.update(staff.username, report_id, data.status, data.notes))
+
+    @post(
+        "/reports/{report_id:int}/messages",
+        summary="Send the reporter a question or answer; they see it when they look up their code",
+        status_code=201,
+        sync_to_thread=True,
+    )
+    def message(
+        self,
+        state: State,
+        staff: NamedDependency[StaffUser],
+        report_id: ReportId,
+        data: JSONBody[MessageIn],
+    ) -> ReportDetail:
+        text = clean_text(data.text)
+        if not text:
+            raise ApiError(422, "invalid_input", "Check 'text': please write a message.")
+        return _found(state.reports.add_team_message(staff.username, report_id, text))
+
+    # -- accounts and the audit log: admins only
+
+    @get("/accounts", summary="Staff accounts (admins only)", sync_to_thread=True)
+    def accounts(self, state: State, admin: NamedDependency[StaffUser]) -> list[Account]:
+        return state.staff.accounts()
+
+    @post("/accounts", summary="Add a staff account (admins only)", sync_to_thread=True)
+    def add_account(
+        self, state: State, admin: NamedDependency[StaffUser], data: JSONBody[AccountIn]
+    ) -> Account:
+        try:
+            return state.staff.add(admin.username, data.username, data.password, data.role)
+        except StaffError as exc:
+            raise ApiError(422, "invalid_account", str(exc)) from None
+
+    @delete(
+        "/accounts/{username:str}",
+        summary="Remove a staff account and end its sessions (admins only)",
+        sync_to_thread=True,
+    )
+    def remove_account(
+        self, state: State, admin: NamedDependency[StaffUser], username: Username
+    ) -> None:
+        if username.casefold() == admin.username.casefold():
+            raise ApiError(409, "cannot_remove_self", "You cannot remove your own account.")
+        if not state.staff.remove(admin.username, username):
+            raise ApiError(404, "account_not_found", "There is no account with that username.")
+
+    @get("/audit", summary="The audit log, newest first (admins only)", sync_to_thread=True)
+    def audit(self, state: State, admin: NamedDependency[StaffUser], page: Page = 1) -> AuditPage:
+        entries, total = state.staff.audit_log(page)
+        return AuditPage(entries=entries, page=page, total=total)
+
+
+async def _resolve(request: Request[Any, Any, Any], state: State) -> StaffUser | None:
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if not token:
+        return None
+    return await anyio.to_thread.run_sync(state.staff.resolve, token)
+
+
+def _expire(cookie: Cookie) -> Cookie:
+    cookie.max_age = 0
+    return cookie
+
+
+def _found(detail: ReportDetail | None) -> ReportDetail:
+    if detail is None:
+        raise ApiError(404, "report_not_found", "There is no report with that number.")
+    return detail
+
+
+def staff_router(settings: Settings) -> Router:
+    """The staff routes behind Litestar's CSRF middleware, with a key shared by all workers."""
+    csrf = CSRFConfig(
+        secret=load_or_create(settings.secrets_path, "csrf").hex(),
+        cookie_name=CSRF_COOKIE,
+        cookie_path=STAFF_PATH,
+        header_name=CSRF_HEADER,
+        cookie_httponly=True,
+        cookie_samesite="strict",
+        cookie_secure=settings.public_url.startswith("https://"),
+    )
+    return Router(
+        path="/staff",
+        route_handlers=[StaffController],
+        middleware=[DefineMiddleware(StaffCSRFMiddleware, config=csrf)],
+    )

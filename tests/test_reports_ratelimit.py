@@ -1,0 +1,120 @@
+"""The rate limiter: in memory, keyed by a daily-rotating HMAC of the address, with Retry-After."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from server.errors import ApiError
+from server.ratelimit import AddressHasher, Limit, RateLimiter
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeRequest:
+    def __init__(self, host: str, forwarded: str = "") -> None:
+        self.client = type("Client", (), {"host": host})()
+        self.headers = {"x-forwarded-for": forwarded} if forwarded else {}
+
+
+def test_a_burst_up_to_the_limit_then_one_back_per_interval() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    limit = Limit("report", 5, 3600)
+    source = b"a"
+    assert [0.0] * 5 == [limiter.hit([(limit, source)]) for _ in range(5)]
+    wait = limiter.hit([(limit, source)])
+    assert 720.0 == pytest.approx(wait)
+    clock.now += 719
+    assert limiter.hit([(limit, source)]) > 0
+    clock.now += 1
+    assert 0.0 == limiter.hit([(limit, source)])
+    assert limiter.hit([(limit, source)]) > 0
+
+
+def test_sources_are_counted_apart_and_a_global_limit_together() -> None:
+    limiter = RateLimiter(clock=FakeClock())
+    per_source, everyone = Limit("report", 2), Limit("report_global", 3)
+    results = [
+        limiter.hit([(per_source, source), (everyone, b"")]) == 0
+        for source in [b"a", b"a", b"a", b"b", b"c"]
+    ]
+    assert [True, True, False, True, False] == results
+
+
+def test_a_refused_request_spends_nothing() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    small, large = Limit("small", 1), Limit("large", 100)
+    assert 0 == limiter.hit([(small, b"a"), (large, b"")])
+    for _ in range(10):
+        assert limiter.hit([(small, b"a"), (large, b"")]) > 0
+    # Only the one allowed request counted against the large limit.
+    assert [0.0] * 99 == [limiter.hit([(large, b"")]) for _ in range(99)]
+
+
+def test_check_raises_429_with_retry_after_in_whole_seconds() -> None:
+    limiter = RateLimiter(clock=FakeClock())
+    limit = Limit("lookup", 1, 100)
+    limiter.check([(limit, b"a")])
+    with pytest.raises(ApiError) as caught:
+        limiter.check([(limit, b"a")])
+    assert 429 == caught.value.status_code
+    assert "too_many_requests" == caught.value.code
+    assert {"Retry-After": "100"} == caught.value.headers
+
+
+def test_the_address_is_never_kept_only_its_hmac() -> None:
+    limiter = RateLimiter()
+    source = limiter.source(FakeRequest("203.0.113.9"))  # type: ignore[arg-type]
+    limiter.hit([(Limit("report", 5), source)])
+    keys: Any = limiter._tat
+    assert all(b"203.0.113.9" not in key[1] for key in keys)
+    assert 16 == len(source)
+
+
+def test_the_hmac_key_rotates_each_day() -> None:
+    today = [dt.date(2027, 3, 1)]
+    hasher = AddressHasher(today=lambda: today[0])
+    first = hasher("203.0.113.9")
+    assert first == hasher("203.0.113.9")
+    today[0] = dt.date(2027, 3, 2)
+    assert first != hasher("203.0.113.9")
+    assert 1 == hasher.rotations
+
+
+def test_two_processes_hash_the_same_address_differently() -> None:
+    # The key exists only in memory: a fresh limiter (a restart) cannot link old keys.
+    assert AddressHasher()("203.0.113.9") != AddressHasher()("203.0.113.9")
+
+
+def test_forwarded_for_is_believed_only_from_a_trusted_proxy() -> None:
+    hasher = AddressHasher()
+    trusting = RateLimiter(hasher=hasher, trusted_proxies=frozenset({"10.0.0.1"}))
+    via_proxy = trusting.source(FakeRequest("10.0.0.1", "198.51.100.1, 203.0.113.9"))  # type: ignore[arg-type]
+    assert hasher("203.0.113.9") == via_proxy
+    direct = trusting.source(FakeRequest("192.0.2.5", "203.0.113.9"))  # type: ignore[arg-type]
+    assert hasher("192.0.2.5") == direct
+    spoofed = trusting.source(FakeRequest("10.0.0.1", "not-an-address"))  # type: ignore[arg-type]
+    assert hasher("10.0.0.1") == spoofed
+
+
+def test_stale_keys_are_pruned_when_the_table_grows(monkeypatch: pytest.MonkeyPatch) -> None:
+    import server.ratelimit
+
+    monkeypatch.setattr(server.ratelimit, "PRUNE_AT", 10)
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    for i in range(11):
+        limiter.hit([(Limit("lookup", 30, 60), bytes([i]))])
+    clock.now += 61
+    limiter.hit([(Limit("lookup", 30, 60), b"new")])
+    assert 1 == len(limiter)
