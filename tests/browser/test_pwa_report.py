@@ -3,6 +3,7 @@ summaries, and reports made offline sent later only with consent, then gone from
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tests.browser.shell import open_screen, stored_keys, wait_offline_ready
@@ -110,3 +111,41 @@ def test_an_offline_report_is_sent_when_back_online_then_deleted(
     assert code not in str(page.evaluate("JSON.stringify(localStorage)"))
     keys = {r.headers.get("idempotency-key") for r in sent}
     assert 1 == len(keys) and None not in keys  # retries reuse one Idempotency-Key
+
+
+def test_a_report_sent_online_shows_its_code_once_and_can_be_checked(
+    page: Any, app_server: RunningServer, artifacts: Path
+) -> None:
+    open_screen(page, app_server.base_url, "/report?lang=en")
+    _answer_every_question(page)
+    page.locator("#send-report").click()
+    code = page.locator(".app-code")
+    code.wait_for()
+    follow_up = code.inner_text().strip()
+    assert follow_up
+    page.screenshot(path=str(artifacts / "pwa-report-sent.png"))
+    assert page.locator(".app-panel--confirmation").get_by_text("Write it down").is_visible()
+    # Never kept on the phone unless the user asks.
+    assert follow_up not in str(page.evaluate("JSON.stringify(localStorage)"))
+    page.get_by_role("button", name="Keep the code on this phone").click()
+    assert follow_up in str(page.evaluate("localStorage.getItem('cc.codes')"))
+
+    open_screen(page, app_server.base_url, "/check")
+    assert follow_up == page.locator("#code").input_value()  # the kept code, filled in
+    page.get_by_role("button", name="Check").click()
+    status = page.locator("#report-status")
+    status.wait_for()
+    assert page.locator(".app-thread .app-panel").inner_text()
+    page.locator("#reply").fill("It was near the leisure centre.")
+    page.get_by_role("button", name="Send reply").click()
+    page.locator(".app-thread__message--reporter").wait_for()
+    assert "leisure centre" in page.locator(".app-thread__messages").inner_text()
+
+
+def test_an_unknown_code_is_explained(page: Any, app_server: RunningServer) -> None:
+    open_screen(page, app_server.base_url, "/check?lang=en")
+    page.locator("#code").fill("nothing-here-at-all-0000")
+    page.get_by_role("button", name="Check").click()
+    summary = page.locator(".app-error-summary")
+    summary.wait_for()
+    assert summary.locator("a[href='#code']").inner_text()

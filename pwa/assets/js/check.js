@@ -13,14 +13,15 @@ async function post(url, body) {
   return { ok: response.ok, body: await response.json().catch(() => ({})) };
 }
 
+// The answer: {status, status_text, lang, messages: [{sender, text, date, date_text}]}.
 function thread(app, found) {
   const { t } = app;
-  const messages = found.messages || found.thread || [];
+  const messages = found.messages || [];
   return h(
     "div",
     { class: "app-thread" },
     h("h2", { class: "app-heading-m", tabindex: "-1", id: "report-status" }, t("check.status")),
-    h("p", { class: "app-panel" }, found.status_text || found.message || found.status || ""),
+    h("p", { class: "app-panel" }, found.status_text || ""),
     h("h2", { class: "app-heading-m" }, t("check.messages")),
     messages.length
       ? h(
@@ -29,16 +30,15 @@ function thread(app, found) {
           messages.map((m) =>
             h(
               "li",
-              { class: `app-thread__message app-thread__message--${m.author || m.from || "team"}` },
+              { class: `app-thread__message app-thread__message--${m.sender}` },
               h(
                 "p",
                 { class: "app-meta" },
-                m.author_text || m.from_text || t(`check.from.${m.author || m.from || "team"}`),
-                m.sent_at_text || m.created_at_text
-                  ? ` · ${m.sent_at_text || m.created_at_text}`
-                  : "",
+                t(`check.from.${m.sender === "reporter" ? "reporter" : "team"}`),
+                " · ",
+                h("time", { datetime: m.date }, m.date_text),
               ),
-              h("p", {}, m.text || m.body || ""),
+              h("p", {}, m.text),
             ),
           ),
         )
@@ -76,7 +76,7 @@ export function render(app, main) {
   const lookup = async () => {
     let answer;
     try {
-      answer = await post("/api/v1/reports/lookup", { code });
+      answer = await post(`/api/v1/reports/lookup?lang=${app.bundle.lang}`, { code });
     } catch {
       showErrors(form, t, [["code", t("check.offline")]]);
       return;
@@ -117,7 +117,7 @@ export function render(app, main) {
       }
       let answer;
       try {
-        answer = await post("/api/v1/reports/reply", { code, text: value });
+        answer = await post(`/api/v1/reports/reply?lang=${app.bundle.lang}`, { code, text: value });
       } catch {
         showErrors(reply, t, [["reply", t("check.offline")]]);
         return;
