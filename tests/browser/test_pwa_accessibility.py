@@ -127,3 +127,24 @@ def test_400_percent_zoom_needs_no_sideways_scrolling(
         assert [] == wide
     finally:
         context.close()
+
+
+def test_the_sticky_header_never_hides_what_has_focus(page: Any, app_server: RunningServer) -> None:
+    open_screen(page, app_server.base_url, "/cards/carrying-for-protection?lang=en")
+    hidden = []
+    for key in ["Tab"] * 40 + ["Shift+Tab"] * 40:
+        page.keyboard.press(key)
+        covered = page.evaluate(
+            """() => {
+            const el = document.activeElement;
+            if (!el || el === document.body) return false;
+            const r = el.getBoundingClientRect();
+            const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+            const y = Math.min(Math.max(r.top + Math.min(r.height / 2, 12), 0), innerHeight - 1);
+            const top = document.elementFromPoint(x, y);
+            return !(top && (top === el || el.contains(top) || top.contains(el)));
+        }"""
+        )
+        if covered:
+            hidden.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+    assert [] == hidden
