@@ -91,7 +91,7 @@ UI_MESSAGES: dict[str, str] = {
     "help.search": N_("Search"),
     "help.searching": N_("Searching…"),
     "help.found": N_("Places found: {count}"),
-    "help.results_near": N_("Near {place}"),
+    "help.results_near": N_("Results near: {place}"),
     "help.last_results": N_("Your last search: {place}"),
     "help.no_results": N_(
         "We found nothing that matches. Try fewer filters, or call one of the helplines below."
@@ -104,6 +104,7 @@ UI_MESSAGES: dict[str, str] = {
     "help.closed_now": N_("Closed now"),
     "help.free": N_("Free"),
     "help.opening_hours": N_("Opening hours"),
+    "help.languages": N_("Languages spoken"),
     "help.referral_needed": N_("You need to be referred, for example by a school or a doctor."),
     "help.sample": N_("Example service: not a real place."),
     "help.call": N_("Call"),

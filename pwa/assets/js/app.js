@@ -143,7 +143,7 @@ function keepOffline() {
 }
 
 async function startWorker() {
-  if (!("serviceWorker" in navigator)) return;
+  if (!navigator.serviceWorker) return; // none, or blocked: the app still works online
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (event.data?.type === "kept" && event.data.ok) root.dataset.offlineReady = "true";
   });
@@ -155,6 +155,7 @@ async function startWorker() {
   } catch {
     return; // no worker (e.g. a private window): the app still works online
   }
+  if (!app.registration) return;
   app.registration.addEventListener("updatefound", () => {
     // A worker already in charge means this is a new version, not the first install.
     const isUpdate = !!navigator.serviceWorker.controller;

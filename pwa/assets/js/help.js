@@ -18,12 +18,20 @@ export const CATEGORIES = [
 ];
 const TEXTABLE = new Set(["mobile", "text", "sms"]);
 
-// 08001111 -> 0800 1111, 08005551111 -> 0800 555 1111: easier to read out and copy down.
+// Numbers grouped as people read them out: 0800 1111, 020 7946 0000, 01582 123456.
 export function spaced(number) {
-  const digits = String(number).replace(/\s/g, "");
-  if (/^0\d{7}$/.test(digits)) return `${digits.slice(0, 4)} ${digits.slice(4)}`;
-  if (/^0\d{10}$/.test(digits))
-    return `${digits.slice(0, 4)} ${digits.slice(4, 7)} ${digits.slice(7)}`;
+  const d = String(number).replace(/\s/g, "");
+  const groups = (...sizes) =>
+    sizes.map((n, i) =>
+      d.substr(
+        sizes.slice(0, i).reduce((a, b) => a + b, 0),
+        n,
+      ),
+    );
+  if (/^0\d{7}$/.test(d)) return groups(4, 4).join(" ");
+  if (/^02\d{9}$/.test(d)) return groups(3, 4, 4).join(" ");
+  if (/^0[17]\d{9}$/.test(d)) return groups(5, 6).join(" ");
+  if (/^0[389]\d{9}$/.test(d)) return groups(4, 3, 4).join(" ");
   return number;
 }
 
@@ -73,6 +81,21 @@ export function helplineList(app, lines, heading = "h3") {
   );
 }
 
+// Opening times: a list of sessions, each already in words in the chosen language.
+function hours(t, sessions) {
+  if (!Array.isArray(sessions) || !sessions.length) return null;
+  return h(
+    "div",
+    { class: "app-hours" },
+    h("p", { class: "app-meta" }, `${t("help.opening_hours")}:`),
+    h(
+      "ul",
+      { class: "app-list app-meta" },
+      sessions.map((s) => h("li", {}, s.text, s.note ? ` (${s.note})` : "")),
+    ),
+  );
+}
+
 function resultList(app, results) {
   const { t } = app;
   if (!results.length) return h("p", {}, t("help.no_results"));
@@ -101,25 +124,35 @@ function resultList(app, results) {
         r.address
           ? h("p", { class: "app-meta" }, [r.address, r.postcode].filter(Boolean).join(", "))
           : null,
-        r.opening_hours
-          ? h("p", { class: "app-meta" }, `${t("help.opening_hours")}: ${r.opening_hours}`)
+        hours(t, r.opening_hours),
+        r.cost ? h("p", { class: "app-meta" }, r.cost) : null,
+        r.language_names?.length
+          ? h("p", { class: "app-meta" }, `${t("help.languages")}: ${r.language_names.join(", ")}`)
           : null,
         h(
           "p",
           { class: "app-contact" },
-          (r.phones || []).map((phone) => [
-            t("help.call"),
-            " ",
-            telLink(phone.number, h("bdi", {}, spaced(phone.number))),
-            TEXTABLE.has(phone.type) ? [" ", t("help.text"), " ", smsLink(phone.number)] : null,
-            " ",
-          ]),
+          (r.phones || []).map((phone) => {
+            // A number marked for texts gets "Text"; any other number gets "Call".
+            const kind = phone.kind || phone.type || "voice";
+            return TEXTABLE.has(kind)
+              ? [t("help.text"), " ", smsLink(phone.number), " "]
+              : [
+                  t("help.call"),
+                  " ",
+                  telLink(phone.number, h("bdi", {}, spaced(phone.number))),
+                  " ",
+                ];
+          }),
           r.website
             ? h("a", { href: r.website, rel: "noreferrer" }, t("help.website", { name: r.name }))
             : null,
           r.email ? [" ", h("a", { href: `mailto:${r.email}` }, r.email)] : null,
         ),
         r.referral_needed ? h("p", { class: "app-meta" }, t("help.referral_needed")) : null,
+        r.last_checked_text
+          ? h("p", { class: "app-meta" }, `${t("card.last_checked")}: ${r.last_checked_text}`)
+          : null,
         r.sample ? h("p", { class: "app-meta" }, t("help.sample")) : null,
       ),
     ),
