@@ -16,11 +16,16 @@ from litestar.static_files import create_static_files_router
 from server import __version__
 from server.cards import CardService
 from server.content import load_or_raise
+from server.db import ThreadLocalDatabase
+from server.directory import Finder
 from server.errors import EXCEPTION_HANDLERS
+from server.geocode import make_geocoder
 from server.i18n import Languages
 from server.migrations import migrate
 from server.routes.cards import CardsController
 from server.routes.meta import MetaController
+from server.routes.postcodes import PostcodesController
+from server.routes.services import HelplinesController, ServicesController
 from server.security import SecurityHeadersMiddleware
 from server.settings import Settings
 
@@ -35,10 +40,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     content = load_or_raise(Path(settings.content_dir))
     languages = Languages(Path(settings.locales_dir))
     cards = CardService(content, languages, __version__)
+    directory_db = ThreadLocalDatabase(data_dir / "directory.db")
+    finder = Finder(directory_db, cards, geocoder=make_geocoder(settings, directory_db))
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[MetaController, CardsController],
+        route_handlers=[
+            MetaController,
+            CardsController,
+            ServicesController,
+            HelplinesController,
+            PostcodesController,
+        ],
     )
     shell = create_static_files_router(
         path="/",
@@ -56,8 +69,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "content": content,
                 "languages": languages,
                 "cards": cards,
+                "finder": finder,
             }
         ),
+        on_shutdown=[directory_db.close],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             DefineMiddleware(

@@ -1,0 +1,46 @@
+"""Where a postcode is: GET /api/v1/postcodes/{postcode}, from the offline tables."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Response, get
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from server.directory import FinderError
+from server.routes.services import PRIVATE, api_error
+
+
+class PostcodeOut(msgspec.Struct, kw_only=True):
+    postcode: str
+    lat: float
+    lon: float
+    precision: str
+
+
+class PostcodesController(Controller):
+    path = "/postcodes"
+    tags = ["help finder"]
+
+    @get(
+        "/{postcode:str}",
+        sync_to_thread=True,
+        summary="Where a postcode, sector or district is, and how precisely we know",
+    )
+    def get_postcode(
+        self,
+        state: State,
+        postcode: Annotated[str, Parameter(max_length=16, description="e.g. LU1 2BQ, LU1 2, LU1")],
+    ) -> Response[PostcodeOut]:
+        try:
+            place = state.finder.place(postcode)
+        except FinderError as exc:
+            raise api_error(exc) from None
+        return Response(
+            PostcodeOut(
+                postcode=place.postcode, lat=place.lat, lon=place.lon, precision=place.precision
+            ),
+            headers=PRIVATE,
+        )
