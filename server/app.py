@@ -8,7 +8,6 @@ from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig
-from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
@@ -26,7 +25,7 @@ from server.routes.cards import CardsController
 from server.routes.meta import MetaController
 from server.routes.postcodes import PostcodesController
 from server.routes.services import HelplinesController, ServicesController
-from server.security import SecurityHeadersMiddleware
+from server.security import security_headers_hook
 from server.settings import Settings
 
 API_PREFIX = "/api/v1"
@@ -74,12 +73,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         on_shutdown=[directory_db.close],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[
-            DefineMiddleware(
-                SecurityHeadersMiddleware,
-                always_hsts=settings.public_url.startswith("https://"),
-            )
-        ],
+        before_send=[security_headers_hook(settings.public_url.startswith("https://"))],
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=1024, gzip_compress_level=6
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,8 +101,8 @@ class Card(Base, frozen=True, kw_only=True):
 class Helpline(Base, frozen=True, kw_only=True):
     id: Slug
     name: Line
-    phone: str | None = None
-    text: str | None = None
+    phone: Annotated[str, Meta(pattern=r"^[0-9 ]{3,20}$")] | None = None
+    text: Annotated[str, Meta(pattern=r"^[0-9 ]{3,20}$")] | None = None
     text_keyword: str | None = None
     url: HttpsUrl | None = None
     what_for: Paragraph
@@ -232,19 +233,27 @@ def _decode_file(path: Path) -> list[tuple[str, Card | Helpline | GlossaryEntry]
 # -- Loading and checking
 
 
+_NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
+
+
 def _field_of(exc: msgspec.ValidationError) -> tuple[str, str]:
+    """(field path, message) from msgspec's "... - at `$.a.b`" messages."""
     message = str(exc)
+    text, path = message, ""
     if " - at `$" in message:
-        text, _, path = message.rpartition(" - at `")
-        return path.rstrip("`").removeprefix("$").lstrip(".") or "(top)", text
-    return "(top)", message
+        text, _, at = message.rpartition(" - at `")
+        path = at.rstrip("`").removeprefix("$").lstrip(".")
+    named = _NAMED_FIELD.search(text)
+    if named:
+        path = f"{path}.{named.group(1)}" if path else named.group(1)
+    return path or "(top)", text
 
 
-def _load_yaml(path: Path, errors: list[ContentError]) -> object | None:
+def _load_yaml(path: Path, name: str, errors: list[ContentError]) -> object | None:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        errors.append(ContentError(path.name, "(file)", f"not valid YAML: {exc}"))
+        errors.append(ContentError(name, "(file)", f"not valid YAML: {exc}"))
         return None
 
 
@@ -258,7 +267,7 @@ def load_content(content_dir: Path) -> Content:
         errors.append(ContentError("cards/", "(folder)", "no card files found"))
     for path in card_files:
         name = f"cards/{path.name}"
-        data = _load_yaml(path, errors)
+        data = _load_yaml(path, name, errors)
         if data is None:
             continue
         try:
@@ -304,7 +313,7 @@ def _load_list(
     if not path.exists():
         errors.append(ContentError(filename, "(file)", "file is missing"))
         return []
-    data = _load_yaml(path, errors)
+    data = _load_yaml(path, filename, errors)
     if data is None:
         return []
     try:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -56,30 +57,24 @@ BASE_HEADERS: list[tuple[bytes, bytes]] = [
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
-class SecurityHeadersMiddleware:
-    """Adds the security headers to every HTTP response, errors included."""
+def security_headers_hook(always_hsts: bool) -> Callable[[Message, Scope], Awaitable[None]]:
+    """A Litestar before_send hook adding the security headers to every HTTP response.
 
-    def __init__(self, app: ASGIApp, always_hsts: bool = False) -> None:
-        self.app = app
-        self.always_hsts = always_hsts
+    A hook rather than middleware, because Litestar runs it for every response, including
+    the 404s and 405s that routing answers before any middleware runs.
+    """
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+    async def add_security_headers(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
             return
-        extra = list(BASE_HEADERS)
-        if self.always_hsts or scope.get("scheme") == "https":
-            extra.append(HSTS)
+        headers = list(message.get("headers") or [])
+        present = {name.lower() for name, _ in headers}
+        headers.extend(h for h in BASE_HEADERS if h[0] not in present)
+        if always_hsts or scope.get("scheme") == "https":
+            headers.append(HSTS)
+        message["headers"] = headers
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers") or [])
-                present = {name.lower() for name, _ in headers}
-                headers.extend(h for h in extra if h[0] not in present)
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+    return add_security_headers
 
 
 def logging_config(level: str = "info") -> dict[str, Any]:

@@ -46,7 +46,12 @@ def test_lesson_plan_has_timings_objectives_and_safeguarding() -> None:
     assert lesson.learning_objectives
     assert lesson.scenarios
     assert all(s.minutes for s in lesson.sections)
-    text = " ".join(p for s in lesson.sections for p in [s.heading, *s.paragraphs, *s.notes])
+    text = " ".join(
+        [
+            *lesson.key_points,
+            *(p for s in lesson.sections for p in [s.heading, *s.paragraphs, *s.notes]),
+        ]
+    )
     assert "designated safeguarding lead" in text.lower()
 
 

@@ -4,54 +4,82 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get
-from litestar.datastructures import State
-from litestar.di import Provide
+from litestar import Controller, Request, get
 from litestar.params import Parameter
 
-from server.cards import Bundle, CardDetail, CardList, Messages
+from server.cards import Bundle, CardDetail, CardList, CardService, Messages
 from server.content import Audience
 from server.errors import ApiError
-from server.http import content_response
-from server.routes.deps import provide_lang
+from server.http import PreEncodedResponse, content_response, documented
+from server.routes.deps import LangQuery, choose_language
 
 
+def _lang(request: Request[Any, Any, Any], lang: str | None) -> str:
+    return choose_language(
+        request.app.state.languages, lang, request.headers.get("accept-language")
+    )
+
+
+def _cards(request: Request[Any, Any, Any]) -> CardService:
+    service: CardService = request.app.state.cards
+    return service
+
+
+# These handlers are the app's hottest path: they read the language and the service straight
+# from the request rather than through dependency injection, and send bodies encoded once.
 class CardsController(Controller):
     tags = ["cards"]
-    dependencies = {"chosen_lang": Provide(provide_lang)}
 
-    @get("/cards", summary="Cards for one audience, in the chosen language")
+    @get(
+        "/cards",
+        summary="Cards for one audience, in the chosen language",
+        responses=documented(CardList, "The cards", 404, 422),
+    )
     async def list_cards(
         self,
         request: Request[Any, Any, Any],
-        state: State,
-        chosen_lang: str,
+        lang: LangQuery = None,
         audience: Annotated[
             Audience | None, Parameter(description="Only cards for this audience.")
         ] = None,
-    ) -> Response[CardList]:
-        return content_response(request, state.cards.card_list(chosen_lang, audience), chosen_lang)
+    ) -> PreEncodedResponse:
+        chosen = _lang(request, lang)
+        return content_response(request, _cards(request).card_list(chosen, audience), chosen)
 
-    @get("/cards/{card_id:str}", summary="One whole card in the chosen language")
+    @get(
+        "/cards/{card_id:str}",
+        summary="One whole card in the chosen language",
+        responses=documented(CardDetail, "The card", 404),
+    )
     async def get_card(
         self,
         request: Request[Any, Any, Any],
-        state: State,
-        chosen_lang: str,
         card_id: Annotated[str, Parameter(max_length=80, description="The card's id (a slug).")],
-    ) -> Response[CardDetail]:
-        if card_id not in state.content.cards:
+        lang: LangQuery = None,
+    ) -> PreEncodedResponse:
+        chosen = _lang(request, lang)
+        if card_id not in request.app.state.content.cards:
             raise ApiError(404, "card_not_found", "We could not find that card.")
-        return content_response(request, state.cards.card_detail(card_id, chosen_lang), chosen_lang)
+        return content_response(request, _cards(request).card_detail(card_id, chosen), chosen)
 
-    @get("/messages", summary="The app's UI strings in the chosen language")
+    @get(
+        "/messages",
+        summary="The app's UI strings in the chosen language",
+        responses=documented(Messages, "UI strings by key", 404),
+    )
     async def messages(
-        self, request: Request[Any, Any, Any], state: State, chosen_lang: str
-    ) -> Response[Messages]:
-        return content_response(request, state.cards.messages(chosen_lang), chosen_lang)
+        self, request: Request[Any, Any, Any], lang: LangQuery = None
+    ) -> PreEncodedResponse:
+        chosen = _lang(request, lang)
+        return content_response(request, _cards(request).messages(chosen), chosen)
 
-    @get("/bundle", summary="Every card, helpline and UI string in one language, for offline use")
+    @get(
+        "/bundle",
+        summary="Every card, helpline and UI string in one language, for offline use",
+        responses=documented(Bundle, "The offline bundle", 404),
+    )
     async def bundle(
-        self, request: Request[Any, Any, Any], state: State, chosen_lang: str
-    ) -> Response[Bundle]:
-        return content_response(request, state.cards.bundle(chosen_lang), chosen_lang)
+        self, request: Request[Any, Any, Any], lang: LangQuery = None
+    ) -> PreEncodedResponse:
+        chosen = _lang(request, lang)
+        return content_response(request, _cards(request).bundle(chosen), chosen)

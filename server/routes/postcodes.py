@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
 from server.directory import FinderError
-from server.routes.services import PRIVATE, api_error
+from server.http import PreEncodedResponse, documented
+from server.routes.services import api_error, private_json
 
 
 class PostcodeOut(msgspec.Struct, kw_only=True):
@@ -28,19 +29,19 @@ class PostcodesController(Controller):
         "/{postcode:str}",
         sync_to_thread=True,
         summary="Where a postcode, sector or district is, and how precisely we know",
+        responses=documented(PostcodeOut, "Where it is", 404, 422, 501, 503),
     )
     def get_postcode(
         self,
         state: State,
         postcode: Annotated[str, Parameter(max_length=16, description="e.g. LU1 2BQ, LU1 2, LU1")],
-    ) -> Response[PostcodeOut]:
+    ) -> PreEncodedResponse:
         try:
             place = state.finder.place(postcode)
         except FinderError as exc:
             raise api_error(exc) from None
-        return Response(
+        return private_json(
             PostcodeOut(
                 postcode=place.postcode, lat=place.lat, lon=place.lon, precision=place.precision
-            ),
-            headers=PRIVATE,
+            )
         )

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, Request, get
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.params import Parameter
 
 from server.content import Category
@@ -21,20 +20,29 @@ from server.directory import (
     ServiceOut,
 )
 from server.errors import ApiError
-from server.http import content_response
+from server.http import PreEncodedResponse, content_response, documented
 from server.oruk import language_code
-from server.routes.deps import provide_lang
+from server.routes.deps import LangQuery, choose_language
 
-# Answers that depend on where someone is must not be kept by any cache on the way.
-PRIVATE = {"Cache-Control": "no-store"}
 _encoder = msgspec.json.Encoder()
 
 
-def _json(body: object, lang: str) -> Response[Any]:
-    return Response(
-        content=_encoder.encode(body),
-        media_type=MediaType.JSON,
-        headers={**PRIVATE, "Content-Language": lang, "Vary": "Accept-Language"},
+def private_json(body: object, lang: str | None = None) -> PreEncodedResponse:
+    """A JSON answer no cache on the way may keep: it depends on where someone is."""
+    encoded = _encoder.encode(body)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(encoded)).encode()),
+        (b"cache-control", b"no-store"),
+    ]
+    if lang is not None:
+        headers += [(b"content-language", lang.encode()), (b"vary", b"Accept-Language")]
+    return PreEncodedResponse(200, headers, encoded)
+
+
+def _lang(request: Request[Any, Any, Any], lang: str | None) -> str:
+    return choose_language(
+        request.app.state.languages, lang, request.headers.get("accept-language")
     )
 
 
@@ -45,7 +53,6 @@ def api_error(exc: FinderError) -> ApiError:
 class ServicesController(Controller):
     path = "/services"
     tags = ["help finder"]
-    dependencies = {"chosen_lang": Provide(provide_lang)}
 
     @get(
         "/nearby",
@@ -55,11 +62,13 @@ class ServicesController(Controller):
             "Give lat and lon, or a postcode (a full postcode, a sector like LU1 2, or a "
             "district like LU1). The place searched from is never logged or stored."
         ),
+        responses=documented(NearbyAnswer, "Services nearest first", 404, 422, 501, 503),
     )
     def nearby(
         self,
+        request: Request[Any, Any, Any],
         state: State,
-        chosen_lang: str,
+        lang: LangQuery = None,
         lat: Annotated[float | None, Parameter(ge=-90, le=90, description="Latitude.")] = None,
         lon: Annotated[float | None, Parameter(ge=-180, le=180, description="Longitude.")] = None,
         postcode: Annotated[
@@ -88,7 +97,8 @@ class ServicesController(Controller):
         limit: Annotated[
             int, Parameter(ge=1, le=50, description="How many services (at most 50).")
         ] = 20,
-    ) -> Response[NearbyAnswer]:
+    ) -> PreEncodedResponse:
+        chosen_lang = _lang(request, lang)
         finder = state.finder
         if postcode is not None and (lat is not None or lon is not None):
             raise ApiError(
@@ -121,29 +131,50 @@ class ServicesController(Controller):
         answer = finder.nearby(
             chosen_lang, origin=origin, radius_km=radius_km, limit=limit, filters=filters
         )
-        return _json(answer, chosen_lang)
+        return private_json(answer, chosen_lang)
 
-    @get("/categories", summary="The service categories, named in the chosen language")
+    @get(
+        "/categories",
+        summary="The service categories, named in the chosen language",
+        responses=documented(CategoryList, "The categories", 404),
+    )
     async def categories(
-        self, request: Request[Any, Any, Any], state: State, chosen_lang: str
-    ) -> Response[CategoryList]:
-        return content_response(request, state.finder.categories(chosen_lang), chosen_lang)
+        self, request: Request[Any, Any, Any], state: State, lang: LangQuery = None
+    ) -> PreEncodedResponse:
+        chosen = _lang(request, lang)
+        return content_response(request, state.finder.categories(chosen), chosen)
 
-    @get("/{service_id:int}", sync_to_thread=True, summary="One service, in the chosen language")
-    def get_service(self, state: State, chosen_lang: str, service_id: int) -> Response[ServiceOut]:
-        found = state.finder.service(service_id, chosen_lang)
+    @get(
+        "/{service_id:int}",
+        sync_to_thread=True,
+        summary="One service, in the chosen language",
+        responses=documented(ServiceOut, "The service", 404),
+    )
+    def get_service(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        service_id: Annotated[int, Parameter(description="The service's id.")],
+        lang: LangQuery = None,
+    ) -> PreEncodedResponse:
+        chosen = _lang(request, lang)
+        found = state.finder.service(service_id, chosen)
         if found is None:
             raise ApiError(404, "service_not_found", "We could not find that service.")
-        return _json(found, chosen_lang)
+        return private_json(found, chosen)
 
 
 class HelplinesController(Controller):
     path = "/helplines"
     tags = ["help finder"]
-    dependencies = {"chosen_lang": Provide(provide_lang)}
 
-    @get("/", summary="The national helplines, in the chosen language")
+    @get(
+        "/",
+        summary="The national helplines, in the chosen language",
+        responses=documented(HelplineList, "The helplines", 404),
+    )
     async def helplines(
-        self, request: Request[Any, Any, Any], state: State, chosen_lang: str
-    ) -> Response[HelplineList]:
-        return content_response(request, state.finder.helplines(chosen_lang), chosen_lang)
+        self, request: Request[Any, Any, Any], state: State, lang: LangQuery = None
+    ) -> PreEncodedResponse:
+        chosen = _lang(request, lang)
+        return content_response(request, state.finder.helplines(chosen), chosen)
