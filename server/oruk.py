@@ -222,8 +222,11 @@ def map_categories(terms: Iterable[str]) -> list[str]:
 # -- Languages: ISO 639-1 codes where there is one.
 
 _ENGLISH_NAMES = {
-    name.lower(): code for code, name in Locale("en").languages.items() if "_" not in code
-}
+    **{name.lower(): code for code, name in Locale("en").languages.items() if "_" not in code},
+    # Names feeds use that CLDR spells otherwise ("Bangla") or leaves out.
+    "bengali": "bn", "punjabi": "pa", "panjabi": "pa", "farsi": "fa", "pashto": "ps",
+    "mirpuri": "pa", "kurdish": "ku", "tigrinya": "ti",
+}  # fmt: skip
 # ISO 639-2/3 codes feeds use for the languages most spoken in UK towns.
 _THREE_LETTER = {
     "eng": "en", "urd": "ur", "ara": "ar", "arb": "ar", "ben": "bn", "pol": "pl", "por": "pt",
@@ -459,10 +462,10 @@ def _cost(service: dict[str, Any]) -> tuple[bool | None, str]:
     if any(a == 0 for a in amounts):
         return True, cost
     words = cost.lower()
-    if "£" in words or re.search(r"\b(charge|fee applies|cost[s]? \d)", words):
-        return False, cost
-    if re.search(r"\bfree\b|no charge|no cost", words):
+    if re.search(r"\bfree\b|no charge|no cost", words) and "£" not in words:
         return True, cost
+    if "£" in words or re.search(r"\b(charges?|fees?|costs?)\b", words):
+        return False, cost
     return None, cost
 
 
