@@ -122,9 +122,7 @@ def _service_row(record: ServiceRecord) -> dict[str, Any]:
         "description": record.description,
         "categories": _dumps(record.categories),
         "taxonomy_terms": _dumps(record.taxonomy_terms),
-        "keywords": " ".join(
-            [*record.taxonomy_terms, *(c.replace("_", " ") for c in record.categories)]
-        ),
+        "keywords": " ".join(record.taxonomy_terms),
         "min_age": record.min_age,
         "max_age": record.max_age,
         "free": record.free,
