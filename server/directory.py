@@ -239,21 +239,35 @@ def service_count(db: sqlite_utils.Database) -> int:
 # -- Distances and the nearest services
 
 
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """geopy's great_circle, operation for operation, without building Point objects."""
-    lat1, lon1, lat2, lon2 = (math.radians(x) for x in (lat1, lon1, lat2, lon2))
+def great_circle_from(lat1: float, lon1: float) -> Callable[[float, float], float]:
+    """Distances in km from one point: geopy's great_circle, operation for operation.
+
+    The same operations in the same order give the same floats as geopy, so results rank
+    exactly as a scan with geopy would; the point's own sine and cosine are taken once.
+    """
+    lat1, lon1 = math.radians(lat1), math.radians(lon1)
     sin_lat1, cos_lat1 = math.sin(lat1), math.cos(lat1)
-    sin_lat2, cos_lat2 = math.sin(lat2), math.cos(lat2)
-    delta_lng = lon2 - lon1
-    cos_delta_lng, sin_delta_lng = math.cos(delta_lng), math.sin(delta_lng)
-    d = math.atan2(
-        math.sqrt(
-            (cos_lat2 * sin_delta_lng) ** 2
-            + (cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_delta_lng) ** 2
-        ),
-        sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta_lng,
-    )
-    return EARTH_RADIUS_KM * d
+    sin, cos, atan2, sqrt, radians = math.sin, math.cos, math.atan2, math.sqrt, math.radians
+
+    def distance(lat2: float, lon2: float) -> float:
+        lat2 = radians(lat2)
+        sin_lat2, cos_lat2 = sin(lat2), cos(lat2)
+        delta_lng = radians(lon2) - lon1
+        cos_delta_lng, sin_delta_lng = cos(delta_lng), sin(delta_lng)
+        d = atan2(
+            sqrt(
+                (cos_lat2 * sin_delta_lng) ** 2
+                + (cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_delta_lng) ** 2
+            ),
+            sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta_lng,
+        )
+        return EARTH_RADIUS_KM * d
+
+    return distance
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    return great_circle_from(lat1, lon1)(lat2, lon2)
 
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
@@ -316,6 +330,12 @@ class Hit:
 
 # Radii tried in turn: dense towns stop at the first, rural searches widen.
 _STEPS_KM = (1.5, 4.0, 10.0, 25.0, 50.0)
+_KM_PER_DEGREE = math.radians(1) * EARTH_RADIUS_KM
+# The flat-earth distance SQLite sorts by is within 3% (plus float rounding) of the true
+# great-circle distance for the 50 km and latitudes the UK needs; the search stops only
+# when no unread row could come closer than the results it has.
+_FLAT_ERROR = 0.03
+_FLAT_SLACK_KM = 0.001
 
 
 def nearest(
@@ -328,36 +348,58 @@ def nearest(
 ) -> list[Hit]:
     """The nearest `limit` services within radius_km, one hit per service at its nearest place.
 
-    The R*Tree gives the locations in a box around a circle; the circle widens only while
-    fewer than `limit` services are inside it, so a busy city reads a few dozen rows.
+    The R*Tree finds the locations in a box around a circle; SQLite orders them by a cheap
+    flat-earth distance and hands over only the first few, which get the exact great-circle
+    distance. The circle widens only while fewer than `limit` services are inside it, and
+    more rows are read only while an unread one might still be nearer than the answer.
     """
     filters = filters or Filters()
     where, params = filters.sql(db)
     needs_service = bool(where) or filters.open_at is not None
-    # Built from the constant fragments above; every value is a bound parameter.
+    east_west = math.cos(math.radians(lat))
+    # Built from the constant fragments here; every value is a bound parameter.
     sql = (
-        "SELECT l.id, l.service_id, l.lat, l.lon"  # noqa: S608
+        "SELECT l.id, l.service_id, l.lat, l.lon, "  # noqa: S608
+        "(l.lat - ?) * (l.lat - ?) + (l.lon - ?) * (l.lon - ?) * ? AS flat"
         + (", s.schedules" if filters.open_at is not None else "")
         + " FROM locations_rtree r JOIN locations l ON l.id = r.id"
         + (" JOIN services s ON s.id = l.service_id" if needs_service else "")
         + " WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?"
         + (" AND " + where if where else "")
+        + " ORDER BY flat LIMIT ?"
     )
+    flat_params = [lat, lat, lon, lon, east_west * east_west]
+    distance_to = great_circle_from(lat, lon)
     steps = [s for s in _STEPS_KM if s < radius_km] + [radius_km]
     best: dict[int, Hit] = {}
     for step in steps:
-        best = {}
-        for row in db.execute(sql, [*bounding_box(lat, lon, step), *params]):
-            distance = great_circle_km(lat, lon, row[2], row[3])
-            if distance > step:
-                continue
-            if filters.open_at is not None and not is_open(
-                _SCHEDULES.decode(row[4]), filters.open_at
-            ):
-                continue
-            hit = best.get(row[1])
-            if hit is None or (distance, row[0]) < (hit.distance_km, hit.location_id):
-                best[row[1]] = Hit(row[1], row[0], distance)
+        fetch = 2 * limit + 8
+        while True:
+            rows = db.execute(
+                sql, [*flat_params, *bounding_box(lat, lon, step), *params, fetch]
+            ).fetchall()
+            best = {}
+            for row in rows:
+                distance = distance_to(row[2], row[3])
+                if distance > step:
+                    continue
+                if filters.open_at is not None and not is_open(
+                    _SCHEDULES.decode(row[5]), filters.open_at
+                ):
+                    continue
+                hit = best.get(row[1])
+                if hit is None or (distance, row[0]) < (hit.distance_km, hit.location_id):
+                    best[row[1]] = Hit(row[1], row[0], distance)
+            if len(rows) < fetch:
+                break  # every location in the box was read
+            found = sorted(h.distance_km for h in best.values())
+            needed = found[limit - 1] if len(found) >= limit else step
+            nearest_unread = (
+                math.sqrt(rows[-1][4]) * _KM_PER_DEGREE / (1 + _FLAT_ERROR) - _FLAT_SLACK_KM
+            )
+            if nearest_unread > needed:
+                break
+            fetch *= 4
         if len(best) >= limit:
             break
     return sorted(best.values(), key=lambda h: (h.distance_km, h.service_id))[:limit]
