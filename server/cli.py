@@ -9,11 +9,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from server import __version__
 from server.settings import ROOT, Settings, SettingsError
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 Handler = Callable[[argparse.Namespace], int]
 
