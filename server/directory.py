@@ -26,7 +26,7 @@ from server.http import Encoded, encode
 from server.i18n import N_
 from server.messages import UI_MESSAGES
 from server.opening_hours import LONDON, OpeningTimes, babel_locale, describe, is_open
-from server.oruk import Phone, RawLocation, Schedule, ServiceRecord, Skipped, read_file
+from server.oruk import FeedError, Phone, RawLocation, Schedule, ServiceRecord, Skipped, read_file
 from server.postcodes import InvalidPostcode, Place, has_tables, in_uk, lookup, parse_postcode
 
 EARTH_RADIUS_KM = 6371.009  # geopy's great-circle radius, so our distances agree with it
@@ -225,6 +225,9 @@ def import_feed(
                 report.lines.extend(notes)
                 kept.add(_store(db, source, parsed, locations, report))
         if replace:
+            if not kept:
+                # An empty or unreadable feed must not wipe a working directory.
+                raise FeedError("no services in this feed, so nothing was replaced")
             report.removed += db.execute(
                 "DELETE FROM services WHERE id NOT IN (SELECT value FROM json_each(?))",
                 [_dumps(sorted(kept))],
@@ -264,10 +267,6 @@ def great_circle_from(lat1: float, lon1: float) -> Callable[[float, float], floa
         return EARTH_RADIUS_KM * d
 
     return distance
-
-
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    return great_circle_from(lat1, lon1)(lat2, lon2)
 
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:

@@ -14,7 +14,7 @@ from server.cli import main
 from server.db import connect
 from server.directory import ImportReport, import_feed
 from server.migrations import migrate
-from server.oruk import CSV_COLUMNS, Schedule, clean_text
+from server.oruk import CSV_COLUMNS, FeedError, Schedule, clean_text
 from server.postcodes import import_postcodes
 from server.settings import ROOT
 
@@ -383,6 +383,10 @@ def test_a_service_that_becomes_inactive_leaves_and_replace_removes_the_rest(
     assert (1, 1) == (report.skipped, report.removed)
     assert {"101"} == set(services(directory_db))
     assert 1 == directory_db.execute("SELECT count(*) FROM locations_rtree").fetchone()[0]
+    empty = write_json(tmp_path, "empty.json", {"contents": [], "total_pages": 0})
+    with pytest.raises(FeedError, match="nothing was replaced"):
+        import_feed(directory_db, empty, replace=True)
+    assert {"101"} == set(services(directory_db))  # rolled back, nothing lost
     other = write_json(tmp_path, "other.json", [{"id": "x", "name": "Another"}])
     replaced = import_feed(directory_db, other, replace=True)
     assert (1, 1) == (replaced.imported, replaced.removed)
