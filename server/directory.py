@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +225,10 @@ def import_feed(
                     notes.append(f"{label}: no location left; it will not show in nearby searches")
                 report.lines.extend(notes)
                 kept.add(_store(db, source, parsed, locations, report))
+        db.execute(
+            "INSERT INTO directory_meta (id, generation) VALUES (1, 1) "
+            "ON CONFLICT(id) DO UPDATE SET generation = generation + 1"
+        )
         if replace:
             if not kept:
                 # An empty or unreadable feed must not wipe a working directory.
@@ -415,19 +420,27 @@ class LocationOut(msgspec.Struct, kw_only=True):
     lon: float
 
 
-class ServiceOut(msgspec.Struct, kw_only=True):
+class Placement(msgspec.Struct, kw_only=True):
+    """The part of a result that depends on where and when someone searched."""
+
     id: int
-    name: str
-    organisation: str
-    description: str
-    categories: list[str]
-    taxonomy_terms: list[str]
     distance_km: float | None
     distance_text: str | None
     address: str
     postcode: str
     lat: float | None
     lon: float | None
+    open_now: bool | None
+
+
+class ServiceFacts(msgspec.Struct, kw_only=True):
+    """The part of a result that is the same for every search, in one language."""
+
+    name: str
+    organisation: str
+    description: str
+    categories: list[str]
+    taxonomy_terms: list[str]
     locations: list[LocationOut]
     phones: list[Phone]
     website: str
@@ -440,10 +453,26 @@ class ServiceOut(msgspec.Struct, kw_only=True):
     languages: list[str]
     language_names: list[str]
     opening_hours: list[OpeningTimes]
-    open_now: bool | None
     last_checked: str | None
     last_checked_text: str | None
     sample: bool
+
+
+class ServiceOut(ServiceFacts, kw_only=True):
+    """One service as the API shows it: a Placement's fields and the facts, in one object.
+
+    Answers are encoded as the two parts spliced together (see KnownService.answer); this
+    type says what clients get, and a test decodes real answers with it.
+    """
+
+    id: int
+    distance_km: float | None
+    distance_text: str | None
+    address: str
+    postcode: str
+    lat: float | None
+    lon: float | None
+    open_now: bool | None
 
 
 class Origin(msgspec.Struct, kw_only=True):
@@ -461,6 +490,16 @@ class NearbyAnswer(msgspec.Struct, kw_only=True):
     helplines: list[Helpline]
 
 
+class _NearbyWire(msgspec.Struct, kw_only=True):
+    """NearbyAnswer with its parts already encoded (msgspec writes Raw values verbatim)."""
+
+    lang: str
+    origin: Origin
+    radius_km: float
+    results: list[msgspec.Raw]
+    helplines: msgspec.Raw
+
+
 LOCATION_LABEL = N_("Your location")
 
 
@@ -468,12 +507,30 @@ def format_distance(km: float, lang: str) -> str:
     """'0.8 miles' in English, as people in the UK expect; kilometres in other languages."""
     unit, value = ("length-mile", km / KM_PER_MILE) if lang == "en" else ("length-kilometer", km)
     value = max(value, 0.1)  # "0 miles" would read as "here"
+    # Rounded first, so the few hundred distinct texts are formatted once each.
+    return _distance_text(round(value, 1) if value < 10 else round(value), unit, lang)
+
+
+# Babel's formatting costs tens of microseconds a call; a page of results makes dozens of
+# calls with few distinct values, so the texts are kept.
+@lru_cache(maxsize=8192)
+def _distance_text(value: float, unit: str, lang: str) -> str:
     pattern = "#,##0.#" if value < 10 else "#,##0"
     for length in ("long", "short"):
         text = format_unit(value, unit, length=length, format=pattern, locale=lang)
         if unit not in text:  # babel names the unit itself when a locale lacks the words
             return text
     return f"{format_decimal(value, format=pattern, locale=lang)} km"
+
+
+@lru_cache(maxsize=4096)
+def _date_text(iso_date: str, lang: str) -> str:
+    return format_date(dt.date.fromisoformat(iso_date), "long", locale=babel_locale(lang))
+
+
+@lru_cache(maxsize=32)
+def _language_names(lang: str) -> dict[str, str]:
+    return dict(Locale.parse(lang).languages)
 
 
 _COLUMNS = (
@@ -493,50 +550,64 @@ def _flag(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
 
-def services_by_id(
-    db: sqlite_utils.Database,
-    ids: Iterable[int],
-    lang: str,
-    gettext: Callable[[str], str],
-    now: dt.datetime,
-    hits: dict[int, Hit] | None = None,
-) -> dict[int, ServiceOut]:
-    """Whole services in the chosen language; with hits, their distance and nearest place."""
-    wanted = _dumps(list(ids))
-    rows = db.execute(_SELECT_SERVICES, [wanted])
-    places: dict[int, list[tuple[int, LocationOut]]] = {}
-    for loc in db.execute(
-        "SELECT id, service_id, name, address, postcode, lat, lon FROM locations "
-        "WHERE service_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-        [wanted],
-    ):
-        out = LocationOut(name=loc[2], address=loc[3], postcode=loc[4], lat=loc[5], lon=loc[6])
-        places.setdefault(loc[1], []).append((loc[0], out))
-    language_names = Locale.parse(lang).languages
-    found: dict[int, ServiceOut] = {}
-    for row in rows:
-        s = dict(zip(_COLUMNS, row, strict=True))
-        hit = (hits or {}).get(s["id"])
-        located = places.get(s["id"], [])
-        chosen = next((p for i, p in located if hit and i == hit.location_id), None)
-        chosen = chosen or (located[0][1] if located else None)
-        schedules = _SCHEDULES.decode(s["schedules"])
-        languages = _STRINGS.decode(s["languages"])
-        last_checked = s["last_checked"]
-        found[s["id"]] = ServiceOut(
-            id=s["id"],
-            name=s["name"],
-            organisation=s["organisation"],
-            description=s["description"],
-            categories=_STRINGS.decode(s["categories"]),
-            taxonomy_terms=_STRINGS.decode(s["taxonomy_terms"]),
+@dataclass(frozen=True)
+class KnownService:
+    """A service's facts encoded once in one language, with what placing it needs."""
+
+    facts: bytes
+    schedules: list[Schedule]
+    places: dict[int, LocationOut]
+
+    def answer(self, placement: Placement) -> msgspec.Raw:
+        """The whole result: the placement's members, then the facts' members, one object."""
+        return msgspec.Raw(_json.encode(placement)[:-1] + b"," + self.facts[1:])
+
+    def place(self, service_id: int, hit: Hit | None, lang: str, now: dt.datetime) -> Placement:
+        chosen = self.places.get(hit.location_id) if hit else None
+        chosen = chosen or next(iter(self.places.values()), None)
+        return Placement(
+            id=service_id,
             distance_km=round(hit.distance_km, 3) if hit else None,
             distance_text=format_distance(hit.distance_km, lang) if hit else None,
             address=chosen.address if chosen else "",
             postcode=chosen.postcode if chosen else "",
             lat=chosen.lat if chosen else None,
             lon=chosen.lon if chosen else None,
-            locations=[p for _, p in located],
+            open_now=is_open(self.schedules, now),
+        )
+
+
+def load_services(
+    db: sqlite_utils.Database,
+    ids: Iterable[int],
+    lang: str,
+    hours: Callable[[str], list[OpeningTimes]],
+) -> dict[int, KnownService]:
+    """Services by id with their facts in the chosen language, encoded."""
+    wanted = _dumps(list(ids))
+    places: dict[int, dict[int, LocationOut]] = {}
+    for loc in db.execute(
+        "SELECT id, service_id, name, address, postcode, lat, lon FROM locations "
+        "WHERE service_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        [wanted],
+    ):
+        places.setdefault(loc[1], {})[loc[0]] = LocationOut(
+            name=loc[2], address=loc[3], postcode=loc[4], lat=loc[5], lon=loc[6]
+        )
+    language_names = _language_names(lang)
+    found: dict[int, KnownService] = {}
+    for row in db.execute(_SELECT_SERVICES, [wanted]):
+        s = dict(zip(_COLUMNS, row, strict=True))
+        languages = _STRINGS.decode(s["languages"])
+        last_checked = s["last_checked"]
+        located = places.get(s["id"], {})
+        facts = ServiceFacts(
+            name=s["name"],
+            organisation=s["organisation"],
+            description=s["description"],
+            categories=_STRINGS.decode(s["categories"]),
+            taxonomy_terms=_STRINGS.decode(s["taxonomy_terms"]),
+            locations=list(located.values()),
             phones=_PHONES.decode(s["phones"]),
             website=s["website"],
             email=s["email"],
@@ -547,21 +618,31 @@ def services_by_id(
             referral_needed=_flag(s["referral_needed"]),
             languages=languages,
             language_names=[language_names.get(c, c) for c in languages],
-            opening_hours=describe(schedules, lang, gettext),
-            open_now=is_open(schedules, now),
+            opening_hours=hours(s["schedules"]),
             last_checked=last_checked,
-            last_checked_text=(
-                format_date(dt.date.fromisoformat(last_checked), "long", locale=babel_locale(lang))
-                if last_checked
-                else None
-            ),
+            last_checked_text=_date_text(last_checked, lang) if last_checked else None,
             sample=bool(s["sample"]),
+        )
+        found[s["id"]] = KnownService(
+            facts=_json.encode(facts),
+            schedules=_SCHEDULES.decode(s["schedules"]),
+            places=located,
         )
     return found
 
 
 def london_now() -> dt.datetime:
     return dt.datetime.now(LONDON)
+
+
+# Encoded services kept in memory, at most (about 2 kB each).
+_MAX_KNOWN = 50_000
+
+
+def directory_generation(db: sqlite_utils.Database) -> int:
+    """A number that changes whenever an import changes the directory."""
+    row = db.execute("SELECT generation FROM directory_meta WHERE id = 1").fetchone()
+    return int(row[0]) if row else 0
 
 
 # -- The finder the routes use
@@ -607,6 +688,18 @@ class Finder:
         self.translated_helplines = cache(cards.translated_helplines)
         self.helplines = cache(self._helplines)
         self.categories = cache(self._categories)
+        self._hours = lru_cache(maxsize=8192)(self._describe_hours)
+        self._helpline_answers: dict[tuple[str, frozenset[str]], msgspec.Raw] = {}
+        self._services: dict[tuple[int, str], KnownService] = {}
+        self._generation = -1
+        self._lock = threading.Lock()
+
+    def _describe_hours(self, schedules: str, lang: str) -> list[OpeningTimes]:
+        """Opening hours in words; kept, as the same few timetables recur across services."""
+        return describe(_SCHEDULES.decode(schedules), lang, self.languages.gettext(lang).gettext)
+
+    def _hours_in(self, lang: str) -> Callable[[str], list[OpeningTimes]]:
+        return lambda schedules: self._hours(schedules, lang)
 
     def _language_fields(self, lang: str) -> dict[str, Any]:
         info = self.languages.info[lang]
@@ -668,6 +761,40 @@ class Finder:
             "We could not find that postcode. Check it, or use your location instead.",
         )
 
+    def _known(
+        self, db: sqlite_utils.Database, ids: list[int], lang: str
+    ) -> dict[int, KnownService]:
+        """Encoded facts for these services, loaded once per import and language."""
+        generation = directory_generation(db)
+        with self._lock:
+            if generation != self._generation or len(self._services) > _MAX_KNOWN:
+                # An import changed the directory (perhaps from another process).
+                self._services, self._generation = {}, generation
+            known = {i: self._services[(i, lang)] for i in ids if (i, lang) in self._services}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            loaded = load_services(db, missing, lang, self._hours_in(lang))
+            with self._lock:
+                if generation == self._generation:
+                    self._services.update({(i, lang): k for i, k in loaded.items()})
+            known.update(loaded)
+        return known
+
+    def _helplines_for(self, lang: str, categories: frozenset[str]) -> msgspec.Raw:
+        """The helplines that fit the categories asked for (all without any), encoded."""
+        key = (lang, categories)
+        if key not in self._helpline_answers:
+            self._helpline_answers[key] = msgspec.Raw(
+                _json.encode(
+                    [
+                        h
+                        for h in self.translated_helplines(lang)
+                        if not categories or categories & set(h.categories)
+                    ]
+                )
+            )
+        return self._helpline_answers[key]
+
     def nearby(
         self,
         lang: str,
@@ -676,30 +803,33 @@ class Finder:
         radius_km: float,
         limit: int,
         filters: Filters,
-    ) -> NearbyAnswer:
+    ) -> bytes:
+        """The encoded NearbyAnswer: the nearest services, then the helplines that fit."""
         db = self.db.get()
         now = self.clock()
         hits = nearest(db, origin.lat, origin.lon, radius_km, limit, filters)
-        gettext = self.languages.gettext(lang).gettext
-        by_id = {h.service_id: h for h in hits}
-        found = services_by_id(db, by_id, lang, gettext, now, by_id)
-        wanted = set(filters.categories)
-        return NearbyAnswer(
-            lang=lang,
-            origin=origin,
-            radius_km=radius_km,
-            results=[found[h.service_id] for h in hits if h.service_id in found],
-            helplines=[
-                h
-                for h in self.translated_helplines(lang)
-                if not wanted or wanted & set(h.categories)
-            ],
+        known = self._known(db, [h.service_id for h in hits], lang)
+        results = [
+            known[h.service_id].answer(known[h.service_id].place(h.service_id, h, lang, now))
+            for h in hits
+            if h.service_id in known
+        ]
+        return _json.encode(
+            _NearbyWire(
+                lang=lang,
+                origin=origin,
+                radius_km=radius_km,
+                results=results,
+                helplines=self._helplines_for(lang, frozenset(filters.categories)),
+            )
         )
 
-    def service(self, service_id: int, lang: str) -> ServiceOut | None:
-        gettext = self.languages.gettext(lang).gettext
-        found = services_by_id(self.db.get(), [service_id], lang, gettext, self.clock())
-        return found.get(service_id)
+    def service(self, service_id: int, lang: str) -> bytes | None:
+        """One encoded ServiceOut, placed at its first location, or None."""
+        found = self._known(self.db.get(), [service_id], lang).get(service_id)
+        if found is None:
+            return None
+        return bytes(found.answer(found.place(service_id, None, lang, self.clock())))
 
     def location_label(self, lang: str) -> str:
         return self.languages.gettext(lang).gettext(LOCATION_LABEL)

@@ -110,6 +110,12 @@ def _geocode_cache(db: Database) -> None:
     db.table("geocode_rate").create({"id": int, "reserved_at": float}, pk="id")
 
 
+@directory(name="0004_directory_meta")
+def _directory_meta(db: Database) -> None:
+    # Bumped by every import, so running servers know to drop the answers they keep.
+    db.table("directory_meta").create({"id": int, "generation": int}, pk="id")
+
+
 # -- reports.db: anonymous reports, staff accounts and the audit log.
 reports = Migrations("reports")
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 import sqlite_utils
 from babel.messages.catalog import Catalog
@@ -20,7 +22,16 @@ from litestar.testing import TestClient
 from server.app import create_app
 from server.content import CATEGORIES, load_content
 from server.db import connect
-from server.directory import Filters, format_distance, import_feed, nearest
+from server.directory import (
+    Filters,
+    NearbyAnswer,
+    Placement,
+    ServiceFacts,
+    ServiceOut,
+    format_distance,
+    import_feed,
+    nearest,
+)
 from server.i18n import SUPPORTED, po_path
 from server.migrations import migrate
 from server.opening_hours import LONDON
@@ -382,3 +393,36 @@ def test_nearest_matches_a_brute_force_geopy_scan(random_directory: sqlite_utils
             got = nearest(random_directory, lat, lon, radius, limit, Filters())
             assert [sid for _, sid in expected] == [h.service_id for h in got]
             assert [d for d, _ in expected] == [h.distance_km for h in got]
+
+
+# -- Answers are built from parts kept per import; they must stay whole and fresh
+
+
+def test_answers_decode_as_the_documented_types(demo_client: TestClient[Litestar]) -> None:
+    response = demo_client.get("/api/v1/services/nearby", params={**TOWN_CENTRE, "lang": "ur"})
+    answer = msgspec.json.decode(response.content, type=NearbyAnswer)
+    documented = set(ServiceOut.__struct_fields__)
+    assert documented == set(Placement.__struct_fields__) | set(ServiceFacts.__struct_fields__)
+    for result in response.json()["results"]:
+        assert documented == set(result)
+    assert 20 == len(answer.results)
+    one = demo_client.get(f"/api/v1/services/{answer.results[0].id}")
+    assert answer.results[0].name == msgspec.json.decode(one.content, type=ServiceOut).name
+
+
+def test_an_import_is_seen_by_the_running_app(tmp_path: Path) -> None:
+    seed(tmp_path / "data", tmp_path)
+    app = create_app(make_settings(tmp_path / "data"))
+    feed = json.loads(DEMO.read_text(encoding="utf-8"))
+    with TestClient(app) as client:
+        before = nearby(client, limit=50, radius_km=50)["results"]
+        for service in feed["contents"]:
+            service["name"] = "Renamed " + service["name"]
+        changed = tmp_path / "luton.json"  # same source name: updates in place
+        changed.write_text(json.dumps(feed), encoding="utf-8")
+        db = connect(tmp_path / "data" / "directory.db")
+        assert len(before) == import_feed(db, changed).updated
+        db.conn.close()
+        after = nearby(client, limit=50, radius_km=50)["results"]
+    assert [r["id"] for r in before] == [r["id"] for r in after]
+    assert ["Renamed " + r["name"] for r in before] == [r["name"] for r in after]

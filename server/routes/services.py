@@ -29,7 +29,7 @@ _encoder = msgspec.json.Encoder()
 
 def private_json(body: object, lang: str | None = None) -> PreEncodedResponse:
     """A JSON answer no cache on the way may keep: it depends on where someone is."""
-    encoded = _encoder.encode(body)
+    encoded = body if isinstance(body, bytes) else _encoder.encode(body)
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(encoded)).encode()),
