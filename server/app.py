@@ -22,6 +22,7 @@ from server.geocode import make_geocoder
 from server.i18n import Languages
 from server.migrations import migrate
 from server.routes.cards import CardsController
+from server.routes.lessons import LessonPagesController, QrController, lesson_assets
 from server.routes.meta import MetaController
 from server.routes.postcodes import PostcodesController
 from server.routes.services import HelplinesController, ServicesController
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             MetaController,
             CardsController,
+            QrController,
             ServicesController,
             HelplinesController,
             PostcodesController,
@@ -61,7 +63,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
     return Litestar(
-        route_handlers=[api, shell],
+        route_handlers=[
+            api,
+            LessonPagesController,
+            lesson_assets(Path(settings.pwa_dir)),
+            shell,
+        ],
         state=State(
             {
                 "settings": settings,

@@ -51,6 +51,7 @@ def test_each_locale_loads_its_own_catalogue(lang: str) -> None:
     with (LOCALES / "messages.pot").open("rb") as f:
         template = [m.id for m in read_po(f) if m.id and isinstance(m.id, str)]
     changed = [msgid for msgid in template if gettext(msgid) != msgid]
+    assert template
     # Numbers and names may stay the same; nearly everything else must be translated.
     assert len(changed) >= 0.9 * len(template), f"{lang} looks like English"
     assert languages.info[lang].completeness == 1.0
@@ -59,7 +60,8 @@ def test_each_locale_loads_its_own_catalogue(lang: str) -> None:
 def test_translations_are_marked_unreviewed_until_a_fluent_speaker_checks() -> None:
     languages = Languages(LOCALES)
     for lang in TRANSLATED:
-        header = read_po(po_path(LOCALES, lang).open("rb")).header_comment
+        with po_path(LOCALES, lang).open("rb") as f:
+            header = read_po(f).header_comment
         assert "Fluent-Speaker-Review:" in header, lang
         assert languages.info[lang].reviewed == ("Fluent-Speaker-Review: yes" in header)
 

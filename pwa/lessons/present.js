@@ -1,0 +1,337 @@
+// Presenter mode: one card or lesson as slides for a projector, driven by the keyboard,
+// a presentation clicker or the on-screen buttons. It shows the card and where to get
+// help, and nothing else: no report form, no follow-up code, nothing about anyone.
+
+import {
+  LOAD_FAILED_EN,
+  cardHelplines,
+  cardIdFromPath,
+  cardPath,
+  el,
+  fitText,
+  helpPath,
+  helplineItem,
+  loadBundle,
+  numberFormatter,
+  pageLanguage,
+  qrImage,
+  setDocumentLanguage,
+  settled,
+  showFailure,
+  translator,
+} from "./common.js";
+
+// Clickers send Page Down / Page Up (most), arrow keys, or "." / "b" to blank the screen.
+const NEXT_KEYS = new Set(["ArrowRight", "ArrowDown", "PageDown", " ", "Enter"]);
+const PREVIOUS_KEYS = new Set(["ArrowLeft", "ArrowUp", "PageUp", "Backspace"]);
+
+function slide(kind, ...children) {
+  return el("section", { class: `slide slide--${kind}`, dataset: { slide: kind } }, ...children);
+}
+
+function teacherNotes(notes, t) {
+  const items = notes.filter(Boolean);
+  if (!items.length) return null;
+  return el(
+    "aside",
+    { class: "slide__notes", dataset: { notes: "" }, "aria-label": t("present.teacher_notes") },
+    // A label, not a heading: notes sit under an h1 on the title slide and an h2 elsewhere.
+    el("p", { class: "slide__notes-title", text: t("present.teacher_notes") }),
+    el("ul", {}, items.map((note) => el("li", { text: note }))),
+  );
+}
+
+/** The slides for one card, in teaching order. */
+export function buildSlides(card, helplines, t, lang) {
+  const number = numberFormatter(lang);
+  const slides = [];
+
+  // A teacher card's key points are advice for the teacher (ground rules, safeguarding), so
+  // they travel with the title slide as notes rather than being projected to the class.
+  const forTeacher = card.audience === "teacher";
+  slides.push(
+    slide(
+      "title",
+      el("h1", { class: "slide__title", text: card.title }),
+      el("p", { class: "slide__summary", text: card.summary }),
+      card.duration_minutes
+        ? el("p", { class: "slide__meta", text: t("lessons.minutes", { minutes: number(card.duration_minutes) }) })
+        : null,
+      card.translation_reviewed
+        ? null
+        : el("p", { class: "slide__unreviewed", text: t("app.translation_unreviewed") }),
+      forTeacher ? teacherNotes(card.key_points, t) : null,
+    ),
+  );
+
+  if (card.learning_objectives.length) {
+    slides.push(
+      slide(
+        "objectives",
+        el("h2", { text: t("lessons.learning_objectives") }),
+        el("ul", { class: "slide__list" }, card.learning_objectives.map((o) => el("li", { text: o }))),
+      ),
+    );
+  }
+
+  if (!forTeacher) {
+    slides.push(
+      slide(
+        "key-points",
+        el("h2", { text: t("card.key_points") }),
+        el("ul", { class: "slide__list" }, card.key_points.map((p) => el("li", { text: p }))),
+      ),
+    );
+  }
+
+  for (const section of card.sections) {
+    slides.push(
+      slide(
+        "section",
+        el("h2", { text: section.heading }),
+        section.minutes
+          ? el("p", { class: "slide__meta", text: t("lessons.minutes", { minutes: number(section.minutes) }) })
+          : null,
+        section.paragraphs.map((p) => el("p", { text: p })),
+        teacherNotes(section.notes, t),
+      ),
+    );
+  }
+
+  // Scenarios: choices to talk through. There are no right-answer buttons and no scores.
+  for (const scenario of card.scenarios) {
+    slides.push(
+      slide(
+        "scenario",
+        el("h2", { text: t("lessons.what_would_you_do") }),
+        el("p", { class: "slide__situation", text: scenario.situation }),
+        el("h3", { class: "slide__choices-title", text: t("lessons.choices") }),
+        el("ol", { class: "slide__choices" }, scenario.choices.map((c) => el("li", { text: c }))),
+        teacherNotes(scenario.notes ? [scenario.notes] : [], t),
+      ),
+    );
+  }
+
+  card.discussion_questions.forEach((question, index) => {
+    slides.push(
+      slide(
+        "question",
+        el("p", {
+          class: "slide__meta",
+          text: `${t("card.discussion")} · ${t("present.question", {
+            number: number(index + 1),
+            total: number(card.discussion_questions.length),
+          })}`,
+        }),
+        el("p", { class: "slide__question", text: question }),
+      ),
+    );
+  });
+
+  const help = cardHelplines(card, helplines);
+  if (help.length) {
+    slides.push(
+      slide(
+        "help",
+        el("h2", { text: t("card.related_help") }),
+        el("ul", { class: "slide__helplines" }, help.map((h) => helplineItem(h, t))),
+      ),
+    );
+  }
+
+  slides.push(
+    slide(
+      "closing",
+      el("h2", { text: t("present.closing") }),
+      el(
+        "div",
+        { class: "slide__qrs" },
+        el(
+          "figure",
+          { class: "slide__qr" },
+          qrImage(cardPath(card.id, lang), t("lessons.scan_card")),
+          el("figcaption", { text: t("lessons.scan_card") }),
+        ),
+        el(
+          "figure",
+          { class: "slide__qr" },
+          qrImage(helpPath(lang), t("lessons.scan_help")),
+          el("figcaption", { text: t("lessons.scan_help") }),
+        ),
+      ),
+    ),
+  );
+  return slides;
+}
+
+class Deck {
+  constructor(container, slides, t, lang) {
+    this.container = container;
+    this.slides = slides;
+    this.t = t;
+    this.number = numberFormatter(lang);
+    this.index = 0;
+    this.progress = document.querySelector("[data-progress]");
+    this.progressText = document.querySelector("[data-progress-text]");
+    this.notesButton = document.querySelector('[data-action="notes"]');
+    this.fullscreenButton = document.querySelector('[data-action="fullscreen"]');
+    this.blank = document.querySelector("[data-blank]");
+    slides.forEach((s, i) => {
+      s.id = `slide-${i + 1}`;
+      s.setAttribute("aria-roledescription", "slide");
+      s.hidden = true;
+    });
+    container.replaceChildren(...slides);
+  }
+
+  get notesShown() {
+    return document.body.classList.contains("show-notes");
+  }
+
+  go(index) {
+    const target = Math.max(0, Math.min(this.slides.length - 1, index));
+    this.slides[this.index].hidden = true;
+    this.index = target;
+    const current = this.slides[target];
+    current.hidden = false;
+    const label = this.t("present.progress", {
+      current: this.number(target + 1),
+      total: this.number(this.slides.length),
+    });
+    current.setAttribute("aria-label", label);
+    this.progress.max = this.slides.length;
+    this.progress.value = target + 1;
+    this.progressText.textContent = label;
+    document.body.dataset.slide = String(target + 1);
+    history.replaceState(null, "", `#${target + 1}`);
+    this.fit();
+  }
+
+  next() {
+    this.go(this.index + 1);
+  }
+
+  previous() {
+    this.go(this.index - 1);
+  }
+
+  fit() {
+    fitText(this.slides[this.index]);
+  }
+
+  toggleNotes() {
+    const show = !this.notesShown;
+    document.body.classList.toggle("show-notes", show);
+    this.notesButton.setAttribute("aria-pressed", String(show));
+    this.notesButton.querySelector("[data-label]").textContent = this.t(
+      show ? "present.notes_hide" : "present.notes_show",
+    );
+    this.fit();
+  }
+
+  toggleBlank() {
+    this.blank.hidden = !this.blank.hidden;
+  }
+
+  async toggleFullscreen() {
+    try {
+      if (document.fullscreenElement) await document.exitFullscreen();
+      else await document.documentElement.requestFullscreen();
+    } catch {
+      // Some browsers refuse full screen (e.g. inside a frame); the slides still work.
+    }
+  }
+
+  showFullscreenState() {
+    const on = Boolean(document.fullscreenElement);
+    this.fullscreenButton.setAttribute("aria-pressed", String(on));
+    this.fullscreenButton.querySelector("[data-label]").textContent = this.t(
+      on ? "present.fullscreen_exit" : "present.fullscreen",
+    );
+  }
+
+  onKey(event) {
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    // Space and Enter on a focused button press that button, not the slide.
+    if (event.target.closest?.("button, a") && (event.key === " " || event.key === "Enter")) return;
+    const key = event.key;
+    let handled = true;
+    if (!this.blank.hidden && key !== "b" && key !== "B" && key !== ".") {
+      this.toggleBlank();
+    } else if (key === " " && event.shiftKey) this.previous();
+    else if (NEXT_KEYS.has(key)) this.next();
+    else if (PREVIOUS_KEYS.has(key)) this.previous();
+    else if (key === "Home") this.go(0);
+    else if (key === "End") this.go(this.slides.length - 1);
+    else if (key === "n" || key === "N") this.toggleNotes();
+    else if (key === "f" || key === "F") this.toggleFullscreen();
+    else if (key === "b" || key === "B" || key === ".") this.toggleBlank();
+    else handled = false;
+    if (handled) event.preventDefault();
+  }
+
+  start() {
+    document.addEventListener("keydown", (e) => this.onKey(e));
+    document.querySelector('[data-action="next"]').addEventListener("click", () => this.next());
+    document.querySelector('[data-action="previous"]').addEventListener("click", () => this.previous());
+    this.notesButton.addEventListener("click", () => this.toggleNotes());
+    this.fullscreenButton.addEventListener("click", () => this.toggleFullscreen());
+    this.blank.addEventListener("click", () => this.toggleBlank());
+    document.addEventListener("fullscreenchange", () => {
+      this.showFullscreenState();
+      this.fit();
+    });
+    window.addEventListener("resize", () => this.fit());
+    const fromHash = Number.parseInt(location.hash.slice(1), 10);
+    this.go(Number.isFinite(fromHash) ? fromHash - 1 : 0);
+  }
+}
+
+function labelControls(t) {
+  const controls = document.querySelector("[data-controls]");
+  controls.setAttribute("aria-label", t("present.controls"));
+  const labels = {
+    previous: "present.previous",
+    next: "present.next",
+    notes: "present.notes_show",
+    fullscreen: "present.fullscreen",
+  };
+  for (const [action, key] of Object.entries(labels)) {
+    const button = controls.querySelector(`[data-action="${action}"]`);
+    button.querySelector("[data-label]").textContent = t(key);
+    // On a phone the arrows show without their words; the name stays for screen readers.
+    if (action === "previous" || action === "next") button.setAttribute("aria-label", t(key));
+  }
+  controls.querySelector("[data-keys]").textContent = t("present.keys");
+  // No notes in this card: no notes button to wonder about.
+  controls.querySelector('[data-action="notes"]').hidden = !document.querySelector("[data-notes]");
+  controls.hidden = false;
+}
+
+async function main() {
+  const container = document.getElementById("deck");
+  const lang = pageLanguage();
+  let bundle;
+  try {
+    bundle = await loadBundle(lang);
+  } catch {
+    showFailure(container, LOAD_FAILED_EN);
+    return;
+  }
+  setDocumentLanguage(bundle);
+  const t = translator(bundle.messages);
+  const card = bundle.cards.find((c) => c.id === cardIdFromPath());
+  if (!card) {
+    showFailure(container, t("lessons.load_failed"));
+    return;
+  }
+  document.title = `${card.title} · ${t("app.name")}`;
+  const deck = new Deck(container, buildSlides(card, bundle.helplines, t, bundle.lang), t, bundle.lang);
+  labelControls(t);
+  deck.start();
+  await settled(container);
+  deck.fit();
+  document.documentElement.dataset.ready = "true";
+}
+
+main();
