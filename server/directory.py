@@ -22,6 +22,7 @@ from babel.units import format_unit
 from server.cards import CardService, LanguageFields
 from server.content import CATEGORIES, Helpline
 from server.db import ThreadLocalDatabase
+from server.errors import ApiError
 from server.geocode import Geocoder, GeocodingUnavailable
 from server.http import Encoded, encode
 from server.i18n import N_
@@ -648,14 +649,6 @@ def directory_generation(db: sqlite_utils.Database) -> int:
 # -- The finder the routes use
 
 
-class FinderError(Exception):
-    """A search that cannot be answered, with the status, code and plain words to send."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
 class CategoryOut(msgspec.Struct, kw_only=True):
     id: str
     name: str
@@ -727,7 +720,7 @@ class Finder:
         try:
             postcode = parse_postcode(text)
         except InvalidPostcode:
-            raise FinderError(
+            raise ApiError(
                 422,
                 "invalid_postcode",
                 "Check 'postcode': that does not look like a UK postcode. "
@@ -740,7 +733,7 @@ class Finder:
             try:
                 point = self.geocoder.locate(postcode)
             except GeocodingUnavailable:
-                raise FinderError(
+                raise ApiError(
                     503,
                     "postcode_lookup_unavailable",
                     "We cannot look up postcodes right now. Please use your location instead.",
@@ -750,12 +743,12 @@ class Finder:
         if found is not None:
             return found
         if not tables and self.geocoder is None:
-            raise FinderError(
+            raise ApiError(
                 501,
                 "postcode_search_not_set_up",
                 "Postcode search is not set up on this server. Please use your location instead.",
             )
-        raise FinderError(
+        raise ApiError(
             404,
             "postcode_not_found",
             "We could not find that postcode. Check it, or use your location instead.",

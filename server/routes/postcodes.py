@@ -9,9 +9,8 @@ from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from server.directory import FinderError
 from server.http import PreEncodedResponse, documented
-from server.routes.services import api_error, private_json
+from server.routes.services import private_json
 
 
 class PostcodeOut(msgspec.Struct, kw_only=True):
@@ -36,10 +35,7 @@ class PostcodesController(Controller):
         state: State,
         postcode: Annotated[str, Parameter(max_length=16, description="e.g. LU1 2BQ, LU1 2, LU1")],
     ) -> PreEncodedResponse:
-        try:
-            place = state.finder.place(postcode)
-        except FinderError as exc:
-            raise api_error(exc) from None
+        place = state.finder.place(postcode)
         return private_json(
             PostcodeOut(
                 postcode=place.postcode, lat=place.lat, lon=place.lon, precision=place.precision

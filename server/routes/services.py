@@ -13,7 +13,6 @@ from server.content import Category
 from server.directory import (
     CategoryList,
     Filters,
-    FinderError,
     HelplineList,
     NearbyAnswer,
     Origin,
@@ -44,10 +43,6 @@ def _lang(request: Request[Any, Any, Any], lang: str | None) -> str:
     return choose_language(
         request.app.state.languages, lang, request.headers.get("accept-language")
     )
-
-
-def api_error(exc: FinderError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message)
 
 
 class ServicesController(Controller):
@@ -105,10 +100,7 @@ class ServicesController(Controller):
                 422, "invalid_input", "Give either 'lat' and 'lon' or a 'postcode', not both."
             )
         if postcode is not None:
-            try:
-                place = finder.place(postcode)
-            except FinderError as exc:
-                raise api_error(exc) from None
+            place = finder.place(postcode)
             origin = Origin(
                 lat=place.lat, lon=place.lon, precision=place.precision, label=place.postcode
             )
