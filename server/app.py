@@ -15,14 +15,19 @@ from litestar.static_files import create_static_files_router
 from server import __version__
 from server.cards import CardService
 from server.content import load_or_raise
+from server.db import ThreadLocalDatabase
+from server.directory import Finder
 from server.errors import EXCEPTION_HANDLERS
+from server.geocode import make_geocoder
 from server.i18n import Languages
 from server.migrations import migrate
 from server.reports import build_reporting, purge_hourly
 from server.routes.cards import CardsController
 from server.routes.lessons import LessonPagesController, QrController, lesson_assets
 from server.routes.meta import MetaController
+from server.routes.postcodes import PostcodesController
 from server.routes.reports import ReportsController
+from server.routes.services import HelplinesController, ServicesController
 from server.routes.staff import staff_router
 from server.security import security_headers_hook
 from server.settings import Settings
@@ -38,6 +43,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     content = load_or_raise(Path(settings.content_dir))
     languages = Languages(Path(settings.locales_dir))
     cards = CardService(content, languages, __version__)
+    directory_db = ThreadLocalDatabase(data_dir / "directory.db")
+    finder = Finder(directory_db, cards, geocoder=make_geocoder(settings, directory_db))
 
     api = Router(
         path=API_PREFIX,
@@ -47,6 +54,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             QrController,
             ReportsController,
             staff_router(settings),
+            ServicesController,
+            HelplinesController,
+            PostcodesController,
         ],
     )
     shell = create_static_files_router(
@@ -71,9 +81,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "languages": languages,
                 "cards": cards,
                 **build_reporting(settings),
+                "finder": finder,
             }
         ),
         lifespan=[purge_hourly],
+        on_shutdown=[directory_db.close],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers_hook(settings.public_url.startswith("https://"))],
         compression_config=CompressionConfig(

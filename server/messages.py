@@ -100,4 +100,23 @@ UI_MESSAGES: dict[str, str] = {
     ),
     "print.scan_card": N_("Scan to read this card"),
     "print.words": N_("Words to know"),
+    "category.youth_club": N_("Youth clubs"),
+    "category.sport_and_boxing": N_("Sport and boxing"),
+    "category.mentoring": N_("Mentoring"),
+    "category.mental_health": N_("Mental health"),
+    "category.victim_support": N_("Victim support"),
+    "category.exploitation_support": N_("Exploitation and gangs support"),
+    "category.family_support": N_("Family support"),
+    "category.education_training": N_("Education and training"),
+    "category.legal_advice": N_("Legal advice"),
+    "category.helpline": N_("Helplines"),
+    "finder.sample": N_("Sample data: this service is made up, to show how the finder works."),
+    "finder.open_now": N_("Open now"),
+    "finder.closed_now": N_("Closed now"),
+    "finder.free": N_("Free"),
+    "finder.drop_in": N_("Drop in, no referral needed"),
+    "finder.referral": N_("Referral needed"),
+    "finder.no_postcodes": N_(
+        "Postcode search is not set up on this server. Please use your location instead."
+    ),
 }
