@@ -25,9 +25,9 @@ from server.db import ThreadLocalDatabase
 from server.errors import ApiError
 from server.geocode import Geocoder, GeocodingUnavailable
 from server.http import Encoded, encode
-from server.i18n import N_
+from server.i18n import N_, babel_locale
 from server.messages import UI_MESSAGES
-from server.opening_hours import LONDON, OpeningTimes, babel_locale, describe, is_open
+from server.opening_hours import LONDON, OpeningTimes, describe, is_open
 from server.oruk import FeedError, Phone, RawLocation, Schedule, ServiceRecord, Skipped, read_file
 from server.postcodes import InvalidPostcode, Place, has_tables, in_uk, lookup, parse_postcode
 

@@ -28,7 +28,7 @@ UI_MESSAGES: dict[str, str] = {
     "card.last_checked": N_("Last checked"),
     "card.related_help": N_("Where to get help"),
     "card.discussion": N_("Questions to talk about"),
-    "card.jurisdiction": N_("England and Wales. Scotland and Northern Ireland"),
+    "card.jurisdiction": N_("Scotland and Northern Ireland"),
     "nav.home": N_("Home"),
     "nav.help": N_("Find help"),
     "nav.report": N_("Tell someone"),

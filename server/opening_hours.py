@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 from babel.dates import format_time, get_day_names
 
-from server.i18n import N_
+from server.i18n import N_, babel_locale
 from server.oruk import DAYS, Schedule
 
 LONDON = ZoneInfo("Europe/London")
@@ -24,11 +24,6 @@ ORDINALS: dict[str, str] = {
     "5": N_("Fifth {day} of the month"),
     "-1": N_("Last {day} of the month"),
 }
-
-
-def babel_locale(lang: str) -> str:
-    """Our English is British: 18:00 and 1 November 2026, not 6:00 PM and November 1."""
-    return "en_GB" if lang == "en" else lang
 
 
 def _minutes(hhmm: str) -> int:
