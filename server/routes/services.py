@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio
 import msgspec
 from litestar import Controller, Request, get
 from litestar.datastructures import State
@@ -49,9 +50,10 @@ class ServicesController(Controller):
     path = "/services"
     tags = ["help finder"]
 
+    # Async: the offline lookups answer in well under a millisecond, so they run on the event
+    # loop; only the optional online geocoder can wait on the network, and it runs in a thread.
     @get(
         "/nearby",
-        sync_to_thread=True,
         summary="Support services near a place, nearest first, with the helplines that fit",
         description=(
             "Give lat and lon, or a postcode (a full postcode, a sector like LU1 2, or a "
@@ -59,7 +61,7 @@ class ServicesController(Controller):
         ),
         responses=documented(NearbyAnswer, "Services nearest first", 404, 422, 501, 503),
     )
-    def nearby(
+    async def nearby(
         self,
         request: Request[Any, Any, Any],
         state: State,
@@ -100,7 +102,10 @@ class ServicesController(Controller):
                 422, "invalid_input", "Give either 'lat' and 'lon' or a 'postcode', not both."
             )
         if postcode is not None:
-            place = finder.place(postcode)
+            if finder.geocoder is not None:
+                place = await anyio.to_thread.run_sync(finder.place, postcode)
+            else:
+                place = finder.place(postcode)
             origin = Origin(
                 lat=place.lat, lon=place.lon, precision=place.precision, label=place.postcode
             )
