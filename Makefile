@@ -14,8 +14,16 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+POSTCODES := ../shared/data/postcodes
+
 run: install
 	$(BIN)/consequences i18n compile
+	@if [ -d $(POSTCODES) ]; then \
+		$(BIN)/consequences postcodes import $(POSTCODES)/uk_postcode_districts.csv \
+			$(POSTCODES)/uk_postcode_sectors.csv \
+			$(POSTCODES)/uk_postcode_districts_ni_ci_iom_geonames.csv --data-dir $(DATA_DIR); \
+	fi
+	$(BIN)/consequences services import content/demo/luton.json --if-empty --data-dir $(DATA_DIR)
 	$(BIN)/consequences serve --data-dir $(DATA_DIR)
 
 lint: install

@@ -14,7 +14,10 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from server import __version__
 from server.cards import CardService
 from server.content import load_or_raise
+from server.db import ThreadLocalDatabase
+from server.directory import Finder
 from server.errors import EXCEPTION_HANDLERS
+from server.geocode import make_geocoder
 from server.i18n import Languages
 from server.migrations import migrate
 from server.precache import build_shell
@@ -22,7 +25,9 @@ from server.reports import build_reporting, purge_hourly
 from server.routes.cards import CardsController
 from server.routes.lessons import LessonPagesController, QrController, lesson_assets
 from server.routes.meta import MetaController
+from server.routes.postcodes import PostcodesController
 from server.routes.reports import ReportsController
+from server.routes.services import HelplinesController, ServicesController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.routes.staff import staff_router
 from server.security import security_headers_hook
@@ -40,6 +45,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     languages = Languages(Path(settings.locales_dir))
     cards = CardService(content, languages, __version__)
     shell = build_shell(Path(settings.pwa_dir))
+    directory_db = ThreadLocalDatabase(data_dir / "directory.db")
+    finder = Finder(directory_db, cards, geocoder=make_geocoder(settings, directory_db))
 
     api = Router(
         path=API_PREFIX,
@@ -50,6 +57,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             QrController,
             ReportsController,
             staff_router(settings),
+            ServicesController,
+            HelplinesController,
+            PostcodesController,
         ],
     )
 
@@ -70,9 +80,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "cards": cards,
                 "shell": shell,
                 **build_reporting(settings),
+                "finder": finder,
             }
         ),
         lifespan=[purge_hourly],
+        on_shutdown=[directory_db.close],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers_hook(settings.public_url.startswith("https://"))],
         compression_config=CompressionConfig(

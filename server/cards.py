@@ -18,7 +18,7 @@ from server.content import (
     translate_helpline,
 )
 from server.http import Encoded, encode
-from server.i18n import Languages
+from server.i18n import Languages, babel_locale
 from server.messages import UI_MESSAGES
 
 
@@ -140,4 +140,4 @@ class CardService:
 
 
 def format_localised_date(value: dt.date, lang: str) -> str:
-    return format_date(value, format="long", locale=lang)
+    return format_date(value, format="long", locale=babel_locale(lang))

@@ -9,9 +9,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from server import __version__
 from server.settings import ROOT, Settings, SettingsError
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -264,6 +268,68 @@ def cmd_staff(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- the help finder's directory and postcode tables
+
+
+def _directory_db(args: argparse.Namespace) -> sqlite_utils.Database:
+    from server.db import connect
+    from server.migrations import migrate
+
+    settings = _settings(args)
+    migrate(settings.data_path)
+    return connect(settings.data_path / "directory.db")
+
+
+def cmd_services_import(args: argparse.Namespace) -> int:
+    from server.directory import import_feed, service_count
+    from server.oruk import FeedError
+
+    path = Path(args.path)
+    if not path.exists():
+        print(f"{path}: no such file or folder", file=sys.stderr)
+        return 2
+    db = _directory_db(args)
+    try:
+        if args.if_empty and service_count(db):
+            print(f"The directory already has {service_count(db)} services; nothing imported.")
+            return 0
+        try:
+            report = import_feed(db, path, source=args.source, replace=args.replace)
+        except FeedError as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            return 1
+    finally:
+        db.conn.close()
+    for line in report.lines:
+        print(line)
+    print(report.summary())
+    return 0
+
+
+def cmd_postcodes_import(args: argparse.Namespace) -> int:
+    from server.postcodes import PostcodeFileError, import_postcodes
+
+    db = _directory_db(args)
+    try:
+        for name in args.files:
+            path = Path(name)
+            try:
+                done = import_postcodes(db, path)
+            except (OSError, PostcodeFileError) as exc:
+                print(f"{path}: {exc}", file=sys.stderr)
+                return 1
+            if done.unchanged:
+                print(f"{path.name}: already imported ({done.rows} {done.precision} rows)")
+            else:
+                print(
+                    f"{path.name}: {done.rows} {done.precision} rows imported, "
+                    f"{done.skipped} skipped"
+                )
+    finally:
+        db.conn.close()
+    return 0
+
+
 # -- the parser
 
 
@@ -287,6 +353,33 @@ def build_parser() -> argparse.ArgumentParser:
     check = content_commands.add_parser("check", help="report every problem in content/")
     check.add_argument("--content-dir", metavar="DIR", help="default ./content")
     check.set_defaults(handler=cmd_content_check)
+
+    services = commands.add_parser("services", help="the help finder's directory of services")
+    services_commands = services.add_subparsers(dest="action", required=True, metavar="ACTION")
+    services_import = services_commands.add_parser(
+        "import", help="import an Open Referral UK feed (v1 or 3.0 JSON) or our CSV template"
+    )
+    services_import.add_argument("path", metavar="FILE_OR_DIR")
+    services_import.add_argument(
+        "--replace", action="store_true", help="remove services that are not in this feed"
+    )
+    services_import.add_argument(
+        "--if-empty", action="store_true", help="import only when the directory is empty"
+    )
+    services_import.add_argument(
+        "--source", help="name for this feed (default: the file or folder name)"
+    )
+    _add_data_dir(services_import)
+    services_import.set_defaults(handler=cmd_services_import)
+
+    postcodes = commands.add_parser("postcodes", help="offline postcode tables")
+    postcodes_commands = postcodes.add_subparsers(dest="action", required=True, metavar="ACTION")
+    postcodes_import = postcodes_commands.add_parser(
+        "import", help="load postcode centroids (district, sector or ONS Postcode Directory CSV)"
+    )
+    postcodes_import.add_argument("files", metavar="FILE", nargs="+")
+    _add_data_dir(postcodes_import)
+    postcodes_import.set_defaults(handler=cmd_postcodes_import)
 
     i18n = commands.add_parser("i18n", help="extract, update, compile or count translations")
     i18n.add_argument("action", choices=["extract", "update", "compile", "stats"])

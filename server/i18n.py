@@ -68,6 +68,11 @@ def compile_catalogues(locales_dir: Path, *, force: bool = False) -> list[Path]:
     return written
 
 
+def babel_locale(lang: str) -> str:
+    """Our English is British: 18:00 and 1 November 2026, not 6:00 PM and November 1."""
+    return "en_GB" if lang == SOURCE_LANGUAGE else lang
+
+
 def locale_direction(lang: str) -> str:
     return Locale.parse(lang).text_direction
 

@@ -13,6 +13,109 @@ from server.db import connect
 directory = Migrations("directory")
 
 
+@directory(name="0001_postcodes")
+def _postcodes(db: Database) -> None:
+    # Centroids of units ("LU1 2BQ"), sectors ("LU1 2") and districts ("LU1"); the code's
+    # shape tells them apart, so one table keyed by the normalised code holds all three.
+    db.table("postcode_centroids").create(
+        {"code": str, "precision": str, "lat": float, "lon": float}, pk="code"
+    )
+    db.table("postcode_centroids").create_index(["precision", "code"])
+    # Which files are loaded, so `make run` can import the same file again cheaply.
+    db.table("postcode_imports").create(
+        {"fingerprint": str, "file": str, "rows": int}, pk="fingerprint"
+    )
+
+
+@directory(name="0002_services")
+def _services(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE services (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            organisation TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            categories TEXT NOT NULL DEFAULT '[]',
+            taxonomy_terms TEXT NOT NULL DEFAULT '[]',
+            keywords TEXT NOT NULL DEFAULT '',
+            min_age INTEGER,
+            max_age INTEGER,
+            free INTEGER,
+            cost TEXT NOT NULL DEFAULT '',
+            referral_needed INTEGER,
+            languages TEXT NOT NULL DEFAULT '[]',
+            phones TEXT NOT NULL DEFAULT '[]',
+            email TEXT NOT NULL DEFAULT '',
+            website TEXT NOT NULL DEFAULT '',
+            schedules TEXT NOT NULL DEFAULT '[]',
+            last_checked TEXT,
+            sample INTEGER NOT NULL DEFAULT 0,
+            fingerprint TEXT NOT NULL,
+            UNIQUE (source, source_id)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE locations (
+            id INTEGER PRIMARY KEY,
+            service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+            name TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            postcode TEXT NOT NULL DEFAULT '',
+            lat REAL NOT NULL,
+            lon REAL NOT NULL
+        )
+        """
+    )
+    db.table("locations").create_index(["service_id"])
+    # The R*Tree answers "which locations are in this box" without a scan; triggers keep
+    # it in step with the locations table.
+    db.execute(
+        "CREATE VIRTUAL TABLE locations_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon)"
+    )
+    db.executescript(
+        """
+        CREATE TRIGGER locations_rtree_insert AFTER INSERT ON locations BEGIN
+            INSERT INTO locations_rtree VALUES (new.id, new.lat, new.lat, new.lon, new.lon);
+        END;
+        CREATE TRIGGER locations_rtree_update AFTER UPDATE OF lat, lon ON locations BEGIN
+            UPDATE locations_rtree SET min_lat = new.lat, max_lat = new.lat,
+                min_lon = new.lon, max_lon = new.lon WHERE id = new.id;
+        END;
+        CREATE TRIGGER locations_rtree_delete AFTER DELETE ON locations BEGIN
+            DELETE FROM locations_rtree WHERE id = old.id;
+        END;
+        """
+    )
+    db.table("services").enable_fts(
+        ["name", "organisation", "description", "keywords"],
+        fts_version="FTS5",
+        create_triggers=True,
+        tokenize="porter",
+    )
+
+
+@directory(name="0003_geocode_cache")
+def _geocode_cache(db: Database) -> None:
+    # Keyed by an HMAC whose key lives only in the server's memory, so the file never
+    # says which postcodes people searched for; `reserved_at` spaces requests to the
+    # online geocoder one second apart across every worker.
+    db.table("geocode_cache").create(
+        {"key": str, "lat": float, "lon": float, "found": int, "fetched_at": float}, pk="key"
+    )
+    db.table("geocode_rate").create({"id": int, "reserved_at": float}, pk="id")
+
+
+@directory(name="0004_directory_meta")
+def _directory_meta(db: Database) -> None:
+    # Bumped by every import, so running servers know to drop the answers they keep.
+    db.table("directory_meta").create({"id": int, "generation": int}, pk="id")
+
+
 # -- reports.db: anonymous reports, staff accounts and the audit log.
 reports = Migrations("reports")
 

@@ -98,6 +98,32 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             ),
         ),
     ] = "https://www.bbc.co.uk/weather"
+    geocoding: Annotated[
+        bool,
+        Meta(
+            description=(
+                "Look up postcodes missing from the offline tables with an online geocoder "
+                "(Nominatim, at most one request a second). Off by default: when on, searched "
+                "postcodes are sent to that service."
+            )
+        ),
+    ] = False
+    geocoding_user_agent: Annotated[
+        str,
+        Meta(
+            description=(
+                "Your own user agent for the online geocoder: your service's name and a "
+                "contact address, as Nominatim's usage policy asks. Needed when geocoding is on."
+            )
+        ),
+    ] = ""
+    geocoding_url: Annotated[
+        str,
+        Meta(
+            pattern=r"^https?://[^\s/]+/?$",
+            description="The Nominatim server to ask: the public one or your own.",
+        ),
+    ] = "https://nominatim.openstreetmap.org"
 
     @property
     def data_path(self) -> Path:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunningServer
+from server.cli import main
+from server.settings import ROOT
+from tests.conftest import SHARED_POSTCODES, RunningServer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -59,6 +61,20 @@ def browser() -> Iterator[object]:
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """The real server, as `make run` starts it, shared by the browser tests."""
     base = tmp_path_factory.mktemp("browser-server")
+    data_dir = str(base / "data")
+    # Seeded as `make run` seeds it: the shared postcode tables when present, then the demo.
+    if SHARED_POSTCODES.exists():
+        tables = [
+            SHARED_POSTCODES / name
+            for name in (
+                "uk_postcode_districts.csv",
+                "uk_postcode_sectors.csv",
+                "uk_postcode_districts_ni_ci_iom_geonames.csv",
+            )
+        ]
+        assert 0 == main(["postcodes", "import", *map(str, tables), "--data-dir", data_dir])
+    demo = ROOT / "content" / "demo" / "luton.json"
+    assert 0 == main(["services", "import", str(demo), "--if-empty", "--data-dir", data_dir])
     server = RunningServer(base / "data", base / "server.log")
     yield server
     server.stop()

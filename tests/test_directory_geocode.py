@@ -1,0 +1,139 @@
+"""Online geocoding: off by default; when on, through geopy's Nominatim, limited and cached."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from geopy.adapters import BaseSyncAdapter
+from geopy.exc import GeocoderServiceError
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from server.app import create_app
+from server.db import ThreadLocalDatabase
+from server.geocode import Geocoder
+from server.settings import SettingsError
+from tests.conftest import make_settings
+
+ANSWERS = {"LU1 2BQ": [{"lat": "51.8795", "lon": "-0.4170", "display_name": "LU1 2BQ"}]}
+
+
+class FakeNominatim(BaseSyncAdapter):
+    """Stands in for the network: answers from ANSWERS and records every request."""
+
+    requests: list[tuple[str, dict[str, Any]]] = []
+    fail = False
+
+    def get_json(self, url: str, *, timeout: float, headers: dict[str, Any]) -> Any:
+        FakeNominatim.requests.append((url, headers))
+        if FakeNominatim.fail:
+            raise GeocoderServiceError("down")
+        postcode = parse_qs(urlsplit(url).query)["postalcode"][0]
+        return ANSWERS.get(postcode, [])
+
+    def get_text(self, url: str, *, timeout: float, headers: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 3))
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app_with_geocoding(tmp_path: Path, clock: Clock) -> Iterator[Litestar]:
+    """The app with online geocoding on (to a stand-in Nominatim) and no postcode tables."""
+    FakeNominatim.requests = []
+    FakeNominatim.fail = False
+    settings = make_settings(
+        tmp_path / "data",
+        geocoding=True,
+        geocoding_user_agent="consequences-test (ops@example.org)",
+    )
+    app = create_app(settings)
+    db = ThreadLocalDatabase(tmp_path / "data" / "directory.db")
+    app.state.finder.geocoder = Geocoder(
+        db,
+        user_agent=settings.geocoding_user_agent,
+        url="https://nominatim.example.org",
+        adapter_factory=FakeNominatim,
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    yield app
+    db.close()
+
+
+def test_geocoding_is_off_by_default(app: Litestar) -> None:
+    assert app.state.finder.geocoder is None
+
+
+def test_geocoding_needs_the_deployers_own_user_agent(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="USER_AGENT"):
+        create_app(make_settings(tmp_path / "data", geocoding=True))
+
+
+def test_postcodes_missing_from_the_tables_are_geocoded_once_then_cached(
+    app_with_geocoding: Litestar, clock: Clock
+) -> None:
+    with TestClient(app_with_geocoding) as client:
+        first = client.get("/api/v1/postcodes/lu12bq")
+        again = client.get("/api/v1/services/nearby", params={"postcode": "LU1 2BQ"})
+        unknown = client.get("/api/v1/postcodes/LU1 2ZZ")
+    assert 200 == first.status_code
+    assert {
+        "postcode": "LU1 2BQ",
+        "lat": 51.8795,
+        "lon": -0.417,
+        "precision": "unit",
+    } == first.json()
+    assert 200 == again.status_code
+    assert (51.8795, -0.417) == (again.json()["origin"]["lat"], again.json()["origin"]["lon"])
+    assert 404 == unknown.status_code
+    assert 2 == len(FakeNominatim.requests)  # the second LU1 2BQ came from the cache
+    url, headers = FakeNominatim.requests[0]
+    query = parse_qs(urlsplit(url).query)
+    assert url.startswith("https://nominatim.example.org/search?")
+    assert (["LU1 2BQ"], ["gb"]) == (query["postalcode"], query["countrycodes"])
+    assert "consequences-test (ops@example.org)" == headers["User-Agent"]
+    # The second request waited for its one-second slot.
+    assert [1.0] == clock.slept
+
+
+def test_the_cache_never_shows_which_postcodes_were_searched(
+    app_with_geocoding: Litestar, tmp_path: Path
+) -> None:
+    with TestClient(app_with_geocoding) as client:
+        assert 200 == client.get("/api/v1/postcodes/LU1 2BQ").status_code
+    rows = list(app_with_geocoding.state.finder.db.get().query("SELECT * FROM geocode_cache"))
+    assert 1 == len(rows)
+    assert 64 == len(rows[0]["key"])
+    for path in (tmp_path / "data").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"LU1 2BQ" not in data and b"LU12BQ" not in data, path
+
+
+def test_a_geocoder_that_is_down_is_a_plain_503(app_with_geocoding: Litestar) -> None:
+    FakeNominatim.fail = True
+    with TestClient(app_with_geocoding) as client:
+        response = client.get("/api/v1/services/nearby", params={"postcode": "LU1 2BQ"})
+    assert 503 == response.status_code
+    assert "postcode_lookup_unavailable" == response.json()["error"]["code"]
