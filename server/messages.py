@@ -58,16 +58,6 @@ UI_MESSAGES: dict[str, str] = {
     "card.where_applies": N_("Where this applies"),
     "card.applies_england_wales": N_("This card is about the law in England and Wales."),
     "card.find_nearby": N_("Find near you: {service}"),
-    "category.youth_club": N_("Youth clubs"),
-    "category.sport_and_boxing": N_("Sport and boxing"),
-    "category.mentoring": N_("Mentoring"),
-    "category.mental_health": N_("Mental health support"),
-    "category.victim_support": N_("Support after a crime"),
-    "category.exploitation_support": N_("Support if you are being used or pressured"),
-    "category.family_support": N_("Family support"),
-    "category.education_training": N_("Education and training"),
-    "category.legal_advice": N_("Legal advice"),
-    "category.helpline": N_("Helplines"),
     "help.title": N_("Find help near you"),
     "help.intro": N_(
         "Find youth clubs, sport, mentoring and support near you. We only use your location "

@@ -3,7 +3,9 @@ tap to call, the national helplines always shown, and the last results kept for 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -39,7 +41,9 @@ def _searches(page: Any) -> list[dict[str, list[str]]]:
     return found
 
 
-def test_use_my_location_finds_services_nearby(luton_page: Any, app_server: RunningServer) -> None:
+def test_use_my_location_finds_services_nearby(
+    luton_page: Any, app_server: RunningServer, artifacts: Path
+) -> None:
     page = luton_page
     open_screen(page, app_server.base_url, "/help?lang=en")
     searches = _searches(page)
@@ -49,10 +53,13 @@ def test_use_my_location_finds_services_nearby(luton_page: Any, app_server: Runn
     assert [["51.879"], ["-0.420"]] == [searches[0]["lat"], searches[0]["lon"]]
     first = page.locator(".app-result").first
     assert first.locator("h3").inner_text()
-    assert "km" in first.locator(".app-result__facts").inner_text()
+    facts = first.locator(".app-result__facts").inner_text()
+    assert re.match(r"^\d+(\.\d+)? (miles?|km)\b", facts), facts
     assert page.locator(".app-result a[href^='tel:']").count() >= 1
     assert page.locator(".app-national .app-helpline").count() >= 5
     assert "cc.last-help" in page.evaluate("Object.keys(localStorage)")
+    page.locator(".app-help-results h2").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "pwa-help-results.png"))
 
 
 def test_a_postcode_search_with_filters(page: Any, app_server: RunningServer) -> None:

@@ -113,12 +113,17 @@ function resultList(app, results) {
         h(
           "p",
           { class: "app-result__facts" },
-          r.distance_text ? h("span", {}, r.distance_text) : null,
-          r.open_now === true
-            ? h("strong", { class: "app-tag app-tag--green" }, t("help.open_now"))
-            : null,
-          r.open_now === false ? h("span", { class: "app-tag" }, t("help.closed_now")) : null,
-          r.free ? h("span", { class: "app-tag" }, t("help.free")) : null,
+          // Spaces between the facts, so they are read out as separate words.
+          [
+            r.distance_text ? h("span", {}, r.distance_text) : null,
+            r.open_now === true
+              ? h("strong", { class: "app-tag app-tag--green" }, t("help.open_now"))
+              : null,
+            r.open_now === false ? h("span", { class: "app-tag" }, t("help.closed_now")) : null,
+            r.free ? h("span", { class: "app-tag" }, t("help.free")) : null,
+          ]
+            .filter(Boolean)
+            .flatMap((fact, i) => (i ? [" ", fact] : [fact])),
         ),
         r.description ? h("p", {}, r.description) : null,
         r.address
