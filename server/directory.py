@@ -518,10 +518,10 @@ def format_distance(km: float, lang: str) -> str:
 def _distance_text(value: float, unit: str, lang: str) -> str:
     pattern = "#,##0.#" if value < 10 else "#,##0"
     for length in ("long", "short"):
-        text = format_unit(value, unit, length=length, format=pattern, locale=lang)
+        text = format_unit(value, unit, length=length, format=pattern, locale=babel_locale(lang))
         if unit not in text:  # babel names the unit itself when a locale lacks the words
             return text
-    return f"{format_decimal(value, format=pattern, locale=lang)} km"
+    return f"{format_decimal(value, format=pattern, locale=babel_locale(lang))} km"
 
 
 @lru_cache(maxsize=4096)

@@ -68,9 +68,14 @@ def compile_catalogues(locales_dir: Path, *, force: bool = False) -> list[Path]:
     return written
 
 
+# Formatting follows the families we write for: British English (18:00, 1 November 2026)
+# and European Portuguese (quilómetros), not babel's defaults of en_US and pt_BR.
+FORMAT_LOCALES = {"en": "en_GB", "pt": "pt_PT"}
+
+
 def babel_locale(lang: str) -> str:
-    """Our English is British: 18:00 and 1 November 2026, not 6:00 PM and November 1."""
-    return "en_GB" if lang == SOURCE_LANGUAGE else lang
+    """The babel locale used to format dates, times and numbers for a language."""
+    return FORMAT_LOCALES.get(lang, lang)
 
 
 def locale_direction(lang: str) -> str:

@@ -15,6 +15,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import HeaderParameter, JSONBody
 
 from server.errors import ApiError
+from server.i18n import babel_locale
 from server.messages import UI_MESSAGES as UI
 from server.reports import (
     EMERGENCY,
@@ -95,17 +96,17 @@ def require_json(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHan
         raise ApiError(415, "unsupported_media_type", "Please send JSON (application/json).")
 
 
-def thread_out(thread: Thread, lang: str, gettext: Any) -> ThreadOut:
+def thread_out(thread: Thread, lang: str, translate: Any) -> ThreadOut:
     return ThreadOut(
         status=thread.status,
-        status_text=gettext(STATUS_TEXT[thread.status]),
+        status_text=translate(STATUS_TEXT[thread.status]),
         lang=lang,
         messages=[
             MessageOut(
                 sender=m.sender,
                 text=m.text,
                 date=m.day.isoformat(),
-                date_text=format_date(m.day, format="long", locale=lang),
+                date_text=format_date(m.day, format="long", locale=babel_locale(lang)),
             )
             for m in thread.messages
         ],
@@ -152,7 +153,7 @@ class ReportsController(Controller):
         except InvalidReport as exc:
             raise ApiError(422, "invalid_input", f"Check '{exc.field}': {exc.message}") from None
         store = state.reports
-        gettext = state.languages.gettext(report.lang).gettext
+        translate = state.languages.gettext(report.lang).gettext
         body_hash = fingerprint(store.secret, report) if key else b""
         try:
             # A retry of a report we already have is answered without counting against limits.
@@ -162,7 +163,7 @@ class ReportsController(Controller):
                 source = limiter.source(request)
                 limiter.check(
                     [(limits.report, source), (limits.report_global, b"")],
-                    lang_gettext=gettext,
+                    lang_gettext=translate,
                 )
                 created, _new = store.create(report, key, body_hash)
             else:
@@ -173,12 +174,12 @@ class ReportsController(Controller):
                 "idempotency_key_reused",
                 "This Idempotency-Key was already used for a different report.",
             ) from None
-        gettext = state.languages.gettext(created.lang).gettext
+        translate = state.languages.gettext(created.lang).gettext
         body = ReportReceived(
             code=created.code,
             status="received",
-            message=gettext(THANK_YOU),
-            emergency=Emergency(number=EMERGENCY_NUMBER, message=gettext(EMERGENCY))
+            message=translate(THANK_YOU),
+            emergency=Emergency(number=EMERGENCY_NUMBER, message=translate(EMERGENCY))
             if created.danger_now
             else None,
         )
@@ -197,14 +198,14 @@ class ReportsController(Controller):
         data: JSONBody[CodeIn],
         chosen_lang: NamedDependency[str],
     ) -> ThreadOut:
-        gettext = state.languages.gettext(chosen_lang).gettext
+        translate = state.languages.gettext(chosen_lang).gettext
         state.limiter.check(
-            [(state.limits.lookup, state.limiter.source(request))], lang_gettext=gettext
+            [(state.limits.lookup, state.limiter.source(request))], lang_gettext=translate
         )
         thread = state.reports.lookup(data.code)
         if thread is None:
-            raise ApiError(404, "code_not_found", gettext(UI["report.code_not_found"]))
-        return thread_out(thread, chosen_lang, gettext)
+            raise ApiError(404, "code_not_found", translate(UI["report.code_not_found"]))
+        return thread_out(thread, chosen_lang, translate)
 
     @post(
         "/reply",
@@ -219,9 +220,9 @@ class ReportsController(Controller):
         data: JSONBody[ReplyIn],
         chosen_lang: NamedDependency[str],
     ) -> ThreadOut:
-        gettext = state.languages.gettext(chosen_lang).gettext
+        translate = state.languages.gettext(chosen_lang).gettext
         state.limiter.check(
-            [(state.limits.lookup, state.limiter.source(request))], lang_gettext=gettext
+            [(state.limits.lookup, state.limiter.source(request))], lang_gettext=translate
         )
         text = clean_text(data.text)
         if not text:
@@ -229,11 +230,11 @@ class ReportsController(Controller):
         try:
             thread = state.reports.reply(data.code, text)
         except ReportClosed:
-            raise ApiError(409, "report_closed", gettext(UI["report.closed"])) from None
+            raise ApiError(409, "report_closed", translate(UI["report.closed"])) from None
         except TooManyMessages:
             raise ApiError(
-                409, "too_many_messages", gettext(UI["report.too_many_messages"])
+                409, "too_many_messages", translate(UI["report.too_many_messages"])
             ) from None
         if thread is None:
-            raise ApiError(404, "code_not_found", gettext(UI["report.code_not_found"]))
-        return thread_out(thread, chosen_lang, gettext)
+            raise ApiError(404, "code_not_found", translate(UI["report.code_not_found"]))
+        return thread_out(thread, chosen_lang, translate)
