@@ -1,12 +1,10 @@
 """ESOL reading support in real Chromium: bilingual reading, glossary links, read aloud.
 
 Two groups of tests:
-- the bilingual print handout (this branch's own layout), which runs now;
-- the app's card screen hooks built by the PWA work (issue 5): the bilingual view
-  (`[data-bilingual]` with `.app-bilingual__pair`), glossary links
-  (`a.app-glossary-link[href^="/glossary#"]`), the `/glossary` screen and the
-  `[data-read-aloud]` button. Until that work is in pwa/, they are SKIPPED with the reason
-  "waiting for issue 5"; they run by themselves once it is merged.
+- the bilingual print handout;
+- the app's card screen: the bilingual view (`[data-bilingual]` with
+  `.app-bilingual__pair`), glossary links (`a.app-glossary-link[href^="/glossary#"]`), the
+  `/glossary` screen and the `[data-read-aloud]` button.
 """
 
 from __future__ import annotations
@@ -18,28 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
-from server.settings import ROOT
 from tests.conftest import RunningServer
 
 CARD = "knife-law-for-parents"
 LONG_PAIR = 200  # as in pwa/lessons/print.js
-
-
-def _app_has(hook: str) -> bool:
-    """Whether the app shell (not the lesson pages) has the hook yet."""
-    pwa = ROOT / "pwa"
-    return any(
-        hook in path.read_text(encoding="utf-8", errors="replace")
-        for path in pwa.rglob("*")
-        if path.suffix in {".js", ".html"} and "lessons" not in path.parts and path.is_file()
-    )
-
-
-needs_issue5 = pytest.mark.skipif(
-    not _app_has("app-bilingual__pair") or not _app_has("app-glossary-link"),
-    reason="waiting for issue 5 (the app's card screen with the bilingual view, glossary "
-    "links and read aloud) to be merged into pwa/",
-)
 
 
 def api(server: RunningServer, path: str, lang: str = "en") -> Any:
@@ -135,7 +115,6 @@ def test_bilingual_handout_explains_the_hard_words_in_the_card(
 # -- the app's card screen (issue 5 hooks)
 
 
-@needs_issue5
 def test_app_bilingual_view_in_urdu(page: Any, app_server: RunningServer) -> None:
     urdu = api(app_server, f"cards/{CARD}", "ur")
     english = api(app_server, f"cards/{CARD}")
@@ -153,7 +132,6 @@ def test_app_bilingual_view_in_urdu(page: Any, app_server: RunningServer) -> Non
     )
 
 
-@needs_issue5
 def test_app_bilingual_view_in_english_shows_english_once(
     page: Any, app_server: RunningServer
 ) -> None:
@@ -164,7 +142,6 @@ def test_app_bilingual_view_in_english_shows_english_once(
     assert 1 == page.get_by_text(english["key_points"][0], exact=True).count()
 
 
-@needs_issue5
 def test_app_glossary_links_open_the_glossary_entry(page: Any, app_server: RunningServer) -> None:
     english = api(app_server, f"cards/{CARD}")
     glossary = api(app_server, "bundle")["glossary"]
@@ -183,7 +160,6 @@ def test_app_glossary_links_open_the_glossary_entry(page: Any, app_server: Runni
     assert definition in entry.inner_text()
 
 
-@needs_issue5
 def test_app_read_aloud_is_hidden_without_a_voice(page: Any, app_server: RunningServer) -> None:
     page.goto(f"{app_server.base_url}/cards/{CARD}?lang=ur")
     page.locator("h1").first.wait_for()
