@@ -78,10 +78,6 @@ def babel_locale(lang: str) -> str:
     return FORMAT_LOCALES.get(lang, lang)
 
 
-def locale_direction(lang: str) -> str:
-    return Locale.parse(lang).text_direction
-
-
 class Languages:
     """The translations for every supported language, loaded once."""
 

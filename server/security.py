@@ -103,10 +103,3 @@ def logging_config(level: str = "info") -> dict[str, Any]:
             "litestar": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         },
     }
-
-
-def configure_logging(level: str = "info") -> None:
-    import logging.config
-
-    logging.config.dictConfig(logging_config(level))
-    logging.getLogger("uvicorn.access").disabled = True

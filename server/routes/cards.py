@@ -11,13 +11,7 @@ from server.cards import Bundle, CardDetail, CardList, CardService, Messages
 from server.content import Audience
 from server.errors import ApiError
 from server.http import PreEncodedResponse, content_response, documented
-from server.routes.deps import LangQuery, choose_language
-
-
-def _lang(request: Request[Any, Any, Any], lang: str | None) -> str:
-    return choose_language(
-        request.app.state.languages, lang, request.headers.get("accept-language")
-    )
+from server.routes.deps import LangQuery, request_language
 
 
 def _cards(request: Request[Any, Any, Any]) -> CardService:
@@ -43,7 +37,7 @@ class CardsController(Controller):
             Audience | None, Parameter(description="Only cards for this audience.")
         ] = None,
     ) -> PreEncodedResponse:
-        chosen = _lang(request, lang)
+        chosen = request_language(request, lang)
         return content_response(request, _cards(request).card_list(chosen, audience), chosen)
 
     @get(
@@ -57,7 +51,7 @@ class CardsController(Controller):
         card_id: Annotated[str, Parameter(max_length=80, description="The card's id (a slug).")],
         lang: LangQuery = None,
     ) -> PreEncodedResponse:
-        chosen = _lang(request, lang)
+        chosen = request_language(request, lang)
         if card_id not in request.app.state.content.cards:
             raise ApiError(404, "card_not_found", "We could not find that card.")
         return content_response(request, _cards(request).card_detail(card_id, chosen), chosen)
@@ -70,7 +64,7 @@ class CardsController(Controller):
     async def messages(
         self, request: Request[Any, Any, Any], lang: LangQuery = None
     ) -> PreEncodedResponse:
-        chosen = _lang(request, lang)
+        chosen = request_language(request, lang)
         return content_response(request, _cards(request).messages(chosen), chosen)
 
     @get(
@@ -81,5 +75,5 @@ class CardsController(Controller):
     async def bundle(
         self, request: Request[Any, Any, Any], lang: LangQuery = None
     ) -> PreEncodedResponse:
-        chosen = _lang(request, lang)
+        chosen = request_language(request, lang)
         return content_response(request, _cards(request).bundle(chosen), chosen)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request
-from litestar.datastructures import State
 from litestar.params import Parameter
 
 from server.errors import ApiError
@@ -24,14 +23,17 @@ LangQuery = Annotated[
 ]
 
 
-def choose_language(languages: Languages, query_lang: str | None, accept: str | None) -> str:
+def request_language(request: Request[Any, Any, Any], query_lang: str | None) -> str:
+    """?lang= if given (404 when unsupported), else Accept-Language, else English.
+
+    Called directly by the hot content routes, which skip dependency injection.
+    """
+    languages: Languages = request.app.state.languages
     try:
-        return languages.negotiate(query_lang, accept)
+        return languages.negotiate(query_lang, request.headers.get("accept-language"))
     except UnsupportedLanguage as exc:
         raise ApiError(404, "unsupported_language", unsupported_message(exc.code)) from None
 
 
-async def provide_lang(
-    request: Request[Any, Any, Any], state: State, lang: LangQuery = None
-) -> str:
-    return choose_language(state.languages, lang, request.headers.get("accept-language"))
+async def provide_lang(request: Request[Any, Any, Any], lang: LangQuery = None) -> str:
+    return request_language(request, lang)

@@ -14,7 +14,7 @@ from litestar.static_files import create_static_files_router
 
 from server.errors import ApiError
 from server.qr import NotAnAppPath, app_address, qr_svg
-from server.routes.deps import LangQuery, choose_language
+from server.routes.deps import LangQuery, request_language
 
 Layout = Literal["pocket", "handout", "bilingual"]
 # The pages are static HTML; only the <html> element's language and direction are filled
@@ -36,7 +36,7 @@ def _page(
     request: Request[Any, Any, Any], filename: str, card_id: str, query_lang: str | None
 ) -> Response[str]:
     state = request.app.state
-    lang = choose_language(state.languages, query_lang, request.headers.get("accept-language"))
+    lang = request_language(request, query_lang)
     if card_id not in state.content.cards:
         raise ApiError(404, "card_not_found", "We could not find that card.")
     template = _page_template(Path(state.settings.pwa_dir) / filename)

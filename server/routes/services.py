@@ -22,7 +22,7 @@ from server.directory import (
 from server.errors import ApiError
 from server.http import PreEncodedResponse, content_response, documented
 from server.oruk import language_code
-from server.routes.deps import LangQuery, choose_language
+from server.routes.deps import LangQuery, request_language
 
 _encoder = msgspec.json.Encoder()
 
@@ -38,12 +38,6 @@ def private_json(body: object, lang: str | None = None) -> PreEncodedResponse:
     if lang is not None:
         headers += [(b"content-language", lang.encode()), (b"vary", b"Accept-Language")]
     return PreEncodedResponse(200, headers, encoded)
-
-
-def _lang(request: Request[Any, Any, Any], lang: str | None) -> str:
-    return choose_language(
-        request.app.state.languages, lang, request.headers.get("accept-language")
-    )
 
 
 class ServicesController(Controller):
@@ -95,7 +89,7 @@ class ServicesController(Controller):
             int, Parameter(ge=1, le=50, description="How many services (at most 50).")
         ] = 20,
     ) -> PreEncodedResponse:
-        chosen_lang = _lang(request, lang)
+        chosen_lang = request_language(request, lang)
         finder = state.finder
         if postcode is not None and (lat is not None or lon is not None):
             raise ApiError(
@@ -138,7 +132,7 @@ class ServicesController(Controller):
     async def categories(
         self, request: Request[Any, Any, Any], state: State, lang: LangQuery = None
     ) -> PreEncodedResponse:
-        chosen = _lang(request, lang)
+        chosen = request_language(request, lang)
         return content_response(request, state.finder.categories(chosen), chosen)
 
     @get(
@@ -154,7 +148,7 @@ class ServicesController(Controller):
         service_id: Annotated[int, Parameter(description="The service's id.")],
         lang: LangQuery = None,
     ) -> PreEncodedResponse:
-        chosen = _lang(request, lang)
+        chosen = request_language(request, lang)
         found = state.finder.service(service_id, chosen)
         if found is None:
             raise ApiError(404, "service_not_found", "We could not find that service.")
@@ -173,5 +167,5 @@ class HelplinesController(Controller):
     async def helplines(
         self, request: Request[Any, Any, Any], state: State, lang: LangQuery = None
     ) -> PreEncodedResponse:
-        chosen = _lang(request, lang)
+        chosen = request_language(request, lang)
         return content_response(request, state.finder.helplines(chosen), chosen)
