@@ -11,6 +11,8 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from server import problems
+
 logger = logging.getLogger("server.errors")
 
 
@@ -126,7 +128,26 @@ def server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
     return error_response(HTTP_500_INTERNAL_SERVER_ERROR, code, message)
 
 
+# Each kind of domain error and the status code it is answered with.
+DOMAIN_STATUS: dict[type[problems.DomainError], int] = {
+    problems.Invalid: 422,
+    problems.NotFound: 404,
+    problems.Conflict: 409,
+    problems.Forbidden: 403,
+    problems.NotAvailable: 501,
+    problems.Unavailable: 503,
+    problems.TooMany: 429,
+}
+
+
+def domain_error_handler(request: Request[Any, Any, Any], exc: problems.DomainError) -> Response:
+    status = next((code for kind, code in DOMAIN_STATUS.items() if isinstance(exc, kind)), 400)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, problems.TooMany) else None
+    return error_response(status, exc.code, exc.message, headers=headers)
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    problems.DomainError: domain_error_handler,
     HTTPException: http_exception_handler,
     Exception: server_error_handler,
 }
