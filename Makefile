@@ -3,26 +3,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= data
+# Test processes: pytest-xdist's "auto" is one per core.
+WORKERS ?= auto
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
 
-.PHONY: install run test lint typecheck pytest i18n bench clean
+.PHONY: install run test lint typecheck pytest i18n lock bench clean
 
-$(BIN)/.installed: pyproject.toml
+# Pinned versions with hashes from the lock file; the project itself is installed editable.
+$(BIN)/.installed: requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(BIN)/.installed
 
-POSTCODES := ../shared/data/postcodes
-
 run: install
 	$(BIN)/consequences i18n compile
-	@if [ -d $(POSTCODES) ]; then \
-		$(BIN)/consequences postcodes import $(POSTCODES)/uk_postcode_districts.csv \
-			$(POSTCODES)/uk_postcode_sectors.csv \
-			$(POSTCODES)/uk_postcode_districts_ni_ci_iom_geonames.csv --data-dir $(DATA_DIR); \
-	fi
+	$(BIN)/consequences postcodes import --data-dir $(DATA_DIR)
 	$(BIN)/consequences services import content/demo/luton.json --if-empty --data-dir $(DATA_DIR)
 	$(BIN)/consequences serve --data-dir $(DATA_DIR)
 
@@ -35,7 +33,7 @@ typecheck: install
 
 pytest: install
 	$(BIN)/consequences i18n compile
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
 
 test: lint typecheck pytest
 
@@ -45,5 +43,11 @@ i18n: install
 	$(BIN)/consequences i18n compile
 	$(BIN)/consequences i18n stats
 
+# Refresh the lock files from pyproject.toml. To upgrade one dependency:
+#   make lock UPGRADE="--upgrade-package litestar"      (or UPGRADE=--upgrade for all)
+lock: install
+	$(LOCK) $(UPGRADE) -o requirements.lock
+	$(LOCK) $(UPGRADE) --extra dev -o requirements-dev.lock
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

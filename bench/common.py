@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import httpx
+from server.postcodes import bundled_tables
+from server.settings import Settings
+from tests.server_process import RunningServer
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_POSTCODES = ROOT.parent / "shared" / "data" / "postcodes"
+# The postcode tables that ship with the app (content/postcodes/).
+POSTCODE_TABLES = bundled_tables(Path(Settings.load(environ={}).content_dir))
 
 
 @dataclass
@@ -34,12 +35,6 @@ class WrkResult:
             f"p50 {self.p50_ms:7.2f} ms   p99 {self.p99_ms:7.2f} ms"
             + (f"   non-2xx/3xx {self.non_2xx}" if self.non_2xx else "")
         )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _ms(value: str) -> float:
@@ -71,36 +66,17 @@ def wrk(
     return WrkResult(rps, p50, p99, int(bad.group(1)) if bad else 0)
 
 
-def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("server exited early")
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
-
-
 @contextmanager
 def running(
     command: Sequence[str], ready_url: str, env: dict[str, str] | None = None
 ) -> Iterator[None]:
-    process = subprocess.Popen(
-        list(command),
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_ready(ready_url, process)
+    """Run a server (the tests' launcher) until the block ends; its output goes to a temp file."""
+    url = urlsplit(ready_url)
+    log = Path(tempfile.mkstemp(prefix="consequences-bench-", suffix=".log")[1])
+    with RunningServer(
+        None, log, command=command, port=url.port, ready_path=url.path, timeout=60, **(env or {})
+    ):
         yield
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 def serve_command(server: str, port: int, factory: str, workers: int = 1) -> list[str]:

@@ -8,7 +8,7 @@ Run: .venv/bin/python bench/nearby.py [--services 100000] [--points 1000] [--sec
 2. Over HTTP with wrk: requests/s and p99 for GET /api/v1/services/nearby.
 
 Services are placed like people: around the GB postcode sector centroids in
-../shared/data/postcodes, weighted by how many postcodes each sector has (uniformly over
+content/postcodes/, weighted by how many postcodes each sector has (uniformly over
 Great Britain's box when that folder is absent).
 """
 
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geopy.distance import great_circle
 
-from bench.common import SHARED_POSTCODES, free_port, running, temp_data_dir, wrk
+from bench.common import POSTCODE_TABLES, free_port, running, temp_data_dir, wrk
 from server.content import CATEGORIES
 from server.db import connect
 from server.directory import EARTH_RADIUS_KM, Filters, nearest
@@ -39,7 +39,7 @@ GB_BOX = (50.0, 58.6, -5.7, 1.75)
 
 
 def sectors() -> list[tuple[float, float, int]]:
-    path = SHARED_POSTCODES / "uk_postcode_sectors.csv"
+    path = next(p for p in POSTCODE_TABLES if p.name == "uk_postcode_sectors.csv")
     if not path.exists():
         return []
     with path.open(newline="", encoding="utf-8") as f:

@@ -13,7 +13,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from server import __version__
 from server.cards import CardService
-from server.content import load_or_raise
+from server.content import Content, load_or_raise
 from server.db import ThreadLocalDatabase
 from server.directory import Finder
 from server.errors import EXCEPTION_HANDLERS
@@ -36,13 +36,19 @@ from server.settings import Settings
 API_PREFIX = "/api/v1"
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    content: Content | None = None,
+    languages: Languages | None = None,
+) -> Litestar:
+    """The app. Tests may pass content and catalogues already loaded from the settings' folders."""
     settings = settings or Settings.load()
     data_dir = settings.data_path
     migrate(data_dir)
 
-    content = load_or_raise(Path(settings.content_dir))
-    languages = Languages(Path(settings.locales_dir))
+    content = content or load_or_raise(Path(settings.content_dir))
+    languages = languages or Languages(Path(settings.locales_dir))
     cards = CardService(content, languages, __version__)
     shell = build_shell(Path(settings.pwa_dir))
     directory_db = ThreadLocalDatabase(data_dir / "directory.db")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -41,24 +42,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.migrations import migrate
+    from server.protocol import GuardedHttpToolsProtocol
     from server.security import logging_config
 
     settings = _settings(args, host=args.host, port=args.port, workers=args.workers)
     # Workers are separate processes that build the app from the environment.
     os.environ.update(settings.to_environ())
     migrate(settings.data_path)
+    _warn_without_postcodes(settings.data_path)
     uvicorn.run(
         "server.app:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        http=GuardedHttpToolsProtocol,
+        timeout_keep_alive=settings.keep_alive_seconds,
+        limit_concurrency=settings.max_connections,
         log_config=logging_config(settings.log_level),
         access_log=False,  # the access log would write each client's address
         proxy_headers=False,
         server_header=False,
     )
     return 0
+
+
+def _warn_without_postcodes(data_dir: Path) -> None:
+    import logging
+
+    from server.db import connect
+    from server.postcodes import missing_tables_warning
+
+    db = connect(data_dir / "directory.db")
+    try:
+        warning = missing_tables_warning(db, data_dir)
+    finally:
+        db.conn.close()
+    if warning:
+        logging.basicConfig(format="%(levelname)s:     %(message)s")
+        logging.getLogger("server").warning(warning)
 
 
 # -- content
@@ -205,6 +227,47 @@ def cmd_pwa(args: argparse.Namespace) -> int:
 # -- reports and staff
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from server.backup import BackupError, backup
+
+    settings = _settings(args)
+    try:
+        done = backup(
+            settings.data_path,
+            settings.secrets_path,
+            Path(args.dest),
+            with_secrets=args.with_secrets,
+        )
+    except (BackupError, OSError, sqlite3.Error) as exc:
+        print(f"Backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Backed up {', '.join(done.databases) or 'no databases'} to {args.dest}")
+    if args.with_secrets:
+        print(f"With the secrets ({', '.join(done.secrets) or 'none yet'}): keep this copy safe.")
+    else:
+        print(
+            f"The secrets in {settings.secrets_path} were not copied: back them up separately "
+            "(e.g. --with-secrets to a different place), as without them the follow-up codes "
+            "already given out cannot be checked."
+        )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from server.backup import BackupError, restore
+
+    settings = _settings(args)
+    try:
+        done = restore(Path(args.src), settings.data_path, settings.secrets_path, force=args.force)
+    except (BackupError, OSError, sqlite3.Error) as exc:
+        print(f"Restore failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored {', '.join(done.databases)} into {settings.data_path}")
+    if not done.secrets:
+        print(f"No secrets in the backup: put the backed-up secrets in {settings.secrets_path}.")
+    return 0
+
+
 def cmd_reports_purge(args: argparse.Namespace) -> int:
     from server.migrations import migrate
     from server.reports import build_reporting
@@ -307,11 +370,12 @@ def cmd_services_import(args: argparse.Namespace) -> int:
 
 
 def cmd_postcodes_import(args: argparse.Namespace) -> int:
-    from server.postcodes import PostcodeFileError, import_postcodes
+    from server.postcodes import PostcodeFileError, bundled_tables, import_postcodes
 
+    files = args.files or bundled_tables(Path(Settings.load().content_dir))
     db = _directory_db(args)
     try:
-        for name in args.files:
+        for name in files:
             path = Path(name)
             try:
                 done = import_postcodes(db, path)
@@ -348,6 +412,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(serve)
     serve.set_defaults(handler=cmd_serve)
 
+    backup = commands.add_parser(
+        "backup", help="copy every database, consistently, while the server keeps running"
+    )
+    backup.add_argument("dest", metavar="DEST_DIR", help="a new or empty folder")
+    backup.add_argument(
+        "--with-secrets", action="store_true", help="also copy the secrets (keep that copy safe)"
+    )
+    _add_data_dir(backup)
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser("restore", help="put a backup into a data folder")
+    restore.add_argument("src", metavar="SRC_DIR", help="a folder made by `consequences backup`")
+    restore.add_argument(
+        "--force", action="store_true", help="replace the databases of a data folder in use"
+    )
+    _add_data_dir(restore)
+    restore.set_defaults(handler=cmd_restore)
+
     content = commands.add_parser("content", help="check the cards, helplines and glossary")
     content_commands = content.add_subparsers(dest="action", required=True, metavar="ACTION")
     check = content_commands.add_parser("check", help="report every problem in content/")
@@ -377,7 +459,12 @@ def build_parser() -> argparse.ArgumentParser:
     postcodes_import = postcodes_commands.add_parser(
         "import", help="load postcode centroids (district, sector or ONS Postcode Directory CSV)"
     )
-    postcodes_import.add_argument("files", metavar="FILE", nargs="+")
+    postcodes_import.add_argument(
+        "files",
+        metavar="FILE",
+        nargs="*",
+        help="centroid CSVs; without any, the tables that ship with the app",
+    )
     _add_data_dir(postcodes_import)
     postcodes_import.set_defaults(handler=cmd_postcodes_import)
 

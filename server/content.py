@@ -14,6 +14,9 @@ import yaml
 from msgspec import Meta
 from msgspec.structs import replace
 
+# libyaml's C loader when PyYAML has it (it is five times faster); the same safe subset.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Slug = Annotated[str, Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Line = Annotated[str, Meta(min_length=1, max_length=400, pattern=r"^[^<>]*$")]
 Paragraph = Annotated[str, Meta(min_length=1, max_length=2000, pattern=r"^[^<>]*$")]
@@ -219,7 +222,7 @@ def _recorder(found: list[tuple[str, str]], label: str) -> Gettext:
 
 
 def _decode_file(path: Path) -> list[tuple[str, Card | Helpline | GlossaryEntry]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)  # noqa: S506
     if path.parent.name == "cards":
         card = msgspec.convert(data, Card)
         return [(f"card {card.id}", card)]
@@ -251,7 +254,7 @@ def _field_of(exc: msgspec.ValidationError) -> tuple[str, str]:
 
 def _load_yaml(path: Path, name: str, errors: list[ContentError]) -> object | None:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)  # noqa: S506
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         errors.append(ContentError(name, "(file)", f"not valid YAML: {exc}"))
         return None

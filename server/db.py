@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -15,7 +17,12 @@ Synchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 def connect(
     path: Path, *, synchronous: Synchronous = "NORMAL", secure_delete: bool = False
 ) -> sqlite_utils.Database:
-    """A connection in WAL mode, so several workers can read while one writes."""
+    """A connection in WAL mode, so several workers can read while one writes.
+
+    A new database file is created readable by its owner only (0600); SQLite gives its
+    -wal and -shm files the same mode.
+    """
+    create_private(path)
     conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(f"PRAGMA synchronous={synchronous}")
@@ -24,6 +31,19 @@ def connect(
     if secure_delete:
         conn.execute("PRAGMA secure_delete=ON")
     return sqlite_utils.Database(conn)
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` as an empty file only its owner can read and write, unless it exists."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def make_private(data_dir: Path) -> None:
+    """Tighten a data folder made by an older version: the folder 0700, database files 0600."""
+    data_dir.chmod(0o700)
+    for path in data_dir.glob("*.db*"):
+        path.chmod(0o600)
 
 
 class ThreadLocalDatabase:

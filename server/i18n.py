@@ -13,10 +13,24 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from server.resources import bundled
+
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
-# English plus the languages of ESOL families in the pilot towns.
-SUPPORTED: tuple[str, ...] = ("en", "ar", "bn", "pl", "pt", "ro", "so", "tr", "ur")
+
+
+def discover_languages(locales_dir: Path) -> tuple[str, ...]:
+    """English plus every language with a folder in locales/ (``locales/<lang>/LC_MESSAGES``).
+
+    Adding a language is adding its folder (``consequences i18n update`` then creates its
+    catalogue): no code changes.
+    """
+    found = sorted(p.parent.name for p in locales_dir.glob("*/LC_MESSAGES") if p.is_dir())
+    return (SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE))
+
+
+# English plus the languages of ESOL families in the pilot towns, as the catalogues say.
+SUPPORTED: tuple[str, ...] = discover_languages(bundled("locales"))
 
 # Each catalogue says in its header comment whether a fluent speaker has reviewed it,
 # e.g. "# Fluent-Speaker-Review: no" or "# Fluent-Speaker-Review: yes, A. Name, 2027-01-10".

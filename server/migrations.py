@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
-from server.db import connect
+from server.db import connect, create_private, make_private
 
 # -- directory.db: the help finder's services, postcodes and geocoding cache.
 directory = Migrations("directory")
@@ -224,7 +224,9 @@ DATABASES: dict[str, Migrations] = {
 
 def migrate(data_dir: Path) -> None:
     """Apply pending migrations to every database; a file lock keeps workers from racing."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private(data_dir)
+    create_private(data_dir / ".migrate.lock")
     with (data_dir / ".migrate.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:

@@ -227,3 +227,21 @@ def import_postcodes(db: sqlite_utils.Database, path: Path) -> PostcodeImport:
         record = {"fingerprint": fingerprint, "file": path.name, "rows": tally["rows"]}
         db.table("postcode_imports").insert(record, replace=True)
     return PostcodeImport(path, fmt[3], tally["rows"], tally["skipped"])
+
+
+def bundled_tables(content_dir: Path) -> list[Path]:
+    """The centroid tables that ship in content/postcodes/: districts, then sectors."""
+    return sorted(
+        (content_dir / "postcodes").glob("*.csv"), key=lambda p: ("sector" in p.name, p.name)
+    )
+
+
+def missing_tables_warning(db: sqlite_utils.Database, data_dir: Path) -> str | None:
+    """What to tell a deployer whose data folder has no postcode tables, or None."""
+    if has_tables(db):
+        return None
+    return (
+        f"No postcode tables in {data_dir}: searching by postcode answers 501 until you run "
+        f"`consequences postcodes import --data-dir {data_dir}` (it loads the tables that "
+        "ship with the app)."
+    )

@@ -10,8 +10,10 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
+from server.resources import CLONE_ROOT, bundled
+
 ENV_PREFIX = "CONSEQUENCES_"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = CLONE_ROOT
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -42,14 +44,32 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         "info"
     )
     content_dir: Annotated[
-        str, Meta(description="Folder holding cards/, helplines.yaml and glossary.yaml.")
-    ] = str(ROOT / "content")
-    locales_dir: Annotated[str, Meta(description="Folder holding the gettext catalogues.")] = str(
-        ROOT / "locales"
-    )
-    pwa_dir: Annotated[str, Meta(description="Folder holding the static app shell.")] = str(
-        ROOT / "pwa"
-    )
+        str,
+        Meta(
+            description=(
+                "Folder holding cards/, helplines.yaml, glossary.yaml and the postcode tables; "
+                "by default the copy that ships with the app (content/ in a clone)."
+            )
+        ),
+    ] = str(bundled("content"))
+    locales_dir: Annotated[
+        str,
+        Meta(
+            description=(
+                "Folder holding the gettext catalogues; by default the copy that ships with "
+                "the app (locales/ in a clone)."
+            )
+        ),
+    ] = str(bundled("locales"))
+    pwa_dir: Annotated[
+        str,
+        Meta(
+            description=(
+                "Folder holding the static app shell; by default the copy that ships with the "
+                "app (pwa/ in a clone)."
+            )
+        ),
+    ] = str(bundled("pwa"))
     secrets_dir: Annotated[
         str,
         Meta(
@@ -88,6 +108,42 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             )
         ),
     ] = ""
+
+    max_header_bytes: Annotated[
+        int,
+        Meta(
+            ge=1024,
+            le=1048576,
+            description=(
+                "Largest request line plus headers the server reads, in bytes; a larger "
+                "request is answered 431 at once."
+            ),
+        ),
+    ] = 16384
+    header_timeout_seconds: Annotated[
+        int,
+        Meta(
+            ge=1,
+            le=300,
+            description=(
+                "Seconds a client has to finish sending a request's headers before the "
+                "connection is closed (408)."
+            ),
+        ),
+    ] = 10
+    keep_alive_seconds: Annotated[
+        int,
+        Meta(ge=1, le=300, description="Seconds an idle keep-alive connection is kept open."),
+    ] = 5
+    max_connections: Annotated[
+        int,
+        Meta(
+            ge=1,
+            description=(
+                "Connections (or requests in progress) one worker takes before answering 503."
+            ),
+        ),
+    ] = 1000
 
     exit_url: Annotated[
         str,
@@ -155,6 +211,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         return {ENV_PREFIX + k.upper(): str(v) for k, v in msgspec.structs.asdict(self).items()}
 
 
+# Settings whose default is a folder that ships with the app (see server.resources).
+BUNDLED_FOLDERS = ("content_dir", "locales_dir", "pwa_dir")
+
+
 class SettingsError(ValueError):
     """A setting has a value the app cannot use."""
 
@@ -170,7 +230,7 @@ def describe() -> list[tuple[str, str, str, str]]:
         schema = meta.extra_json_schema if isinstance(meta, msgspec.inspect.Metadata) else None
         description = (schema or {}).get("description", "")
         default = field.default
-        if isinstance(default, str) and default.startswith(str(ROOT)):
-            default = "./" + Path(default).relative_to(ROOT).as_posix()
+        if isinstance(default, str) and field.name in BUNDLED_FOLDERS:
+            default = f"bundled {Path(default).name}/"
         rows.append((field.name, ENV_PREFIX + field.name.upper(), str(default), description))
     return rows

@@ -1,28 +1,56 @@
-"""Fixtures: one per app configuration, each built by make_settings()."""
+"""Fixtures: one per app configuration, each built by make_settings() and make_app()."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from server.app import create_app
-from server.settings import ROOT, Settings
+from server.content import Content, load_or_raise
+from server.i18n import Languages
+from server.settings import Settings
+from tests.server_process import RunningServer, free_port
 
-SHARED_POSTCODES = ROOT.parent / "shared" / "data" / "postcodes"
+__all__ = ["AppFactory", "RunningServer", "free_port", "make_settings"]
+
+DEFAULTS = Settings.load(environ={})
+
+AppFactory = Callable[[Settings], Litestar]
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
     return Settings.load({"data_dir": str(data_dir), **overrides}, environ={})
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    """The shipped cards, helplines and glossary, loaded once for the whole run."""
+    return load_or_raise(Path(DEFAULTS.content_dir))
+
+
+@pytest.fixture(scope="session")
+def languages() -> Languages:
+    """The shipped catalogues, loaded once for the whole run."""
+    return Languages(Path(DEFAULTS.locales_dir))
+
+
+@pytest.fixture(scope="session")
+def make_app(content: Content, languages: Languages) -> AppFactory:
+    """Builds the app for some settings, reusing the loaded content and catalogues when the
+    settings point at the shipped ones."""
+
+    def factory(settings: Settings) -> Litestar:
+        return create_app(
+            settings,
+            content=content if settings.content_dir == DEFAULTS.content_dir else None,
+            languages=languages if settings.locales_dir == DEFAULTS.locales_dir else None,
+        )
+
+    return factory
 
 
 @pytest.fixture
@@ -31,8 +59,8 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+def app(settings: Settings, make_app: AppFactory) -> Litestar:
+    return make_app(settings)
 
 
 @pytest.fixture
@@ -42,74 +70,10 @@ def client(app: Litestar) -> Iterator[TestClient[Litestar]]:
 
 
 @pytest.fixture
-def https_client(tmp_path: Path) -> Iterator[TestClient[Litestar]]:
-    app = create_app(make_settings(tmp_path / "data", public_url="https://cards.example.org"))
+def https_client(tmp_path: Path, make_app: AppFactory) -> Iterator[TestClient[Litestar]]:
+    app = make_app(make_settings(tmp_path / "data", public_url="https://cards.example.org"))
     with TestClient(app, base_url="https://testserver.local") as c:
         yield c
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class RunningServer:
-    """The real server, started as `consequences serve` is, with its output captured."""
-
-    def __init__(self, data_dir: Path, log_path: Path, workers: int = 1, **env: str) -> None:
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.data_dir = data_dir
-        self.log_path = log_path
-        self._log = log_path.open("ab")
-        environment = {**os.environ, **env}
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "server",
-                "serve",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(workers),
-                "--data-dir",
-                str(data_dir),
-            ],
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            env=environment,
-            cwd=ROOT,
-        )
-        self.wait_ready()
-
-    def wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.output()}")
-            try:
-                if httpx.get(self.base_url + "/api/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError(f"server did not start:\n{self.output()}")
-
-    def output(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ from geopy.exc import GeocoderServiceError
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from server.app import create_app
 from server.db import ThreadLocalDatabase
 from server.geocode import Geocoder
 from server.settings import SettingsError
-from tests.conftest import make_settings
+from tests.conftest import AppFactory, make_settings
 
 ANSWERS = {"LU1 2BQ": [{"lat": "51.8795", "lon": "-0.4170", "display_name": "LU1 2BQ"}]}
 
@@ -58,7 +57,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def app_with_geocoding(tmp_path: Path, clock: Clock) -> Iterator[Litestar]:
+def app_with_geocoding(tmp_path: Path, clock: Clock, make_app: AppFactory) -> Iterator[Litestar]:
     """The app with online geocoding on (to a stand-in Nominatim) and no postcode tables."""
     FakeNominatim.requests = []
     FakeNominatim.fail = False
@@ -67,7 +66,7 @@ def app_with_geocoding(tmp_path: Path, clock: Clock) -> Iterator[Litestar]:
         geocoding=True,
         geocoding_user_agent="consequences-test (ops@example.org)",
     )
-    app = create_app(settings)
+    app = make_app(settings)
     db = ThreadLocalDatabase(tmp_path / "data" / "directory.db")
     app.state.finder.geocoder = Geocoder(
         db,
@@ -85,9 +84,9 @@ def test_geocoding_is_off_by_default(app: Litestar) -> None:
     assert app.state.finder.geocoder is None
 
 
-def test_geocoding_needs_the_deployers_own_user_agent(tmp_path: Path) -> None:
+def test_geocoding_needs_the_deployers_own_user_agent(tmp_path: Path, make_app: AppFactory) -> None:
     with pytest.raises(SettingsError, match="USER_AGENT"):
-        create_app(make_settings(tmp_path / "data", geocoding=True))
+        make_app(make_settings(tmp_path / "data", geocoding=True))
 
 
 def test_postcodes_missing_from_the_tables_are_geocoded_once_then_cached(

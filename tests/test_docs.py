@@ -18,6 +18,13 @@ def test_every_setting_is_in_the_readme_table(row: tuple[str, str, str, str]) ->
     assert f"| `{env}` |" in README, f"setting {name} ({env}) is missing from README.md"
 
 
+@pytest.mark.parametrize("row", describe(), ids=lambda row: row[0])
+def test_the_readme_shows_each_settings_real_default(row: tuple[str, str, str, str]) -> None:
+    _name, env, default, _description = row
+    shown = f"`{default}`" if default else "(empty"
+    assert f"| `{env}` | {shown}" in README, f"README shows the wrong default for {env}"
+
+
 def _commands(parser: argparse.ArgumentParser, prefix: str = "consequences") -> list[str]:
     found = []
     for action in parser._actions:

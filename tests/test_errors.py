@@ -5,8 +5,8 @@ from __future__ import annotations
 from litestar import Litestar, get
 from litestar.testing import TestClient
 
-from server.app import create_app
 from server.settings import Settings
+from tests.conftest import AppFactory
 
 
 def assert_error_shape(body: object) -> dict[str, str]:
@@ -38,8 +38,8 @@ def test_validation_error_names_the_field(client: TestClient[Litestar]) -> None:
     assert "audience" in error["message"]
 
 
-def test_server_error_hides_the_fault(settings: Settings) -> None:
-    app = create_app(settings)
+def test_server_error_hides_the_fault(settings: Settings, make_app: AppFactory) -> None:
+    app = make_app(settings)
 
     @get("/boom", sync_to_thread=False)
     def boom() -> None:

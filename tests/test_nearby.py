@@ -19,7 +19,6 @@ from geopy.distance import great_circle
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from server.app import create_app
 from server.content import CATEGORIES, load_content
 from server.db import connect
 from server.directory import (
@@ -37,7 +36,7 @@ from server.migrations import migrate
 from server.opening_hours import LONDON
 from server.postcodes import import_postcodes
 from server.settings import ROOT
-from tests.conftest import make_settings
+from tests.conftest import AppFactory, make_settings
 
 DEMO = ROOT / "content" / "demo" / "luton.json"
 TOWN_CENTRE = {"lat": 51.8797, "lon": -0.4175}
@@ -59,14 +58,16 @@ def seed(data_dir: Path, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def app_with_demo_directory(tmp_path_factory: pytest.TempPathFactory) -> Litestar:
+def app_with_demo_directory(
+    tmp_path_factory: pytest.TempPathFactory, make_app: AppFactory
+) -> Litestar:
     """The app over the Luton demo directory, a little postcode table and a fixed clock.
 
     Shared by the tests in this module, which only read from it.
     """
     tmp_path = tmp_path_factory.mktemp("demo")
     seed(tmp_path / "data", tmp_path)
-    app = create_app(make_settings(tmp_path / "data"))
+    app = make_app(make_settings(tmp_path / "data"))
     app.state.finder.clock = lambda: FRIDAY_LATE
     return app
 
@@ -313,7 +314,7 @@ def test_categories_are_listed_with_names(demo_client: TestClient[Litestar]) -> 
 
 
 @pytest.fixture
-def app_with_translated_helplines(tmp_path: Path) -> Litestar:
+def app_with_translated_helplines(tmp_path: Path, make_app: AppFactory) -> Litestar:
     """The app with catalogues that translate every helpline string, marked by language."""
     content = load_content(ROOT / "content")
     locales = tmp_path / "locales"
@@ -328,7 +329,7 @@ def app_with_translated_helplines(tmp_path: Path) -> Litestar:
         path.parent.mkdir(parents=True)
         with path.open("wb") as f:
             write_po(f, catalog)
-    return create_app(make_settings(tmp_path / "data", locales_dir=str(locales)))
+    return make_app(make_settings(tmp_path / "data", locales_dir=str(locales)))
 
 
 @pytest.mark.parametrize("lang", SUPPORTED)
@@ -410,9 +411,9 @@ def test_answers_decode_as_the_documented_types(demo_client: TestClient[Litestar
     assert answer.results[0].name == msgspec.json.decode(one.content, type=ServiceOut).name
 
 
-def test_an_import_is_seen_by_the_running_app(tmp_path: Path) -> None:
+def test_an_import_is_seen_by_the_running_app(tmp_path: Path, make_app: AppFactory) -> None:
     seed(tmp_path / "data", tmp_path)
-    app = create_app(make_settings(tmp_path / "data"))
+    app = make_app(make_settings(tmp_path / "data"))
     feed = json.loads(DEMO.read_text(encoding="utf-8"))
     with TestClient(app) as client:
         before = nearby(client, limit=50, radius_km=50)["results"]

@@ -10,12 +10,18 @@ import sqlite_utils
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from server.app import create_app
 from server.cli import main
 from server.db import connect
 from server.migrations import migrate
-from server.postcodes import InvalidPostcode, import_postcodes, lookup, parse_postcode
-from tests.conftest import SHARED_POSTCODES, make_settings
+from server.postcodes import (
+    InvalidPostcode,
+    bundled_tables,
+    import_postcodes,
+    lookup,
+    missing_tables_warning,
+    parse_postcode,
+)
+from tests.conftest import AppFactory, make_settings
 
 # (typed, normalised, kind)
 WELL_FORMED = [
@@ -183,13 +189,12 @@ def test_cli_imports_postcodes_and_rejects_other_files(
     assert "expected columns" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not SHARED_POSTCODES.exists(), reason="no ../shared/data/postcodes here")
-def test_the_shared_great_britain_tables_match_their_published_checks(tmp_path: Path) -> None:
+def test_the_shipped_great_britain_tables_match_their_published_checks(tmp_path: Path) -> None:
     data = tmp_path / "data"
     migrate(data)
     db = connect(data / "directory.db")
-    for name in ("uk_postcode_districts.csv", "uk_postcode_sectors.csv"):
-        import_postcodes(db, SHARED_POSTCODES / name)
+    for table in bundled_tables(Path(make_settings(data).content_dir)):
+        import_postcodes(db, table)
     # The checks LICENSE.md gives: LU1 = 51.87436, -0.42731; SW1A = 51.50452, -0.13225.
     lu1 = lookup(db, parse_postcode("LU1"))
     sw1a = lookup(db, parse_postcode("sw1a"))
@@ -205,9 +210,11 @@ def test_the_shared_great_britain_tables_match_their_published_checks(tmp_path: 
 
 
 @pytest.fixture
-def app_with_postcodes(tmp_path: Path, postcode_db: sqlite_utils.Database) -> Litestar:
+def app_with_postcodes(
+    tmp_path: Path, postcode_db: sqlite_utils.Database, make_app: AppFactory
+) -> Litestar:
     """The app over a data folder whose postcode tables are loaded (and no services)."""
-    return create_app(make_settings(tmp_path / "data"))
+    return make_app(make_settings(tmp_path / "data"))
 
 
 @pytest.fixture
@@ -255,3 +262,33 @@ def test_without_postcode_tables_the_api_says_postcode_search_is_not_set_up(
     # ... while searching from a location still works.
     located = client.get("/api/v1/services/nearby", params={"lat": 51.88, "lon": -0.42})
     assert 200 == located.status_code
+
+
+def test_the_shipped_tables_answer_for_england_and_northern_ireland(
+    tmp_path: Path, make_app: AppFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What `make run` loads: the tables in content/postcodes/, found without a path."""
+    data = str(tmp_path / "data")
+    assert 0 == main(["postcodes", "import", "--data-dir", data])
+    first = capsys.readouterr().out
+    assert "uk_postcode_sectors.csv: " in first and "rows imported" in first
+    assert 0 == main(["postcodes", "import", "--data-dir", data])
+    assert 3 == capsys.readouterr().out.count("already imported")
+    with TestClient(make_app(make_settings(tmp_path / "data"))) as c:
+        assert 200 == c.get("/api/v1/postcodes/LU1 2BQ").status_code
+        for postcode in ("E8 2BT", "BT1 1AA"):
+            nearby = c.get("/api/v1/services/nearby", params={"postcode": postcode})
+            assert 200 == nearby.status_code, nearby.text
+
+
+def test_a_data_folder_without_postcode_tables_gets_one_clear_warning(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    migrate(data)
+    db = connect(data / "directory.db")
+    warning = missing_tables_warning(db, data)
+    assert warning is not None
+    assert f"consequences postcodes import --data-dir {data}" in warning
+    for table in bundled_tables(Path(make_settings(data).content_dir)):
+        import_postcodes(db, table)
+    assert missing_tables_warning(db, data) is None
+    db.conn.close()

@@ -13,11 +13,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from server.app import create_app
 from server.messages import UI_MESSAGES
 from server.precache import ShellError, build_shell, precache_is_current
 from server.settings import ROOT, Settings
-from tests.conftest import make_settings
+from tests.conftest import AppFactory, make_settings
 
 PWA = ROOT / "pwa"
 SCREENS = [
@@ -35,10 +34,10 @@ SCREENS = [
 
 
 @pytest.fixture
-def neutral_exit_client(tmp_path: Path) -> Iterator[TestClient[Litestar]]:
+def neutral_exit_client(tmp_path: Path, make_app: AppFactory) -> Iterator[TestClient[Litestar]]:
     """An app whose quick exit goes to a different neutral site."""
     settings = make_settings(tmp_path / "data", exit_url="https://www.example.org/news")
-    with TestClient(create_app(settings)) as client:
+    with TestClient(make_app(settings)) as client:
         yield client
 
 
@@ -251,12 +250,14 @@ def test_messages_name_every_category_and_report_choice() -> None:
         assert f"report.when.{when}" in UI_MESSAGES
 
 
-def test_other_pages_in_the_pwa_folder_are_still_served(tmp_path: Path) -> None:
+def test_other_pages_in_the_pwa_folder_are_still_served(
+    tmp_path: Path, make_app: AppFactory
+) -> None:
     copy = tmp_path / "pwa"
     shutil.copytree(PWA, copy)
     (copy / "staff").mkdir(exist_ok=True)
     (copy / "staff" / "index.html").write_text("<!doctype html><title>Staff</title>")
-    with TestClient(create_app(make_settings(tmp_path / "data", pwa_dir=str(copy)))) as c:
+    with TestClient(make_app(make_settings(tmp_path / "data", pwa_dir=str(copy)))) as c:
         response = c.get("/staff/")
         assert 200 == response.status_code
         assert "<title>Staff</title>" in response.text

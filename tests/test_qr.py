@@ -14,17 +14,16 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from PIL import Image
 
-from server.app import create_app
 from server.qr import MAX_PATH_LENGTH, NotAnAppPath, app_address, check_app_path, qr_svg
-from tests.conftest import make_settings
+from tests.conftest import AppFactory, make_settings
 
 PUBLIC_URL = "https://cards.example.org"
 
 
 @pytest.fixture
-def public_url_client(tmp_path: Path) -> Iterator[TestClient[Litestar]]:
+def public_url_client(tmp_path: Path, make_app: AppFactory) -> Iterator[TestClient[Litestar]]:
     """The app with its public address set, as it is behind a proxy in production."""
-    app = create_app(make_settings(tmp_path / "data", public_url=PUBLIC_URL + "/"))
+    app = make_app(make_settings(tmp_path / "data", public_url=PUBLIC_URL + "/"))
     with TestClient(app) as c:
         yield c
 

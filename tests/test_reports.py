@@ -16,11 +16,10 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from server import codes
-from server.app import create_app
 from server.cli import main as cli_main
 from server.reports import NewReport, ReportStore
 from server.settings import Settings
-from tests.conftest import make_settings
+from tests.conftest import AppFactory, make_settings
 
 REPORTS = "/api/v1/reports"
 
@@ -51,8 +50,8 @@ def roomy_settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def roomy_client(roomy_settings: Settings) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(roomy_settings)) as c:
+def roomy_client(roomy_settings: Settings, make_app: AppFactory) -> Iterator[TestClient[Litestar]]:
+    with TestClient(make_app(roomy_settings)) as c:
         yield c
 
 
@@ -476,9 +475,11 @@ def test_the_sixth_report_in_an_hour_is_429_with_retry_after(
     assert settings.reports_per_hour == count_reports(settings)
 
 
-def test_the_global_ceiling_applies_to_everyone_together(tmp_path: Path) -> None:
+def test_the_global_ceiling_applies_to_everyone_together(
+    tmp_path: Path, make_app: AppFactory
+) -> None:
     settings = make_settings(tmp_path / "data", reports_per_hour=100, reports_per_hour_global=3)
-    with TestClient(create_app(settings)) as c:
+    with TestClient(make_app(settings)) as c:
         statuses = [c.post(REPORTS, json=report_body()).status_code for _ in range(4)]
     assert [201, 201, 201, 429] == statuses
 
@@ -491,9 +492,9 @@ def test_invalid_reports_do_not_use_up_the_limit(
     assert 201 == client.post(REPORTS, json=report_body()).status_code
 
 
-def test_lookups_are_rate_limited(tmp_path: Path) -> None:
+def test_lookups_are_rate_limited(tmp_path: Path, make_app: AppFactory) -> None:
     settings = make_settings(tmp_path / "data", lookups_per_hour=3)
-    with TestClient(create_app(settings)) as c:
+    with TestClient(make_app(settings)) as c:
         statuses = [
             c.post(f"{REPORTS}/lookup", json={"code": codes.new_code()}).status_code
             for _ in range(4)

@@ -15,12 +15,11 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from server.app import create_app
 from server.cli import main as cli_main
 from server.reports import PAGE_SIZE, NewReport, ReportStore
 from server.settings import Settings
 from server.staff import StaffService
-from tests.conftest import make_settings
+from tests.conftest import AppFactory, make_settings
 
 STAFF = "/api/v1/staff"
 REPORTS = "/api/v1/reports"
@@ -68,17 +67,21 @@ def staffed_settings(tmp_path: Path, accounts_template: Path) -> Settings:
 
 
 @pytest.fixture
-def staffed_client(staffed_settings: Settings) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(staffed_settings)) as c:
+def staffed_client(
+    staffed_settings: Settings, make_app: AppFactory
+) -> Iterator[TestClient[Litestar]]:
+    with TestClient(make_app(staffed_settings)) as c:
         yield c
 
 
 @pytest.fixture
-def staffed_https_client(tmp_path: Path, accounts_template: Path) -> Iterator[TestClient[Litestar]]:
+def staffed_https_client(
+    tmp_path: Path, accounts_template: Path, make_app: AppFactory
+) -> Iterator[TestClient[Litestar]]:
     """The same, served over TLS at its public https address."""
     settings = make_settings(tmp_path / "data", public_url="https://cards.example.org")
     add_accounts(settings, accounts_template)
-    with TestClient(create_app(settings), base_url="https://testserver.local") as c:
+    with TestClient(make_app(settings), base_url="https://testserver.local") as c:
         yield c
 
 
@@ -264,10 +267,12 @@ def test_a_wrong_password_or_username_is_401_in_the_same_words(
     assert "set-cookie" not in response.headers
 
 
-def test_sign_in_attempts_are_rate_limited(tmp_path: Path, accounts_template: Path) -> None:
+def test_sign_in_attempts_are_rate_limited(
+    tmp_path: Path, accounts_template: Path, make_app: AppFactory
+) -> None:
     settings = make_settings(tmp_path / "data", logins_per_hour=3)
     add_accounts(settings, accounts_template)
-    with TestClient(create_app(settings)) as c:
+    with TestClient(make_app(settings)) as c:
         token = c.get(f"{STAFF}/session").json()["csrf_token"]
         statuses = [
             c.post(

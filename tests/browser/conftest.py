@@ -15,7 +15,7 @@ import pytest
 
 from server.cli import main
 from server.settings import ROOT
-from tests.conftest import SHARED_POSTCODES, RunningServer
+from tests.conftest import RunningServer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -62,17 +62,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServ
     """The real server, as `make run` starts it, shared by the browser tests."""
     base = tmp_path_factory.mktemp("browser-server")
     data_dir = str(base / "data")
-    # Seeded as `make run` seeds it: the shared postcode tables when present, then the demo.
-    if SHARED_POSTCODES.exists():
-        tables = [
-            SHARED_POSTCODES / name
-            for name in (
-                "uk_postcode_districts.csv",
-                "uk_postcode_sectors.csv",
-                "uk_postcode_districts_ni_ci_iom_geonames.csv",
-            )
-        ]
-        assert 0 == main(["postcodes", "import", *map(str, tables), "--data-dir", data_dir])
+    # Seeded as `make run` seeds it: the postcode tables that ship with the app, then the demo.
+    assert 0 == main(["postcodes", "import", "--data-dir", data_dir])
     demo = ROOT / "content" / "demo" / "luton.json"
     assert 0 == main(["services", "import", str(demo), "--if-empty", "--data-dir", data_dir])
     server = RunningServer(base / "data", base / "server.log")

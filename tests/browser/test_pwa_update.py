@@ -6,19 +6,16 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from server.settings import ROOT
-from tests import conftest
 from tests.browser.shell import open_screen, wait_offline_ready
 from tests.conftest import RunningServer
 
 
 def _serve(base: Path, pwa: Path, port: int | None = None) -> RunningServer:
-    with pytest.MonkeyPatch.context() as patch:
-        if port is not None:  # the same origin, so the browser sees an update, not a new app
-            patch.setattr(conftest, "free_port", lambda: port)
-        return RunningServer(base / "data", base / "server.log", CONSEQUENCES_PWA_DIR=str(pwa))
+    # Given a port, the same origin again, so the browser sees an update, not a new app.
+    return RunningServer(
+        base / "data", base / "server.log", port=port, CONSEQUENCES_PWA_DIR=str(pwa)
+    )
 
 
 def test_a_new_version_is_announced_and_applied_on_reload(page: Any, tmp_path: Path) -> None:
