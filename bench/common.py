@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 from server.postcodes import bundled_tables
 from server.settings import Settings
-from tests.server_process import RunningServer
+from tests.server_process import RunningServer, free_port
+
+__all__ = ["POSTCODE_TABLES", "WrkResult", "free_port", "running", "serve_command", "wrk"]
 
 ROOT = Path(__file__).resolve().parent.parent
 # The postcode tables that ship with the app (content/postcodes/).
@@ -69,14 +71,14 @@ def wrk(
 @contextmanager
 def running(
     command: Sequence[str], ready_url: str, env: dict[str, str] | None = None
-) -> Iterator[None]:
+) -> Iterator[RunningServer]:
     """Run a server (the tests' launcher) until the block ends; its output goes to a temp file."""
     url = urlsplit(ready_url)
     log = Path(tempfile.mkstemp(prefix="consequences-bench-", suffix=".log")[1])
     with RunningServer(
         None, log, command=command, port=url.port, ready_path=url.path, timeout=60, **(env or {})
-    ):
-        yield
+    ) as server:
+        yield server
 
 
 def serve_command(server: str, port: int, factory: str, workers: int = 1) -> list[str]:

@@ -30,6 +30,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a header size limit and a header-read timeout."""
 
     _header_bytes = 0
+    _tail = b""
     _reading_headers = True
     _header_timer: asyncio.TimerHandle | None = None
 
@@ -47,14 +48,17 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             return
         if self._header_timer is None:
             self._arm_header_timer()
+        # Count the bytes up to the blank line that ends the headers (it may straddle two
+        # reads), and refuse before parsing once there are too many.
+        window = self._tail + data
+        end = window.find(b"\r\n\r\n")
+        counted = len(data) if end < 0 else end + 4 - len(self._tail)
+        self._header_bytes += counted
+        if self._header_bytes > _limits()[0]:
+            self._refuse(b"431 Request Header Fields Too Large", b"Request header too large.")
+            return
+        self._tail = window[-3:]
         super().data_received(data)
-        # Still inside the headers after this chunk (asyncio reads at most 256 KiB at a time):
-        # count it, and refuse once the headers are too long. A body that arrives in the same
-        # chunk as the end of the headers is not counted.
-        if self._reading_headers and not self.transport.is_closing():
-            self._header_bytes += len(data)
-            if self._header_bytes > _limits()[0]:
-                self._refuse(b"431 Request Header Fields Too Large", b"Request header too large.")
 
     def on_headers_complete(self) -> None:
         self._reading_headers = False
@@ -65,10 +69,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().on_response_complete()
         # The next request on this connection starts its own count and clock with its first
         # byte; until then uvicorn's keep-alive timeout applies.
-        self._reading_headers, self._header_bytes = True, 0
+        self._reading_headers, self._header_bytes, self._tail = True, 0, b""
 
     def _start_request(self) -> None:
-        self._reading_headers, self._header_bytes = True, 0
+        self._reading_headers, self._header_bytes, self._tail = True, 0, b""
         self._arm_header_timer()
 
     def _arm_header_timer(self) -> None:

@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 
 from server.cli import main
 from server.db import connect
+from server.messages import UI_MESSAGES
 from server.migrations import migrate
 from server.postcodes import (
     InvalidPostcode,
@@ -21,6 +22,7 @@ from server.postcodes import (
     missing_tables_warning,
     parse_postcode,
 )
+from server.settings import ROOT
 from tests.conftest import AppFactory, make_settings
 
 # (typed, normalised, kind)
@@ -292,3 +294,16 @@ def test_a_data_folder_without_postcode_tables_gets_one_clear_warning(tmp_path: 
         import_postcodes(db, table)
     assert missing_tables_warning(db, data) is None
     db.conn.close()
+
+
+def test_the_readme_and_about_screen_carry_the_attribution_the_licence_asks_for() -> None:
+    content = Path(make_settings(Path("unused")).content_dir)
+    licence = (content / "postcodes" / "LICENSE.md").read_text(encoding="utf-8")
+    lines = [line.strip() for line in licence.splitlines() if line.strip().startswith("Contains")]
+    assert 3 == len(lines)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    about = UI_MESSAGES["about.credits_postcodes"]
+    for line in lines:
+        assert line in readme
+        assert line.removesuffix(".") in about
+    assert "GeoNames" in UI_MESSAGES["about.credits_postcodes_2"]
