@@ -32,11 +32,12 @@ from server.reports import (
     ReportDetail,
     ReportText,
     Status,
-    clean_text,
+    message_text,
 )
+from server.routes.deps import request_source
 from server.secrets_store import load_or_create
 from server.settings import Settings
-from server.staff import Account, AuditEntry, Role, StaffError, StaffUser
+from server.staff import Account, AuditEntry, Role, StaffUser
 
 STAFF_PATH = "/api/v1/staff"
 SESSION_COOKIE = "staff_session"
@@ -159,7 +160,7 @@ class StaffController(Controller):
     def login(
         self, request: Request[Any, Any, Any], state: State, data: JSONBody[LoginIn]
     ) -> Response[StaffUser]:
-        state.limiter.check([(state.limits.login, state.limiter.source(request))])
+        state.limiter.check([(state.limits.login, request_source(state.limiter, request))])
         user = state.staff.authenticate(data.username, data.password)
         if user is None:
             raise ApiError(401, "wrong_login", "That username and password do not match.")
@@ -250,9 +251,7 @@ class StaffController(Controller):
         report_id: ReportId,
         data: JSONBody[MessageIn],
     ) -> ReportDetail:
-        text = clean_text(data.text)
-        if not text:
-            raise ApiError(422, "invalid_input", "Check 'text': please write a message.")
+        text = message_text(data.text)
         return _found(state.reports.add_team_message(staff.username, report_id, text))
 
     # -- accounts and the audit log: admins only
@@ -265,10 +264,7 @@ class StaffController(Controller):
     def add_account(
         self, state: State, admin: NamedDependency[StaffUser], data: JSONBody[AccountIn]
     ) -> Account:
-        try:
-            return state.staff.add(admin.username, data.username, data.password, data.role)
-        except StaffError as exc:
-            raise ApiError(422, "invalid_account", str(exc)) from None
+        return state.staff.add(admin.username, data.username, data.password, data.role)
 
     @delete(
         "/accounts/{username:str}",
