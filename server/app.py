@@ -54,7 +54,7 @@ class Services:
     """Every service and resource the app holds, built once by create_app().
 
     The three databases (directory.db through `directory_db`; reports.db through `reports`
-    and `staff`) are opened lazily, one connection per thread, and closed by the lifespan.
+    and `staff_service`) are opened lazily, one connection per thread, and closed by the lifespan.
     """
 
     settings: Settings
@@ -65,7 +65,7 @@ class Services:
     directory_db: ThreadLocalDatabase
     finder: Finder
     reports: ReportStore
-    staff: StaffService
+    staff_service: StaffService
     limiter: RateLimiter
     limits: Limits
     reporting: ReportService
@@ -90,7 +90,7 @@ class Services:
             directory_db=directory_db,
             finder=Finder(directory_db, cards, geocoder=make_geocoder(settings, directory_db)),
             reports=reports,
-            staff=StaffService(data_dir / "reports.db", settings.staff_session_hours),
+            staff_service=StaffService(data_dir / "reports.db", settings.staff_session_hours),
             limiter=limiter,
             limits=limits,
             reporting=ReportService(reports, limiter, limits, languages),
@@ -106,7 +106,7 @@ class Services:
 
     def close(self) -> None:
         self.reports.close()
-        self.staff.close()
+        self.staff_service.close()
         self.directory_db.close()
 
 
@@ -142,23 +142,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
     api = Router(
         path=API_PREFIX,
         route_handlers=[
-            MetaController,
-            CardsController,
-            AppConfigController,
-            QrController,
-            ReportsController,
-            staff_router(settings),
-            ServicesController,
-            HelplinesController,
-            PostcodesController,
+            MetaController,  # /health, /locales
+            CardsController,  # /cards, /cards/{id}, /messages, /bundle
+            AppConfigController,  # /app-config
+            QrController,  # /qr.svg
+            ReportsController,  # /reports, /reports/lookup, /reports/reply (anonymous)
+            staff_router(settings),  # /staff/... (session cookie + CSRF)
+            ServicesController,  # /services/nearby, /services/categories, /services/{id}
+            HelplinesController,  # /helplines
+            PostcodesController,  # /postcodes/{postcode}
         ],
     )
 
     return Litestar(
         route_handlers=[
             api,
-            LessonPagesController,
-            lesson_assets(Path(settings.pwa_dir)),
+            LessonPagesController,  # /present/{card_id}, /print/{card_id}
+            lesson_assets(Path(settings.pwa_dir)),  # /lessons/...
             # The shell's screens, worker and hashed assets; then any other page in pwa/.
             ShellController,
             other_pages_router(Path(settings.pwa_dir)),

@@ -8,7 +8,7 @@ import msgspec
 from babel.dates import format_date
 from litestar import Controller, Request, Response, post
 from litestar.connection import ASGIConnection
-from litestar.datastructures import CacheControlHeader, State
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import HeaderParameter, JSONBody
@@ -114,11 +114,10 @@ class ReportsController(Controller):
     def create(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reporting: NamedDependency[ReportService],
         data: JSONBody[NewReport],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[ReportReceived]:
-        reporting: ReportService = state.reporting
         source = request_source(reporting.limiter, request)
         answer, lang = reporting.submit(data, idempotency_key, source)
         return Response(answer, status_code=201, headers={"Content-Language": lang})
@@ -132,11 +131,10 @@ class ReportsController(Controller):
     def lookup(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reporting: NamedDependency[ReportService],
         data: JSONBody[CodeIn],
         chosen_lang: NamedDependency[str],
     ) -> ThreadOut:
-        reporting: ReportService = state.reporting
         source = request_source(reporting.limiter, request)
         thread = reporting.lookup(data.code, chosen_lang, source)
         return thread_out(thread, chosen_lang, reporting.translator(chosen_lang))
@@ -150,11 +148,10 @@ class ReportsController(Controller):
     def reply(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reporting: NamedDependency[ReportService],
         data: JSONBody[ReplyIn],
         chosen_lang: NamedDependency[str],
     ) -> ThreadOut:
-        reporting: ReportService = state.reporting
         source = request_source(reporting.limiter, request)
         thread = reporting.reply(data.code, data.text, chosen_lang, source)
         return thread_out(thread, chosen_lang, reporting.translator(chosen_lang))
