@@ -270,11 +270,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_reports_purge(args: argparse.Namespace) -> int:
     from server.migrations import migrate
-    from server.reports import build_reporting
+    from server.reports import open_store
 
     settings = _settings(args)
     migrate(settings.data_path)
-    store = build_reporting(settings)["reports"]
+    store = open_store(settings)
     try:
         result = store.purge()
     finally:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 
 from server import __version__
+from server.i18n import Languages
 
 
 class Health(msgspec.Struct):
@@ -31,7 +32,7 @@ class MetaController(Controller):
         return Health(status="ok", version=__version__)
 
     @get("/locales", summary="Languages the app speaks, with review status and completeness")
-    async def locales(self, state: State) -> list[LocaleOut]:
+    async def locales(self, languages: NamedDependency[Languages]) -> list[LocaleOut]:
         return [
             LocaleOut(
                 code=i.code,
@@ -41,5 +42,5 @@ class MetaController(Controller):
                 reviewed=i.reviewed,
                 completeness=i.completeness,
             )
-            for i in state.languages.info.values()
+            for i in languages.info.values()
         ]

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 import anyio
 import msgspec
 from litestar import Controller, Request, get
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.params import Parameter
 
 from server.content import Category
 from server.directory import (
     CategoryList,
     Filters,
+    Finder,
     HelplineList,
     NearbyAnswer,
     Origin,
@@ -58,7 +59,7 @@ class ServicesController(Controller):
     async def nearby(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        finder: NamedDependency[Finder],
         lang: LangQuery = None,
         lat: Annotated[float | None, Parameter(ge=-90, le=90, description="Latitude.")] = None,
         lon: Annotated[float | None, Parameter(ge=-180, le=180, description="Longitude.")] = None,
@@ -90,7 +91,6 @@ class ServicesController(Controller):
         ] = 20,
     ) -> PreEncodedResponse:
         chosen_lang = request_language(request, lang)
-        finder = state.finder
         if postcode is not None and (lat is not None or lon is not None):
             raise ApiError(
                 422, "invalid_input", "Give either 'lat' and 'lon' or a 'postcode', not both."
@@ -130,10 +130,13 @@ class ServicesController(Controller):
         responses=documented(CategoryList, "The categories", 404),
     )
     async def categories(
-        self, request: Request[Any, Any, Any], state: State, lang: LangQuery = None
+        self,
+        request: Request[Any, Any, Any],
+        finder: NamedDependency[Finder],
+        lang: LangQuery = None,
     ) -> PreEncodedResponse:
         chosen = request_language(request, lang)
-        return content_response(request, state.finder.categories(chosen), chosen)
+        return content_response(request, finder.categories(chosen), chosen)
 
     @get(
         "/{service_id:int}",
@@ -144,12 +147,12 @@ class ServicesController(Controller):
     def get_service(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        finder: NamedDependency[Finder],
         service_id: Annotated[int, Parameter(description="The service's id.")],
         lang: LangQuery = None,
     ) -> PreEncodedResponse:
         chosen = request_language(request, lang)
-        found = state.finder.service(service_id, chosen)
+        found = finder.service(service_id, chosen)
         if found is None:
             raise ApiError(404, "service_not_found", "We could not find that service.")
         return private_json(found, chosen)
@@ -165,7 +168,10 @@ class HelplinesController(Controller):
         responses=documented(HelplineList, "The helplines", 404),
     )
     async def helplines(
-        self, request: Request[Any, Any, Any], state: State, lang: LangQuery = None
+        self,
+        request: Request[Any, Any, Any],
+        finder: NamedDependency[Finder],
+        lang: LangQuery = None,
     ) -> PreEncodedResponse:
         chosen = request_language(request, lang)
-        return content_response(request, state.finder.helplines(chosen), chosen)
+        return content_response(request, finder.helplines(chosen), chosen)

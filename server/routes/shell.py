@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, Router, get
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.file_system import BaseLocalFileSystem
 from litestar.params import FromPath
 from litestar.response.file import ASGIFileResponse
@@ -15,6 +15,7 @@ from litestar.static_files import StaticFiles
 
 from server.errors import ApiError
 from server.precache import Shell, ShellFile
+from server.settings import Settings
 
 # Every screen's address answers with the same shell, so links and QR codes can point at
 # any of them; the page's JavaScript then draws the screen.
@@ -55,19 +56,22 @@ class ShellController(Controller):
     include_in_schema = False
 
     @get(SCREENS, name="shell:screen")
-    async def screen(self, request: Request[Any, Any, Any], state: State) -> Response[bytes]:
-        return _shell_page(request, state.shell)
+    async def screen(
+        self, request: Request[Any, Any, Any], shell: NamedDependency[Shell]
+    ) -> Response[bytes]:
+        return _shell_page(request, shell)
 
     @get("/cards/{card_id:str}", name="shell:card")
     async def card(
-        self, request: Request[Any, Any, Any], state: State, card_id: FromPath[str]
+        self, request: Request[Any, Any, Any], shell: NamedDependency[Shell], card_id: FromPath[str]
     ) -> Response[bytes]:
         # Unknown cards still get the shell, which says so in the chosen language.
-        return _shell_page(request, state.shell)
+        return _shell_page(request, shell)
 
     @get("/sw.js", name="shell:worker")
-    async def worker(self, request: Request[Any, Any, Any], state: State) -> Response[bytes]:
-        shell: Shell = state.shell
+    async def worker(
+        self, request: Request[Any, Any, Any], shell: NamedDependency[Shell]
+    ) -> Response[bytes]:
         if not shell.worker:
             raise _not_found()
         worker = ShellFile("/sw.js", Path("sw.js"), shell.worker, shell.version, MEDIA_TYPE_JS)
@@ -75,14 +79,19 @@ class ShellController(Controller):
         return _send(request, worker, NO_CACHE)
 
     @get(["/manifest.webmanifest", "/offline.html"], name="shell:file")
-    async def top_level(self, request: Request[Any, Any, Any], state: State) -> Response[bytes]:
-        return _asset(request, state.shell, request.url.path)
+    async def top_level(
+        self, request: Request[Any, Any, Any], shell: NamedDependency[Shell]
+    ) -> Response[bytes]:
+        return _asset(request, shell, request.url.path)
 
     @get("/assets/{asset_path:path}", name="shell:asset")
     async def asset(
-        self, request: Request[Any, Any, Any], state: State, asset_path: FromPath[PurePath]
+        self,
+        request: Request[Any, Any, Any],
+        shell: NamedDependency[Shell],
+        asset_path: FromPath[PurePath],
     ) -> Response[bytes]:
-        return _asset(request, state.shell, "/assets/" + asset_path.as_posix().lstrip("/"))
+        return _asset(request, shell, "/assets/" + asset_path.as_posix().lstrip("/"))
 
 
 def _asset(request: Request[Any, Any, Any], shell: Shell, url: str) -> Response[bytes]:
@@ -103,9 +112,11 @@ class AppConfigController(Controller):
     tags = ["app"]
 
     @get("/app-config", summary="Settings the app shell needs, such as the quick exit's site")
-    async def app_config(self, state: State) -> Response[AppConfig]:
+    async def app_config(
+        self, settings: NamedDependency[Settings], shell: NamedDependency[Shell]
+    ) -> Response[AppConfig]:
         return Response(
-            AppConfig(exit_url=state.settings.exit_url, shell_version=state.shell.version),
+            AppConfig(exit_url=settings.exit_url, shell_version=shell.version),
             headers={"Cache-Control": NO_CACHE},
         )
 
