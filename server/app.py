@@ -15,7 +15,7 @@ from server import __version__
 from server.cards import CardService
 from server.content import load_or_raise
 from server.db import ThreadLocalDatabase
-from server.directory import Finder
+from server.directory.finder import Finder
 from server.errors import EXCEPTION_HANDLERS
 from server.geocode import make_geocoder
 from server.i18n import Languages

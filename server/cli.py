@@ -281,7 +281,7 @@ def _directory_db(args: argparse.Namespace) -> sqlite_utils.Database:
 
 
 def cmd_services_import(args: argparse.Namespace) -> int:
-    from server.directory import import_feed, service_count
+    from server.directory.importer import import_feed, service_count
     from server.oruk import FeedError
 
     path = Path(args.path)

@@ -22,16 +22,15 @@ from litestar.testing import TestClient
 from server.app import create_app
 from server.content import CATEGORIES, load_content
 from server.db import connect
-from server.directory import (
-    Filters,
+from server.directory.answers import (
     NearbyAnswer,
     Placement,
     ServiceFacts,
     ServiceOut,
     format_distance,
-    import_feed,
-    nearest,
 )
+from server.directory.importer import import_feed
+from server.directory.search import Filters, nearest
 from server.i18n import SUPPORTED, po_path
 from server.migrations import migrate
 from server.opening_hours import LONDON
