@@ -18,6 +18,7 @@ from server.db import ThreadLocalDatabase
 from server.directory.finder import Finder
 from server.errors import EXCEPTION_HANDLERS
 from server.geocode import make_geocoder
+from server.http import ConditionalGet
 from server.i18n import Languages
 from server.migrations import migrate
 from server.precache import build_shell
@@ -85,6 +86,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         lifespan=[purge_hourly],
         on_shutdown=[directory_db.close],
+        # Any GET answered with an ETag becomes a 304 when the phone already has it.
+        middleware=[ConditionalGet],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers_hook(settings.public_url.startswith("https://"))],
         compression_config=CompressionConfig(
