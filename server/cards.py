@@ -15,7 +15,7 @@ from server.content import (
     translate_glossary_entry,
     translate_helpline,
 )
-from server.http import Encoded, encode
+from server.encoded import Encoded, encode
 from server.i18n import LanguageFields, Languages, format_long_date
 from server.messages import UI_MESSAGES
 

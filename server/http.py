@@ -7,31 +7,16 @@ staff files all revalidate the same way.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-import msgspec
 from litestar import Request
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.encoded import Encoded
 from server.errors import ErrorResponse
 
-_encoder = msgspec.json.Encoder()
-
 CONTENT_CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400"
-
-
-class Encoded(msgspec.Struct, frozen=True):
-    """A response body encoded once, with its strong ETag."""
-
-    body: bytes
-    etag: str
-
-
-def encode(obj: Any) -> Encoded:
-    body = _encoder.encode(obj)
-    return Encoded(body=body, etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"')
 
 
 def matches(if_none_match: str | None, etag: str) -> bool:

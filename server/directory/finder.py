@@ -31,9 +31,9 @@ from server.directory.answers import (
 from server.directory.importer import directory_generation
 from server.directory.models import SCHEDULES, encode
 from server.directory.search import Filters, nearest
+from server.encoded import Encoded
+from server.encoded import encode as encode_with_etag
 from server.geocode import Geocoder, GeocodingUnavailable
-from server.http import Encoded
-from server.http import encode as encode_with_etag
 from server.messages import UI_MESSAGES
 from server.opening_hours import LONDON, OpeningTimes, describe
 from server.oruk import language_code
