@@ -8,6 +8,8 @@ from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.compression import CompressionMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
@@ -35,6 +37,7 @@ from server.security import security_headers_hook
 from server.settings import Settings
 
 API_PREFIX = "/api/v1"
+COMPRESSION = CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -86,13 +89,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         lifespan=[purge_hourly],
         on_shutdown=[directory_db.close],
-        # Any GET answered with an ETag becomes a 304 when the phone already has it.
-        middleware=[ConditionalGet],
+        middleware=[
+            # gzip outermost; inside it, a GET whose ETag the phone already has becomes a
+            # 304 before any body is compressed.
+            DefineMiddleware(CompressionMiddleware, config=COMPRESSION),
+            ConditionalGet,
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers_hook(settings.public_url.startswith("https://"))],
-        compression_config=CompressionConfig(
-            backend="gzip", minimum_size=1024, gzip_compress_level=6
-        ),
         openapi_config=OpenAPIConfig(
             title="Consequences Card API",
             version=__version__,

@@ -74,7 +74,11 @@ _CONDITIONAL_METHODS = frozenset({"GET", "HEAD"})
 
 
 def _header(headers: Any, name: bytes) -> bytes | None:
-    return next((value for key, value in headers if key.lower() == name), None)
+    """A header's value; `name` in lower case (ASGI servers lower-case request headers)."""
+    for key, value in headers:
+        if key == name:
+            return value
+    return None
 
 
 class ConditionalGet:
@@ -99,17 +103,16 @@ class ConditionalGet:
         async def send_conditionally(message: Message) -> None:
             nonlocal not_modified
             if message["type"] == "http.response.start":
-                etag = _header(message.get("headers", ()), b"etag")
+                response_headers = [(k.lower(), v) for k, v in message.get("headers", ())]
+                etag = _header(response_headers, b"etag")
                 if (
                     message["status"] == 200
                     and etag is not None
                     and matches(if_none_match, etag.decode("latin-1"))
                 ):
                     not_modified = True
-                    headers = [
-                        (k, v) for k, v in message["headers"] if k.lower() not in _BODY_HEADERS
-                    ]
-                    await send({**message, "status": 304, "headers": headers})
+                    kept = [(k, v) for k, v in response_headers if k not in _BODY_HEADERS]
+                    await send({**message, "status": 304, "headers": kept})
                     return
             elif not_modified:
                 # The body is dropped; the response ends when the handler's would have.
