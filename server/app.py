@@ -19,6 +19,8 @@ from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging.config import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.compression import CompressionMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
@@ -26,9 +28,10 @@ from server import __version__
 from server.cards import CardService
 from server.content import Content, load_or_raise
 from server.db import ThreadLocalDatabase
-from server.directory import Finder
+from server.directory.finder import Finder
 from server.errors import EXCEPTION_HANDLERS
 from server.geocode import make_geocoder
+from server.http import ConditionalGet
 from server.i18n import Languages
 from server.migrations import migrate
 from server.precache import Shell, build_shell
@@ -47,6 +50,7 @@ from server.settings import Settings
 from server.staff import StaffService
 
 API_PREFIX = "/api/v1"
+COMPRESSION = CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -179,11 +183,14 @@ def create_app(
         state=services.state(),
         dependencies=services.dependencies(),
         lifespan=[lifespan(services)],
+        middleware=[
+            # gzip outermost; inside it, a GET whose ETag the phone already has becomes a
+            # 304 before any body is compressed.
+            DefineMiddleware(CompressionMiddleware, config=COMPRESSION),
+            ConditionalGet,
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers_hook(settings.public_url.startswith("https://"))],
-        compression_config=CompressionConfig(
-            backend="gzip", minimum_size=1024, gzip_compress_level=6
-        ),
         openapi_config=OpenAPIConfig(
             title="Consequences Card API",
             version=__version__,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 
 import msgspec
-from babel.dates import format_date
 
 from server.content import (
     Card,
@@ -17,15 +15,9 @@ from server.content import (
     translate_glossary_entry,
     translate_helpline,
 )
-from server.http import Encoded, encode
-from server.i18n import Languages, babel_locale
+from server.encoded import Encoded, encode
+from server.i18n import LanguageFields, Languages, format_long_date
 from server.messages import UI_MESSAGES
-
-
-class LanguageFields(msgspec.Struct, kw_only=True):
-    lang: str
-    direction: str
-    translation_reviewed: bool
 
 
 class CardSummary(msgspec.Struct, kw_only=True):
@@ -76,14 +68,6 @@ class CardService:
         self.messages = cache(self._messages)
         self.bundle = cache(self._bundle)
 
-    def _language_fields(self, lang: str) -> dict[str, object]:
-        info = self.languages.info[lang]
-        return {
-            "lang": lang,
-            "direction": info.direction,
-            "translation_reviewed": info.reviewed,
-        }
-
     def translated_card(self, card_id: str, lang: str) -> Card:
         return translate_card(self.content.cards[card_id], self.languages.gettext(lang).gettext)
 
@@ -103,8 +87,8 @@ class CardService:
         card = self.translated_card(card_id, lang)
         return CardDetail(
             **msgspec.structs.asdict(card),
-            **self._language_fields(lang),  # type: ignore[arg-type]
-            reviewed_on_text=format_localised_date(card.reviewed_on, lang),
+            **self.languages.fields(lang),
+            reviewed_on_text=format_long_date(card.reviewed_on, lang),
         )
 
     def _card_list(self, lang: str, audience: str | None) -> Encoded:
@@ -118,18 +102,18 @@ class CardService:
                     id=t.id, audience=t.audience, topic=t.topic, title=t.title, summary=t.summary
                 )
             )
-        return encode(CardList(**self._language_fields(lang), cards=cards))  # type: ignore[arg-type]
+        return encode(CardList(**self.languages.fields(lang), cards=cards))
 
     def _card_detail(self, card_id: str, lang: str) -> Encoded:
         return encode(self._detail(card_id, lang))
 
     def _messages(self, lang: str) -> Encoded:
-        return encode(Messages(**self._language_fields(lang), messages=self.ui_messages(lang)))  # type: ignore[arg-type]
+        return encode(Messages(**self.languages.fields(lang), messages=self.ui_messages(lang)))
 
     def _bundle(self, lang: str) -> Encoded:
         return encode(
             Bundle(
-                **self._language_fields(lang),  # type: ignore[arg-type]
+                **self.languages.fields(lang),
                 messages=self.ui_messages(lang),
                 cards=[self._detail(card_id, lang) for card_id in self.content.cards],
                 helplines=self.translated_helplines(lang),
@@ -137,7 +121,3 @@ class CardService:
                 version=self.version,
             )
         )
-
-
-def format_localised_date(value: dt.date, lang: str) -> str:
-    return format_date(value, format="long", locale=babel_locale(lang))

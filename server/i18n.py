@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TypedDict
 
+import msgspec
 from babel import Locale, negotiate_locale
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -42,14 +46,31 @@ def N_(message: str) -> str:
     return message
 
 
-@dataclass(frozen=True)
-class LocaleInfo:
+class LocaleInfo(msgspec.Struct, frozen=True):
+    """A language the app speaks, as GET /locales lists it."""
+
     code: str
     name: str
     native_name: str
     direction: str
     reviewed: bool
     completeness: float
+
+
+class LanguageFields(msgspec.Struct, kw_only=True):
+    """The members every translated answer starts with: its language and how to show it."""
+
+    lang: str
+    direction: str
+    translation_reviewed: bool
+
+
+class LanguageFieldValues(TypedDict):
+    """LanguageFields' members, to spread into an answer that extends it."""
+
+    lang: str
+    direction: str
+    translation_reviewed: bool
 
 
 class UnsupportedLanguage(LookupError):
@@ -90,6 +111,17 @@ FORMAT_LOCALES = {"en": "en_GB", "pt": "pt_PT"}
 def babel_locale(lang: str) -> str:
     """The babel locale used to format dates, times and numbers for a language."""
     return FORMAT_LOCALES.get(lang, lang)
+
+
+@lru_cache(maxsize=4096)
+def format_long_date(value: dt.date | str, lang: str) -> str:
+    """'1 November 2026' in the language's own words; an ISO date string is read first.
+
+    The one date formatter: cards' review dates, services' last checks and staff messages.
+    Kept, as a page of answers repeats the same few dates.
+    """
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(day, format="long", locale=babel_locale(lang))
 
 
 class Languages:
@@ -134,6 +166,11 @@ class Languages:
             reviewed=reviewed,
             completeness=completeness,
         )
+
+    def fields(self, lang: str) -> LanguageFieldValues:
+        """The language members of an answer in this language."""
+        info = self.info[lang]
+        return {"lang": lang, "direction": info.direction, "translation_reviewed": info.reviewed}
 
     def gettext(self, lang: str) -> NullTranslations:
         return self.translations[lang]

@@ -125,8 +125,6 @@ class QrController(Controller):
             raise ApiError(422, "invalid_path", str(exc)) from None
         svg = qr_svg(url)
         headers = {"ETag": svg.etag, "Cache-Control": QR_CACHE_CONTROL}
-        if request.headers.get("if-none-match", "").strip() == svg.etag:
-            return Response(content=b"", status_code=304, headers=headers)
         return Response(content=svg.body, media_type="image/svg+xml", headers=headers)
 
 

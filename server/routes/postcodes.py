@@ -9,7 +9,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
-from server.directory import Finder
+from server.directory.finder import Finder
 from server.http import PreEncodedResponse, documented
 from server.routes.services import private_json
 

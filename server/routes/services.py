@@ -11,18 +11,9 @@ from litestar.di import NamedDependency
 from litestar.params import Parameter
 
 from server.content import Category
-from server.directory import (
-    CategoryList,
-    Filters,
-    Finder,
-    HelplineList,
-    NearbyAnswer,
-    Origin,
-    ServiceOut,
-)
-from server.errors import ApiError
+from server.directory.answers import CategoryList, HelplineList, NearbyAnswer, ServiceOut
+from server.directory.finder import Finder, NearbyQuery
 from server.http import PreEncodedResponse, content_response, documented
-from server.oruk import language_code
 from server.routes.deps import LangQuery, request_language
 
 _encoder = msgspec.json.Encoder()
@@ -46,7 +37,7 @@ class ServicesController(Controller):
     tags = ["help finder"]
 
     # Async: the offline lookups answer in well under a millisecond, so they run on the event
-    # loop; only the optional online geocoder can wait on the network, and it runs in a thread.
+    # loop; a search that may wait on the optional online geocoder runs in a thread.
     @get(
         "/nearby",
         summary="Support services near a place, nearest first, with the helplines that fit",
@@ -90,39 +81,25 @@ class ServicesController(Controller):
             int, Parameter(ge=1, le=50, description="How many services (at most 50).")
         ] = 20,
     ) -> PreEncodedResponse:
-        chosen_lang = request_language(request, lang)
-        if postcode is not None and (lat is not None or lon is not None):
-            raise ApiError(
-                422, "invalid_input", "Give either 'lat' and 'lon' or a 'postcode', not both."
-            )
-        if postcode is not None:
-            if finder.geocoder is not None:
-                place = await anyio.to_thread.run_sync(finder.place, postcode)
-            else:
-                place = finder.place(postcode)
-            origin = Origin(
-                lat=place.lat, lon=place.lon, precision=place.precision, label=place.postcode
-            )
-        elif lat is not None and lon is not None:
-            origin = Origin(
-                lat=lat, lon=lon, precision="location", label=finder.location_label(chosen_lang)
-            )
-        else:
-            raise ApiError(
-                422, "invalid_input", "Give 'lat' and 'lon' (your location) or a 'postcode'."
-            )
-        filters = Filters(
+        query = NearbyQuery(
+            lang=request_language(request, lang),
+            lat=lat,
+            lon=lon,
+            postcode=postcode,
+            radius_km=radius_km,
+            limit=limit,
             categories=category or (),
             age=age,
-            language=language_code(language) if language else None,
+            language=language,
             free=free,
-            keywords=(q or "").strip() or None,
-            open_at=finder.clock() if open_now else None,
+            open_now=open_now,
+            keywords=q,
         )
-        answer = finder.nearby(
-            chosen_lang, origin=origin, radius_km=radius_km, limit=limit, filters=filters
-        )
-        return private_json(answer, chosen_lang)
+        if finder.may_wait(query):
+            answer = await anyio.to_thread.run_sync(finder.search, query)
+        else:
+            answer = finder.search(query)
+        return private_json(answer, query.lang)
 
     @get(
         "/categories",
@@ -152,10 +129,7 @@ class ServicesController(Controller):
         lang: LangQuery = None,
     ) -> PreEncodedResponse:
         chosen = request_language(request, lang)
-        found = finder.service(service_id, chosen)
-        if found is None:
-            raise ApiError(404, "service_not_found", "We could not find that service.")
-        return private_json(found, chosen)
+        return private_json(finder.service(service_id, chosen), chosen)
 
 
 class HelplinesController(Controller):

@@ -32,20 +32,14 @@ class AppConfig(msgspec.Struct):
     shell_version: str
 
 
-def _send(
-    request: Request[Any, Any, Any], file: ShellFile, cache_control: str, body: bytes | None = None
-) -> Response[bytes]:
-    etag = f'"{file.revision}"'
-    headers = {"Cache-Control": cache_control, "ETag": etag}
-    if request.headers.get("if-none-match", "").strip().removeprefix("W/") == etag:
-        return Response(content=b"", status_code=304, headers=headers)
-    return Response(
-        content=file.body if body is None else body, media_type=file.media_type, headers=headers
-    )
+def _send(file: ShellFile, cache_control: str) -> Response[bytes]:
+    """The file with its ETag; ConditionalGet answers 304 when the browser has it."""
+    headers = {"Cache-Control": cache_control, "ETag": f'"{file.revision}"'}
+    return Response(content=file.body, media_type=file.media_type, headers=headers)
 
 
 def _shell_page(request: Request[Any, Any, Any], shell: Shell) -> Response[bytes]:
-    return _send(request, shell.files["/"], NO_CACHE)
+    return _send(shell.files["/"], NO_CACHE)
 
 
 def _not_found() -> ApiError:
@@ -76,7 +70,7 @@ class ShellController(Controller):
             raise _not_found()
         worker = ShellFile("/sw.js", Path("sw.js"), shell.worker, shell.version, MEDIA_TYPE_JS)
         # The browser checks the worker for updates; it must never come from a cache.
-        return _send(request, worker, NO_CACHE)
+        return _send(worker, NO_CACHE)
 
     @get(["/manifest.webmanifest", "/offline.html"], name="shell:file")
     async def top_level(
@@ -100,12 +94,12 @@ def _asset(request: Request[Any, Any, Any], shell: Shell, url: str) -> Response[
         raise _not_found()
     version = request.query_params.get("v")
     if version is None:
-        return _send(request, file, NO_CACHE)
+        return _send(file, NO_CACHE)
     if version != file.revision:
         # An old hashed address: its bytes are gone, and serving today's bytes under it
         # would let a year-long cache keep the wrong file.
         raise _not_found()
-    return _send(request, file, IMMUTABLE)
+    return _send(file, IMMUTABLE)
 
 
 class AppConfigController(Controller):
