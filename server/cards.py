@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import get_args
 
 import msgspec
 from babel.dates import format_date
 
 from server.content import (
+    CATEGORIES,
     Card,
     Content,
     GlossaryEntry,
@@ -20,6 +22,9 @@ from server.content import (
 from server.http import Encoded, encode
 from server.i18n import Languages, babel_locale
 from server.messages import UI_MESSAGES
+from server.precache import SCREENS
+from server.reports import CATEGORIES as REPORT_CATEGORIES
+from server.reports import STATUSES, When
 
 
 class LanguageFields(msgspec.Struct, kw_only=True):
@@ -53,6 +58,23 @@ class Messages(LanguageFields, kw_only=True):
     messages: dict[str, str]
 
 
+class Choices(msgspec.Struct, kw_only=True):
+    """The fixed lists the pages offer, so their JavaScript keeps no copy of them."""
+
+    service_categories: list[str]
+    report_categories: list[str]
+    report_when: list[str]
+    report_statuses: list[str]
+
+
+CHOICES = Choices(
+    service_categories=list(CATEGORIES),
+    report_categories=list(REPORT_CATEGORIES),
+    report_when=list(get_args(When)),
+    report_statuses=list(STATUSES),
+)
+
+
 class Bundle(LanguageFields, kw_only=True):
     """Everything the app keeps for offline use in one language."""
 
@@ -61,6 +83,8 @@ class Bundle(LanguageFields, kw_only=True):
     helplines: list[Helpline]
     glossary: list[GlossaryEntry]
     version: str
+    choices: Choices
+    screens: dict[str, str]  # name -> address; {id} is a card id
 
 
 class CardService:
@@ -135,6 +159,8 @@ class CardService:
                 helplines=self.translated_helplines(lang),
                 glossary=self.translated_glossary(lang),
                 version=self.version,
+                choices=CHOICES,
+                screens=SCREENS,
             )
         )
 

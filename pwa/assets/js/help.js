@@ -1,21 +1,10 @@
 // The help finder: location (asked only when tapped) or a postcode, filters, results with
 // tap to call and text, and the national helplines, which are always shown, offline too.
 
-import { add, checkbox, h, showErrors, telLink } from "./dom.js";
+import { add, h } from "./lib/dom.js";
+import { checkbox, showErrors, telLink } from "./widgets.js";
 import { lastHelp, saveLastHelp } from "./store.js";
 
-export const CATEGORIES = [
-  "youth_club",
-  "sport_and_boxing",
-  "mentoring",
-  "mental_health",
-  "victim_support",
-  "exploitation_support",
-  "family_support",
-  "education_training",
-  "legal_advice",
-  "helpline",
-];
 const TEXTABLE = new Set(["mobile", "text", "sms"]);
 
 // Numbers grouped as people read them out: 0800 1111, 020 7946 0000, 01582 123456.
@@ -166,6 +155,7 @@ function resultList(app, results) {
 
 export async function render(app, main, _match, params) {
   const { t, bundle } = app;
+  const categories = bundle.choices.service_categories;
   const chosenCategory = params.get("category");
   const status = h("div", { class: "app-help-status", "aria-live": "polite" });
   const results = h("div", { class: "app-help-results", id: "results" });
@@ -210,7 +200,7 @@ export async function render(app, main, _match, params) {
           "fieldset",
           { class: "app-fieldset app-form-group" },
           h("legend", { class: "app-fieldset__legend" }, t("help.category")),
-          CATEGORIES.map((c) =>
+          categories.map((c) =>
             checkbox({
               id: `category-${c}`,
               label: t(`category.${c}`),
@@ -282,7 +272,7 @@ export async function render(app, main, _match, params) {
   const search = async (where) => {
     const query = new URLSearchParams({ lang: bundle.lang, limit: "20" });
     for (const [key, value] of Object.entries(where)) query.set(key, value);
-    for (const c of CATEGORIES)
+    for (const c of categories)
       if (form.elements[`category-${c}`].checked) query.append("category", c);
     const age = form.elements.age.value.trim();
     if (age) {

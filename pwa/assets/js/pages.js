@@ -1,6 +1,7 @@
 // Settings, About and the glossary.
 
-import { add, checkbox, h, radios } from "./dom.js";
+import { add, h } from "./lib/dom.js";
+import { checkbox, radios } from "./widgets.js";
 import { saveSettings, settings } from "./store.js";
 
 const SIZES = ["standard", "large", "larger"];
