@@ -274,6 +274,20 @@ def test_one_list_of_screens_for_the_server_the_worker_and_the_app(
     assert "\nconst SCREENS" not in (PWA / "sw.js").read_text()
 
 
+def test_the_app_lessons_and_staff_pages_share_one_library() -> None:
+    pages = [*sorted((PWA / "assets" / "js").rglob("*.js")), *sorted(PWA.glob("*/*.js"))]
+    assert PWA / "staff" / "staff.js" in pages
+    for path in pages:
+        text = path.read_text()
+        if path.parent.name != "lib":
+            # Each defines nothing the library has, and only the API client calls fetch.
+            for own in ("function el(", "function h(", "function translator(", "fetch("):
+                assert own not in text, (path, own)
+        if path.parent.name in {"lessons", "staff"}:
+            assert 'from "/assets/js/lib/' in text, path
+    assert "fetch(" in (PWA / "assets" / "js" / "lib" / "api.js").read_text()
+
+
 def test_other_pages_in_the_pwa_folder_are_still_served(tmp_path: Path) -> None:
     copy = tmp_path / "pwa"
     shutil.copytree(PWA, copy)

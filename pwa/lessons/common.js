@@ -2,6 +2,7 @@
 // fitting text. The offline bundle, UI strings and safe DOM building (no innerHTML anywhere)
 // come from the app's library, /assets/js/lib/.
 
+import { API } from "/assets/js/lib/api.js";
 import { h } from "/assets/js/lib/dom.js";
 
 /** The language the server chose for this page (it fills in <html lang dir>). */
@@ -33,7 +34,7 @@ export function languageName(lang) {
 /** Paths inside the app that QR codes open (the server adds the app's own address). */
 export const cardPath = (id, lang) => `/cards/${encodeURIComponent(id)}?lang=${lang}`;
 export const helpPath = (lang) => `/help?lang=${lang}`;
-export const qrSource = (path) => `/api/v1/qr.svg?path=${encodeURIComponent(path)}`;
+export const qrSource = (path) => `${API}/qr.svg?path=${encodeURIComponent(path)}`;
 
 /** A QR code image that opens `path` in this app. */
 export function qrImage(path, label, className = "qr") {

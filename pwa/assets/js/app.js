@@ -3,18 +3,18 @@
 
 import * as card from "./card.js";
 import * as check from "./check.js";
-import { h } from "./lib/dom.js";
-import { button } from "./widgets.js";
 import { initQuickExit, setExitUrl } from "./exit.js";
 import * as help from "./help.js";
 import * as home from "./home.js";
 import { chooseBundle, getConfig, getLocales } from "./i18n.js";
-import { loadBundle } from "./lib/api.js";
+import { API, loadBundle } from "./lib/api.js";
+import { h } from "./lib/dom.js";
 import { applyLanguage, translator } from "./lib/i18n.js";
 import { about, glossary, settingsScreen } from "./pages.js";
 import { flush } from "./queue.js";
 import * as report from "./report.js";
 import { saveSettings, settings } from "./store.js";
+import { button } from "./widgets.js";
 
 initQuickExit();
 
@@ -140,8 +140,8 @@ function keepOffline() {
   const worker = navigator.serviceWorker?.controller || app.registration?.active;
   if (!worker || !app.bundle) return;
   const lang = app.bundle.lang;
-  const urls = [`/api/v1/bundle?lang=${lang}`, "/api/v1/locales", "/api/v1/app-config"];
-  if (lang !== "en") urls.push("/api/v1/bundle?lang=en");
+  const urls = [`${API}/bundle?lang=${lang}`, `${API}/locales`, `${API}/app-config`];
+  if (lang !== "en") urls.push(`${API}/bundle?lang=en`);
   worker.postMessage({ type: "keep", urls });
 }
 

@@ -2,8 +2,8 @@
 
 import { API, request } from "./lib/api.js";
 import { add, h } from "./lib/dom.js";
-import { showErrors } from "./widgets.js";
 import { savedCodes } from "./store.js";
+import { showErrors } from "./widgets.js";
 
 const post = (url, body) => request("POST", url, { body, cache: "no-store" });
 

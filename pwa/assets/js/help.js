@@ -1,9 +1,10 @@
 // The help finder: location (asked only when tapped) or a postcode, filters, results with
 // tap to call and text, and the national helplines, which are always shown, offline too.
 
+import { API, request } from "./lib/api.js";
 import { add, h } from "./lib/dom.js";
-import { checkbox, showErrors, telLink } from "./widgets.js";
 import { lastHelp, saveLastHelp } from "./store.js";
+import { checkbox, showErrors, telLink } from "./widgets.js";
 
 const TEXTABLE = new Set(["mobile", "text", "sms"]);
 
@@ -287,21 +288,18 @@ export async function render(app, main, _match, params) {
     if (form.elements["open-now"].checked) query.set("open_now", "true");
     showErrors(form, t, []);
     status.replaceChildren(h("p", {}, t("help.searching")));
-    let response;
+    let answer;
     try {
       // no-store: a search (and so a place) is never written to the browser's cache.
-      response = await fetch(`/api/v1/services/nearby?${query}`, {
-        headers: { Accept: "application/json" },
-        cache: "no-store",
-      });
+      answer = await request("GET", `${API}/services/nearby?${query}`, { cache: "no-store" });
     } catch {
       if (!showLast(t("help.offline_last"))) {
         status.replaceChildren(h("p", { class: "app-inset" }, t("help.offline")));
       }
       return;
     }
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) {
+    const { body } = answer;
+    if (!answer.ok) {
       status.replaceChildren();
       const field = "postcode" in where ? "postcode" : "use-location";
       showErrors(form, t, [[field, body.error?.message || t("error.generic")]]);

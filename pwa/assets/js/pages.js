@@ -1,8 +1,8 @@
 // Settings, About and the glossary.
 
 import { add, h } from "./lib/dom.js";
-import { checkbox, radios } from "./widgets.js";
 import { saveSettings, settings } from "./store.js";
+import { checkbox, radios } from "./widgets.js";
 
 const SIZES = ["standard", "large", "larger"];
 

@@ -2,9 +2,9 @@
 // explanation of what anonymous means here, then the follow-up code, never kept unless asked.
 
 import { add, h, uid } from "./lib/dom.js";
-import { button, radios, showErrors, telLink } from "./widgets.js";
 import { discard, enqueue, flush, newKey, send } from "./queue.js";
 import { queued, saveCodes, savedCodes } from "./store.js";
+import { button, radios, showErrors, telLink } from "./widgets.js";
 
 const AREA = /^[A-Z]{1,2}[0-9][A-Z0-9]?$/;
 
