@@ -115,17 +115,7 @@ function anonymity(t) {
 
 function answersList(app) {
   const { t } = app;
-  const rows = [
-    ["danger", t("report.q_danger"), draft.danger_now ? t("form.yes") : t("form.no")],
-    ["category", t("report.q_category"), t(`report.category.${draft.category}`)],
-    ["what", t("report.q_what"), draft.what_happened],
-    [
-      "where",
-      t("report.q_where"),
-      [draft.where, draft.area].filter(Boolean).join(", ") || t("report.not_given"),
-    ],
-    ["when", t("report.q_when"), t(`report.when.${draft.when}`)],
-  ];
+  const rows = Object.entries(QUESTIONS).map(([step, q]) => [step, q.title(t), q.shown(t)]);
   return h(
     "dl",
     { class: "app-summary-list" },
@@ -284,8 +274,9 @@ function outcomeScreen(app, main) {
 }
 
 // The questions, in order. Each names the answer it keeps in `draft` (later steps need it; a
-// reload loses the answers, as they are only in memory) and its title. A choice lists its
-// options and the error when none is chosen; others `ask(app)` for [fields, check on Continue].
+// reload loses the answers, as they are only in memory), its title and how the check page
+// shows its answer. A choice lists its options and the error when none is chosen; others
+// `ask(app)` for [fields, check on Continue].
 const QUESTIONS = {
   danger: {
     needs: "danger_now",
@@ -296,6 +287,7 @@ const QUESTIONS = {
       ["no", t("form.no")],
     ],
     answer: (value) => value === "yes",
+    shown: (t) => (draft.danger_now ? t("form.yes") : t("form.no")),
   },
   category: {
     needs: "category",
@@ -304,14 +296,25 @@ const QUESTIONS = {
     error: (t) => t("report.q_category_error"),
     options: ({ t, bundle }) =>
       bundle.choices.report_categories.map((c) => [c, t(`report.category.${c}`)]),
+    shown: (t) => t(`report.category.${draft.category}`),
   },
-  what: { needs: "what_happened", title: (t) => t("report.q_what"), ask: askWhat },
-  where: { title: (t) => t("report.q_where"), ask: askWhere },
+  what: {
+    needs: "what_happened",
+    title: (t) => t("report.q_what"),
+    ask: askWhat,
+    shown: () => draft.what_happened,
+  },
+  where: {
+    title: (t) => t("report.q_where"),
+    ask: askWhere,
+    shown: (t) => [draft.where, draft.area].filter(Boolean).join(", ") || t("report.not_given"),
+  },
   when: {
     needs: "when",
     title: (t) => t("report.q_when"),
     error: (t) => t("report.q_when_error"),
     options: ({ t, bundle }) => bundle.choices.report_when.map((w) => [w, t(`report.when.${w}`)]),
+    shown: (t) => t(`report.when.${draft.when}`),
   },
 };
 const STEPS = [...Object.keys(QUESTIONS), "check"];
