@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import get_args
 
 import msgspec
 
 from server.content import (
+    CATEGORIES,
     Card,
     Content,
     GlossaryEntry,
@@ -18,6 +20,9 @@ from server.content import (
 from server.encoded import Encoded, encode
 from server.i18n import LanguageFields, Languages, format_long_date
 from server.messages import UI_MESSAGES
+from server.precache import SCREENS
+from server.reports.model import CATEGORIES as REPORT_CATEGORIES
+from server.reports.model import STATUSES, When
 
 
 class CardSummary(msgspec.Struct, kw_only=True):
@@ -45,6 +50,23 @@ class Messages(LanguageFields, kw_only=True):
     messages: dict[str, str]
 
 
+class Choices(msgspec.Struct, kw_only=True):
+    """The fixed lists the pages offer, so their JavaScript keeps no copy of them."""
+
+    service_categories: list[str]
+    report_categories: list[str]
+    report_when: list[str]
+    report_statuses: list[str]
+
+
+CHOICES = Choices(
+    service_categories=list(CATEGORIES),
+    report_categories=list(REPORT_CATEGORIES),
+    report_when=list(get_args(When)),
+    report_statuses=list(STATUSES),
+)
+
+
 class Bundle(LanguageFields, kw_only=True):
     """Everything the app keeps for offline use in one language."""
 
@@ -53,6 +75,8 @@ class Bundle(LanguageFields, kw_only=True):
     helplines: list[Helpline]
     glossary: list[GlossaryEntry]
     version: str
+    choices: Choices
+    screens: dict[str, str]  # name -> address; {id} is a card id
 
 
 class CardService:
@@ -119,5 +143,7 @@ class CardService:
                 helplines=self.translated_helplines(lang),
                 glossary=self.translated_glossary(lang),
                 version=self.version,
+                choices=CHOICES,
+                screens=SCREENS,
             )
         )

@@ -14,12 +14,13 @@ from litestar.response.file import ASGIFileResponse
 from litestar.static_files import StaticFiles
 
 from server.errors import ApiError
-from server.precache import Shell, ShellFile
+from server.precache import SCREENS, Shell, ShellFile
 from server.settings import Settings
 
 # Every screen's address answers with the same shell, so links and QR codes can point at
 # any of them; the page's JavaScript then draws the screen.
-SCREENS = ["/", "/help", "/report", "/check", "/settings", "/about", "/glossary"]
+SCREEN_PATHS = [path for path in SCREENS.values() if "{" not in path]
+CARD_SCREEN = SCREENS["card"].replace("{id}", "{card_id:str}")
 # Revalidate every time (cheap: a 304 when nothing changed).
 NO_CACHE = "no-cache"
 # Hashed addresses never change their bytes.
@@ -49,13 +50,13 @@ def _not_found() -> ApiError:
 class ShellController(Controller):
     include_in_schema = False
 
-    @get(SCREENS, name="shell:screen")
+    @get(SCREEN_PATHS, name="shell:screen")
     async def screen(
         self, request: Request[Any, Any, Any], shell: NamedDependency[Shell]
     ) -> Response[bytes]:
         return _shell_page(request, shell)
 
-    @get("/cards/{card_id:str}", name="shell:card")
+    @get(CARD_SCREEN, name="shell:card")
     async def card(
         self, request: Request[Any, Any, Any], shell: NamedDependency[Shell], card_id: FromPath[str]
     ) -> Response[bytes]:

@@ -1,7 +1,7 @@
 // One card: key points first, then sections, sources and "last checked", then related help.
 // ESOL hooks: English alongside ([data-bilingual] pairs), glossary links, read aloud.
 
-import { add, h } from "./dom.js";
+import { add, h } from "./lib/dom.js";
 import { helplineList } from "./help.js";
 
 const WORD = "[\\p{L}\\p{N}]";
