@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import msgspec
-from babel.dates import format_date
 from litestar import Controller, Request, Response, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader
@@ -14,7 +13,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import HeaderParameter, JSONBody
 
 from server.errors import ApiError
-from server.i18n import babel_locale
+from server.i18n import format_long_date
 from server.reports import (
     STATUS_TEXT,
     CodeText,
@@ -84,7 +83,7 @@ def thread_out(thread: Thread, lang: str, translate: Any) -> ThreadOut:
                 sender=m.sender,
                 text=m.text,
                 date=m.day.isoformat(),
-                date_text=format_date(m.day, format="long", locale=babel_locale(lang)),
+                date_text=format_long_date(m.day, lang),
             )
             for m in thread.messages
         ],
