@@ -65,18 +65,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_content_check(args: argparse.Namespace) -> int:
-    from server.content import load_content
+    from server.content import check_everything
 
     content_dir = Path(args.content_dir or Settings.load().content_dir)
-    content = load_content(content_dir)
-    for error in content.errors:
+    content, problems = check_everything(content_dir)
+    for error in problems:
         print(f"{content_dir / error.file}: {error.field}: {error.message}", file=sys.stderr)
-    if content.errors:
-        print(f"{len(content.errors)} problem(s) found.", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
     print(
         f"OK: {len(content.cards)} cards, {len(content.helplines)} helplines, "
         f"{len(content.glossary)} glossary entries."
+    )
+    return 0
+
+
+def cmd_content_review(args: argparse.Namespace) -> int:
+    from server.content import ReviewRefused, record_review
+
+    content_dir = Path(args.content_dir or Settings.load().content_dir)
+    try:
+        review = record_review(content_dir, args.card_id, args.role)
+    except ReviewRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(
+        f"Recorded: {args.card_id} reviewed {review.reviewed_on} by {review.role} ({review.hash})."
     )
     return 0
 
@@ -353,6 +368,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = content_commands.add_parser("check", help="report every problem in content/")
     check.add_argument("--content-dir", metavar="DIR", help="default ./content")
     check.set_defaults(handler=cmd_content_check)
+    review = content_commands.add_parser(
+        "review", help="record that a card was checked: its hash, today's date and your role"
+    )
+    review.add_argument("card_id", metavar="CARD_ID")
+    review.add_argument("--role", required=True, help="the reviewer's role, not a name")
+    review.add_argument("--content-dir", metavar="DIR", help="default ./content")
+    review.set_defaults(handler=cmd_content_review)
 
     services = commands.add_parser("services", help="the help finder's directory of services")
     services_commands = services.add_subparsers(dest="action", required=True, metavar="ACTION")
