@@ -40,6 +40,46 @@ def test_enough_cards_for_each_audience() -> None:
     assert len(by_audience["teacher"]) >= 2
 
 
+ISSUE_11_CARDS = {
+    "stopped-and-searched": "young_person",
+    "arrested-under-18": "young_person",
+    "knives-school-college": "young_person",
+    "friend-carries-knife": "young_person",
+    "witness-or-victim": "young_person",
+    "banned-weapons-at-home": "parent",
+    "exploitation-and-county-lines": "parent",
+    "knife-incident-in-school": "teacher",
+    "esol-session-parents": "teacher",
+}
+
+
+def test_the_topics_young_people_parents_and_teachers_ask_about() -> None:
+    content = load_content(CONTENT)
+    assert ISSUE_11_CARDS == {
+        card_id: content.cards[card_id].audience
+        for card_id in ISSUE_11_CARDS
+        if card_id in content.cards
+    }
+    esol = content.cards["esol-session-parents"]
+    assert esol.duration_minutes == 60
+    assert sum(s.minutes or 0 for s in esol.sections) == 60
+    assert esol.learning_objectives and esol.scenarios
+
+
+def test_no_adult_maximum_is_given_without_saying_it_is_for_adults() -> None:
+    content = load_content(CONTENT)
+    for card in content.cards.values():
+        texts = [*card.key_points, *(p for s in card.sections for p in [*s.paragraphs, *s.notes])]
+        for text in texts:
+            for sentence in re.split(r"(?<=[.!?;])\s+", text):
+                if "4 years" in sentence:
+                    assert "adult" in sentence.lower(), (card.id, sentence)
+        joined = " ".join(texts)
+        assert "15p" not in joined, card.id
+        assert "will not get in trouble for calling 999" not in joined, card.id
+        assert "safe and locked" not in joined, card.id
+
+
 def test_every_card_ends_with_help_and_has_sources() -> None:
     content = load_content(CONTENT)
     for card in content.cards.values():
