@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import get_args
 
@@ -38,12 +39,19 @@ class CardList(LanguageFields, kw_only=True):
 
 
 class CardDetail(Card, frozen=True, kw_only=True):
-    """A whole card in one language, with the language it is in."""
+    """A whole card in one language, with the language it is in and its last check.
+
+    `reviewed_on`, `reviewed_by` (a role) and `reviewed_on_text` ("last checked") come from the
+    card's review record; `review_current` is false when the card changed after that review.
+    """
 
     lang: str
     direction: str
     translation_reviewed: bool
+    reviewed_on: dt.date
+    reviewed_by: str
     reviewed_on_text: str
+    review_current: bool
 
 
 class Messages(LanguageFields, kw_only=True):
@@ -108,11 +116,15 @@ class CardService:
         return {key: _(text) for key, text in UI_MESSAGES.items()}
 
     def _detail(self, card_id: str, lang: str) -> CardDetail:
-        card = self.translated_card(card_id, lang)
+        card = msgspec.structs.replace(self.translated_card(card_id, lang), reviewer_notes=[])
+        review = card.review
         return CardDetail(
             **msgspec.structs.asdict(card),
             **self.languages.fields(lang),
-            reviewed_on_text=format_long_date(card.reviewed_on, lang),
+            reviewed_on=review.reviewed_on,
+            reviewed_by=review.role,
+            reviewed_on_text=format_long_date(review.reviewed_on, lang),
+            review_current=self.content.card_hashes.get(card_id) == review.hash,
         )
 
     def _card_list(self, lang: str, audience: str | None) -> Encoded:

@@ -165,18 +165,37 @@ def content() -> None:
 @content.command(help="report every problem in content/")
 @click.option("--content-dir", metavar="DIR", help="default ./content")
 def check(content_dir: str | None) -> int:
-    from server.content import load_content
+    from server.content import check_everything
 
     folder = Path(content_dir or Settings.load().content_dir)
-    loaded = load_content(folder)
-    for error in loaded.errors:
+    loaded, problems = check_everything(folder)
+    for error in problems:
         _err(f"{folder / error.file}: {error.field}: {error.message}")
-    if loaded.errors:
-        _err(f"{len(loaded.errors)} problem(s) found.")
+    if problems:
+        _err(f"{len(problems)} problem(s) found.")
         return 1
     click.echo(
         f"OK: {len(loaded.cards)} cards, {len(loaded.helplines)} helplines, "
         f"{len(loaded.glossary)} glossary entries."
+    )
+    return 0
+
+
+@content.command(help="record that a card was checked: its hash, today's date and your role")
+@click.argument("card_id", metavar="CARD_ID")
+@click.option("--role", required=True, help="the reviewer's role, not a name")
+@click.option("--content-dir", metavar="DIR", help="default ./content")
+def review(card_id: str, role: str, content_dir: str | None) -> int:
+    from server.content import ReviewRefused, record_review
+
+    folder = Path(content_dir or Settings.load().content_dir)
+    try:
+        recorded = record_review(folder, card_id, role)
+    except ReviewRefused as exc:
+        _err(str(exc))
+        return 1
+    click.echo(
+        f"Recorded: {card_id} reviewed {recorded.reviewed_on} by {recorded.role} ({recorded.hash})."
     )
     return 0
 

@@ -73,8 +73,10 @@ export async function render(app, main, match) {
   const dir = bundle.direction;
   const bilingual =
     lang !== "en" && (app.settings.bilingual || app.params.get("bilingual") === "1");
+  // Parents' and young people's cards link their hard words to the glossary.
+  const linksGlossary = card.audience === "parent" || card.audience === "young_person";
   let english = null;
-  if (bilingual || card.audience === "parent") {
+  if (bilingual || linksGlossary) {
     try {
       english = await app.english();
     } catch {
@@ -82,8 +84,7 @@ export async function render(app, main, match) {
     }
   }
   const enCard = bilingual ? english?.cards.find((c) => c.id === card.id) : null;
-  const link =
-    card.audience === "parent" ? glossaryMatcher(english?.glossary || bundle.glossary) : null;
+  const link = linksGlossary ? glossaryMatcher(english?.glossary || bundle.glossary) : null;
   // Glossary links go in paragraphs and key points, not in headings.
   const rich = (tag, value) => (link && tag === "p" ? link(value) : [value]);
 
