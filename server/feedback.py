@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
@@ -22,6 +22,7 @@ from server.db import ThreadLocalDatabase
 from server.i18n import Languages
 from server.messages import UI_MESSAGES
 from server.ratelimit import Limit, RateLimiter
+from server.staff import write_audit
 
 Kind = Literal["wrong_fact", "bad_translation", "out_of_date", "something_else"]
 Target = Literal["card", "helpline"]
@@ -93,22 +94,21 @@ class FeedbackStore:
         assert row_id is not None  # noqa: S101 - an insert always has one
         return row_id
 
-    def page(self, done: bool, page: int) -> tuple[list[tuple[object, ...]], int]:
-        conn = self.db.get().conn
-        (total,) = conn.execute(
-            "SELECT count(*) FROM content_feedback WHERE done = ?", (int(done),)
-        ).fetchone()
-        rows = conn.execute(
-            "SELECT id, kind, target, target_id, lang, text, received_day, done, done_by, "
-            "done_day FROM content_feedback WHERE done = ? "
-            "ORDER BY received_day DESC, id DESC LIMIT ? OFFSET ?",
-            (int(done), PAGE_SIZE, (page - 1) * PAGE_SIZE),
-        ).fetchall()
-        return rows, total
+    def page(self, done: bool, page: int) -> tuple[list[dict[str, Any]], int]:
+        """One page of open (or done) items, newest first, and how many there are in all."""
+        table = self.db.get().table("content_feedback")
+        total = table.count_where("done = ?", [int(done)])
+        rows = table.rows_where(
+            "done = ?",
+            [int(done)],
+            order_by="received_day DESC, id DESC",
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+        )
+        return list(rows), total
 
     def mark(self, item_id: int, done: bool, username: str, today: dt.date) -> bool:
-        from server.staff import write_audit
-
+        """Mark an item done (or open again), with the audit log entry, in one transaction."""
         conn = self.db.get().conn
         with conn:
             cursor = conn.execute(
@@ -175,18 +175,13 @@ class FeedbackService:
     def items(self, done: bool, page: int) -> tuple[list[FeedbackItem], int]:
         rows, total = self.store.page(done, page)
         items = [
-            FeedbackItem(
-                id=row[0],  # type: ignore[arg-type]
-                kind=row[1],  # type: ignore[arg-type]
-                target=row[2],  # type: ignore[arg-type]
-                target_id=str(row[3]),
-                title=self._title(str(row[2]), str(row[3])) or str(row[3]),
-                lang=str(row[4]),
-                text=str(row[5]),
-                received_day=dt.date.fromisoformat(str(row[6])),
-                done=bool(row[7]),
-                done_by=row[8] if row[8] is None else str(row[8]),
-                done_day=dt.date.fromisoformat(str(row[9])) if row[9] else None,
+            msgspec.convert(
+                {
+                    **row,
+                    "done": bool(row["done"]),
+                    "title": self._title(row["target"], row["target_id"]) or row["target_id"],
+                },
+                FeedbackItem,
             )
             for row in rows
         ]

@@ -240,6 +240,6 @@ def test_feedback_is_deleted_after_the_retention_period(tmp_path: Path) -> None:
     store.add(item, "old", today - dt.timedelta(days=91))
     store.add(item, "recent", today - dt.timedelta(days=90))
     store.add(item, "new", today)
-    texts = [r[5] for r in store.page(done=False, page=1)[0]]
+    texts = [row["text"] for row in store.page(done=False, page=1)[0]]
     assert texts == ["new", "recent"]
     db.close()
