@@ -73,10 +73,19 @@ class FeedbackStore:
         self.db = db
         self.retention_days = retention_days
 
+    def _oldest(self, today: dt.date) -> str:
+        return (today - dt.timedelta(days=self.retention_days)).isoformat()
+
+    def purge(self, today: dt.date) -> None:
+        """Delete items older than the retention period."""
+        db = self.db.get()
+        with db.conn:
+            db.table("content_feedback").delete_where("received_day < ?", [self._oldest(today)])
+
     def add(self, item: NewFeedback, text: str, today: dt.date) -> int:
         """Store one item (and delete any older than the retention period) in one transaction."""
         db = self.db.get()
-        oldest = (today - dt.timedelta(days=self.retention_days)).isoformat()
+        oldest = self._oldest(today)
         with db.conn:
             table = db.table("content_feedback")
             table.insert(
@@ -172,7 +181,12 @@ class FeedbackService:
         helpline = self.content.helplines.get(target_id)
         return helpline.name if helpline else None
 
-    def items(self, done: bool, page: int) -> tuple[list[FeedbackItem], int]:
+    def items(
+        self, done: bool, page: int, today: dt.date | None = None
+    ) -> tuple[list[FeedbackItem], int]:
+        """A page of the queue for staff; items past the retention period are deleted first,
+        so an idle queue keeps nothing longer than reports are kept."""
+        self.store.purge(today or dt.date.today())
         rows, total = self.store.page(done, page)
         items = [
             msgspec.convert(

@@ -242,4 +242,7 @@ def test_feedback_is_deleted_after_the_retention_period(tmp_path: Path) -> None:
     store.add(item, "new", today)
     texts = [row["text"] for row in store.page(done=False, page=1)[0]]
     assert texts == ["new", "recent"]
+    # Staff opening the queue also clears what has passed the period, with no new item.
+    store.purge(today + dt.timedelta(days=91))
+    assert [] == store.page(done=False, page=1)[0]
     db.close()
