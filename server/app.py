@@ -30,6 +30,7 @@ from server.content import Content, load_or_raise
 from server.db import ThreadLocalDatabase
 from server.directory.finder import Finder
 from server.errors import EXCEPTION_HANDLERS
+from server.feedback import FeedbackService, FeedbackStore
 from server.geocode import make_geocoder
 from server.http import ConditionalGet
 from server.i18n import Languages
@@ -38,6 +39,7 @@ from server.precache import Shell, build_shell
 from server.ratelimit import RateLimiter, parse_proxies
 from server.reports import Limits, ReportService, ReportStore, open_store, purge_forever
 from server.routes.cards import CardsController
+from server.routes.feedback import FeedbackController, with_feedback_queue
 from server.routes.lessons import LessonPagesController, QrController, lesson_assets
 from server.routes.meta import MetaController
 from server.routes.postcodes import PostcodesController
@@ -73,6 +75,7 @@ class Services:
     limiter: RateLimiter
     limits: Limits
     reporting: ReportService
+    feedback: FeedbackService
 
     @classmethod
     def build(
@@ -105,6 +108,15 @@ class Services:
             limiter=limiter,
             limits=limits,
             reporting=ReportService(reports, limiter, limits, languages),
+            feedback=FeedbackService(
+                FeedbackStore(
+                    ThreadLocalDatabase(data_dir / "reports.db"), settings.report_retention_days
+                ),
+                limiter,
+                settings.feedback_per_hour,
+                content,
+                languages,
+            ),
         )
 
     def state(self) -> State:
@@ -119,6 +131,7 @@ class Services:
         self.reports.close()
         self.staff_service.close()
         self.directory_db.close()
+        self.feedback.close()
 
 
 def _constant(value: object) -> Provide:
@@ -164,7 +177,8 @@ def create_app(
             AppConfigController,  # /app-config
             QrController,  # /qr.svg
             ReportsController,  # /reports, /reports/lookup, /reports/reply (anonymous)
-            staff_router(settings),  # /staff/... (session cookie + CSRF)
+            with_feedback_queue(staff_router(settings)),  # /staff/..., /staff/feedback
+            FeedbackController,  # /feedback ("Report a mistake", anonymous)
             ServicesController,  # /services/nearby, /services/categories, /services/{id}
             HelplinesController,  # /helplines
             PostcodesController,  # /postcodes/{postcode}

@@ -212,7 +212,10 @@ def _babel(*argv: str) -> None:
 
 
 def extract_pot(output: Path) -> None:
-    """Extract every UI and content string into a .pot file."""
+    """Extract every UI and content string into a .pot file, safety-critical ones marked."""
+    from server.content import load_or_raise
+    from server.translation_reviews import mark_template, safety_critical
+
     _babel(
         "extract",
         "-F",
@@ -231,59 +234,143 @@ def extract_pot(output: Path) -> None:
         "100",
         ".",
     )
+    # Translators see which strings are safety-critical (the rule: server.translation_reviews).
+    mark_template(output, safety_critical(load_or_raise(ROOT / "content")))
 
 
 def _without_date(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if "POT-Creation-Date" not in line)
 
 
-I18N_ACTIONS = ("extract", "update", "compile", "stats")
+locales_dir_option = click.option(
+    "--locales-dir", metavar="DIR", help="default ./locales, or CONSEQUENCES_LOCALES_DIR"
+)
 
 
-@cli.command(help="extract, update, compile or count translations")
-@click.argument("action", type=click.Choice(I18N_ACTIONS))
-@click.option("--locales-dir", metavar="DIR", help="default ./locales")
-def i18n(action: str, locales_dir: str | None) -> int:
-    from server.i18n import DOMAIN, SOURCE_LANGUAGE, SUPPORTED, compile_catalogues, po_path
+def _locales(locales_dir: str | None) -> Path:
+    return Path(locales_dir or Settings.load().locales_dir)
 
-    locales = Path(locales_dir or Settings.load().locales_dir)
+
+@cli.group(help="extract, update, compile, count and review translations")
+def i18n() -> None:
+    pass
+
+
+@i18n.command(help="extract UI strings and card text into messages.pot")
+@locales_dir_option
+def extract(locales_dir: str | None) -> int:
+    from server.i18n import DOMAIN
+
+    locales = _locales(locales_dir)
     pot = locales / f"{DOMAIN}.pot"
-    if action == "extract":
-        with tempfile.TemporaryDirectory() as tmp:
-            fresh = Path(tmp) / "messages.pot"
-            extract_pot(fresh)
-            new = fresh.read_text(encoding="utf-8")
-        old = pot.read_text(encoding="utf-8") if pot.exists() else ""
-        if _without_date(old) != _without_date(new):
-            pot.write_text(new, encoding="utf-8")
-            click.echo(f"Updated {pot}")
-        else:
-            click.echo(f"{pot} is up to date")
-    elif action == "update":
-        for lang in SUPPORTED:
-            if lang == SOURCE_LANGUAGE:
-                continue
-            po = po_path(locales, lang)
-            command = "update" if po.exists() else "init"
-            extra = ["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []
-            _babel(command, "-i", str(pot), "-d", str(locales), "-l", lang, "-w", "100", *extra)
-        click.echo(f"Catalogues updated from {pot}")
-    elif action == "compile":
-        written = compile_catalogues(locales, force=True)
-        click.echo(f"Compiled {len(written)} catalogue(s).")
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "messages.pot"
+        extract_pot(fresh)
+        new = fresh.read_text(encoding="utf-8")
+    old = pot.read_text(encoding="utf-8") if pot.exists() else ""
+    if _without_date(old) != _without_date(new):
+        pot.write_text(new, encoding="utf-8")
+        click.echo(f"Updated {pot}")
     else:
-        return _stats(locales)
+        click.echo(f"{pot} is up to date")
+    return 0
+
+
+@i18n.command(help="bring every language's catalogue in step with messages.pot")
+@locales_dir_option
+def update(locales_dir: str | None) -> int:
+    from server.i18n import DOMAIN, SOURCE_LANGUAGE, SUPPORTED, po_path
+
+    locales = _locales(locales_dir)
+    pot = locales / f"{DOMAIN}.pot"
+    for lang in SUPPORTED:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        po = po_path(locales, lang)
+        command = "update" if po.exists() else "init"
+        extra = ["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []
+        _babel(command, "-i", str(pot), "-d", str(locales), "-l", lang, "-w", "100", *extra)
+    click.echo(f"Catalogues updated from {pot}")
+    return 0
+
+
+@i18n.command(name="compile", help="compile the catalogues to .mo files")
+@locales_dir_option
+def compile_(locales_dir: str | None) -> int:
+    from server.i18n import compile_catalogues
+
+    written = compile_catalogues(_locales(locales_dir), force=True)
+    click.echo(f"Compiled {len(written)} catalogue(s).")
+    return 0
+
+
+@i18n.command(help="how much is translated, and reviewed: safety-critical strings first")
+@locales_dir_option
+def stats(locales_dir: str | None) -> int:
+    return _stats(_locales(locales_dir))
+
+
+@i18n.command(
+    name="review",
+    help="record that a fluent speaker checked strings of one language, as they are now",
+)
+@click.argument("lang", metavar="LANG")
+@click.option(
+    "--role", required=True, help="the reviewer's role, e.g. 'fluent speaker', not a name"
+)
+@click.option("--card", "card_id", metavar="ID", help="every string of this card")
+@click.option("--safety-critical", "safety", is_flag=True, help="every safety-critical string")
+@click.option("--all", "everything", is_flag=True, help="every string in the catalogue")
+@locales_dir_option
+def review_strings(
+    lang: str,
+    role: str,
+    card_id: str | None,
+    safety: bool,
+    everything: bool,
+    locales_dir: str | None,
+) -> int:
+    from server.content import load_or_raise
+    from server.translation_reviews import (
+        ReviewNotRecorded,
+        record_string_reviews,
+        select_strings,
+    )
+
+    locales = _locales(locales_dir)
+    try:
+        content = load_or_raise(Path(Settings.load().content_dir))
+        selection = select_strings(content, card_id=card_id, safety=safety, everything=everything)
+        recorded, untranslated = record_string_reviews(locales, lang, role, selection)
+    except ReviewNotRecorded as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"Recorded: {recorded} string(s) of '{lang}' reviewed by {role}.")
+    if untranslated:
+        click.echo(f"Left out {untranslated} string(s) not yet translated.")
     return 0
 
 
 def _stats(locales: Path) -> int:
     from babel.messages.pofile import read_po
 
-    from server.i18n import SOURCE_LANGUAGE, SUPPORTED, Languages, po_path
+    from server.content import load_or_raise
+    from server.i18n import SOURCE_LANGUAGE, SUPPORTED, po_path
+    from server.translation_reviews import review_states
 
-    languages = Languages(locales)
+    states = {
+        s.lang: s for s in review_states(locales, load_or_raise(Path(Settings.load().content_dir)))
+    }
+    click.echo("Safety-critical strings (999, Childline, first aid, quick exit) reviewed:")
+    for state in states.values():
+        mark = "yes" if state.critical_reviewed == state.critical_total else "NO"
+        click.echo(
+            f"  {state.lang:6} {state.critical_reviewed:>4} of {state.critical_total:<4} {mark}"
+        )
+    click.echo("")
     problems = 0
-    click.echo(f"{'lang':6} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'errors':>7}  reviewed")
+    click.echo(
+        f"{'lang':6} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'errors':>7} {'reviewed':>9}"
+    )
     for lang in SUPPORTED:
         if lang == SOURCE_LANGUAGE:
             continue
@@ -294,10 +381,10 @@ def _stats(locales: Path) -> int:
         missing = sum(1 for m in messages if not m.string)
         errors = list(catalog.check())
         problems += fuzzy + missing + len(errors)
-        info = languages.info[lang]
+        state = states[lang]
         click.echo(
             f"{lang:6} {len(messages) - missing - fuzzy:>10} {fuzzy:>6} {missing:>8} "
-            f"{len(errors):>7}  {'yes' if info.reviewed else 'no'}"
+            f"{len(errors):>7} {state.reviewed:>4}/{state.total:<4}"
         )
     return 1 if problems else 0
 

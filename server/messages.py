@@ -395,4 +395,21 @@ UI_MESSAGES: dict[str, str] = {
     "staff.reply_label": N_(
         "Ask a question or answer (the reporter sees this when they check their code)"
     ),
+    # -- issue 11: "Report a mistake" on every card and helpline, and its staff queue
+    "feedback.link": N_("Report a mistake"),
+    "feedback.title": N_("Something wrong here?"),
+    "feedback.kind": N_("What is wrong?"),
+    "feedback.kind.wrong_fact": N_("A fact is wrong"),
+    "feedback.kind.bad_translation": N_("The translation is wrong or unclear"),
+    "feedback.kind.out_of_date": N_("It is out of date"),
+    "feedback.kind.something_else": N_("Something else"),
+    "feedback.text": N_(
+        "Tell us more if you want to (up to 1,000 characters). Do not write your name."
+    ),
+    "feedback.send": N_("Send"),
+    "feedback.thanks": N_("Thank you. We will check it."),
+    "feedback.too_many": N_("You have sent a lot of these. Please try again later."),
+    "staff.feedback.title": N_("Reports of mistakes in cards and helplines"),
+    "staff.feedback.none": N_("Nothing to check."),
+    "staff.feedback.done": N_("Mark as done"),
 }

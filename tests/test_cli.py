@@ -39,7 +39,12 @@ def test_help_lists_every_command(runner: CliRunner) -> None:
             ["FILE_OR_DIR", "--replace", "--if-empty", "--source TEXT", "--data-dir DIR"],
         ),
         (["postcodes", "import"], ["FILE...", "--data-dir DIR"]),
-        (["i18n"], ["{extract|update|compile|stats}", "--locales-dir DIR"]),
+        (["i18n"], ["extract", "update", "compile", "stats", "review"]),
+        (["i18n", "stats"], ["--locales-dir DIR", "safety-critical strings first"]),
+        (
+            ["i18n", "review"],
+            ["LANG", "--role TEXT", "--card ID", "--safety-critical", "--all", "--locales-dir DIR"],
+        ),
         (["pwa", "precache"], ["--check", "--pwa-dir DIR", "exit 1 if stale"]),
         (["reports", "purge"], ["--data-dir DIR", "retention period"]),
         (["staff", "add"], ["USERNAME", "--role [reviewer|admin]", "--data-dir DIR"]),

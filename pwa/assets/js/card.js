@@ -3,6 +3,7 @@
 
 import { add, h } from "./lib/dom.js";
 import { helplineList } from "./help.js";
+import { mistakeLink } from "./mistake.js";
 
 const WORD = "[\\p{L}\\p{N}]";
 
@@ -234,6 +235,7 @@ export async function render(app, main, match) {
       `${t("card.last_checked")}: `,
       h("time", { datetime: card.reviewed_on }, card.reviewed_on_text),
     ),
+    mistakeLink(app, "card", card.id),
   );
   const helplines = card.related_help.helplines
     .map((id) => bundle.helplines.find((line) => line.id === id))

@@ -3,6 +3,7 @@
 
 import { API, request } from "./lib/api.js";
 import { add, h } from "./lib/dom.js";
+import { mistakeLink } from "./mistake.js";
 import { lastHelp, saveLastHelp } from "./store.js";
 import { checkbox, showErrors, telLink } from "./widgets.js";
 
@@ -66,6 +67,7 @@ export function helplineList(app, lines, heading = "h3") {
             h("a", { href: line.url, rel: "noreferrer" }, t("help.website", { name: line.name })),
           ],
         ),
+        mistakeLink(app, "helpline", line.id),
       ),
     ),
   );
