@@ -34,6 +34,7 @@ from server.geocode import make_geocoder
 from server.http import ConditionalGet
 from server.i18n import Languages
 from server.migrations import migrate
+from server.notify import Mailer, Notifier, notify_forever
 from server.precache import Shell, build_shell
 from server.ratelimit import RateLimiter, parse_proxies
 from server.reports import Limits, ReportService, ReportStore, open_store, purge_forever
@@ -45,6 +46,7 @@ from server.routes.reports import ReportsController
 from server.routes.services import HelplinesController, ServicesController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.routes.staff import staff_router
+from server.routes.withdraw import WithdrawController
 from server.security import security_headers_hook
 from server.settings import Settings
 from server.staff import StaffService
@@ -73,6 +75,7 @@ class Services:
     limiter: RateLimiter
     limits: Limits
     reporting: ReportService
+    notifier: Notifier
 
     @classmethod
     def build(
@@ -105,6 +108,7 @@ class Services:
             limiter=limiter,
             limits=limits,
             reporting=ReportService(reports, limiter, limits, languages),
+            notifier=Notifier(reports, Mailer(settings), settings),
         )
 
     def state(self) -> State:
@@ -134,13 +138,16 @@ def lifespan(services: Services) -> Callable[[Litestar], AbstractAsyncContextMan
 
     @asynccontextmanager
     async def run(_app: Litestar) -> AsyncIterator[None]:
-        purge = asyncio.get_running_loop().create_task(purge_forever(services.reports))
+        loop = asyncio.get_running_loop()
+        purge = loop.create_task(purge_forever(services.reports))
+        notify = loop.create_task(notify_forever(services.notifier))
         try:
             yield
         finally:
-            purge.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purge
+            for task in (purge, notify):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             services.close()
 
     return run
@@ -164,6 +171,7 @@ def create_app(
             AppConfigController,  # /app-config
             QrController,  # /qr.svg
             ReportsController,  # /reports, /reports/lookup, /reports/reply (anonymous)
+            WithdrawController,  # /reports/withdraw (anonymous)
             staff_router(settings),  # /staff/... (session cookie + CSRF)
             ServicesController,  # /services/nearby, /services/categories, /services/{id}
             HelplinesController,  # /helplines

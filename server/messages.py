@@ -352,6 +352,14 @@ UI_MESSAGES: dict[str, str] = {
     "finder.open_now": N_("Open now"),
     "finder.closed_now": N_("Closed now"),
     "finder.free": N_("Free"),
+    # Withdrawing a report (issue 13): the reporter's status page and the API's answer.
+    "report.withdraw_explain": N_(
+        "You can withdraw your report. It is deleted at once with all its messages, the team "
+        "can no longer read it, and your code stops working."
+    ),
+    "report.withdraw": N_("Withdraw my report"),
+    "report.withdraw_confirm": N_("Yes, delete my report"),
+    "report.withdrawn": N_("Your report has been deleted. Your code no longer works."),
     "finder.drop_in": N_("Drop in, no referral needed"),
     "finder.referral": N_("Referral needed"),
     "finder.no_postcodes": N_(
