@@ -191,10 +191,11 @@ class Notifier:
 
 
 async def notify_forever(notifier: Notifier, every: float = NOTIFY_EVERY_SECONDS) -> None:
-    """Run the notifier every `every` seconds until cancelled; a failed pass is logged."""
+    """Run the notifier every `every` seconds (the first a round after start-up) until
+    cancelled; a failed pass is logged and the next one still happens."""
     while True:
+        await anyio.sleep(every)
         try:
             await anyio.to_thread.run_sync(notifier.run_once)
         except Exception as exc:  # keep going: the next pass may work
             logger.error("Notification pass failed: %s", type(exc).__name__)
-        await anyio.sleep(every)

@@ -69,7 +69,8 @@ def team_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def team_settings(tmp_path: Path, template: Path, **overrides: Any) -> Settings:
-    settings = make_settings(tmp_path / "data", smtp_host="127.0.0.1", smtp_port=9, **overrides)
+    values: dict[str, Any] = {"smtp_host": "127.0.0.1", "smtp_port": 9, **overrides}
+    settings = make_settings(tmp_path / "data", **values)
     settings.data_path.mkdir(parents=True, exist_ok=True)
     (settings.data_path / "reports.db").write_bytes(template.read_bytes())
     migrate(settings.data_path)
