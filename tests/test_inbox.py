@@ -437,3 +437,14 @@ def test_closing_needs_an_outcome_a_reason_and_a_destination(
         row["service named"],
     )
     assert "" == row["owner"]
+
+
+def test_without_a_deputy_the_first_escalation_goes_to_the_leads(
+    store: ReportStore, clock: Clock
+) -> None:
+    staff = StaffService(store.db.path)
+    assert staff.remove("lee", "dee")
+    staff.close()
+    new_report(store)
+    clock.set(at("2027-03-01T13:00:00"))
+    assert [(1, "lee,lou")] == escalations(store)

@@ -403,6 +403,8 @@ class TeamSide(ReportsDatabase):
                 for stage in due:
                     role = "deputy" if stage in (1, 3) else "lead"
                     people = self._accounts_with_role(conn, role)
+                    if not people:  # a team without a deputy: the leads are told at once
+                        role, people = "lead", self._accounts_with_role(conn, "lead")
                     deadline = "acknowledge" if stage < 3 else "decide"
                     who = "the deputy" if role == "deputy" else "every lead"
                     write_audit(
@@ -440,7 +442,10 @@ class TeamSide(ReportsDatabase):
         )
 
     def mail_failures(self) -> int:
+        """Notifications that could not be sent in the last seven days."""
+        since = iso(self.now() - dt.timedelta(days=7))
         (count,) = self.conn.execute(
-            "SELECT count(*) FROM notifications WHERE state = 'failed'"
+            "SELECT count(*) FROM notifications WHERE state = 'failed' AND created_at >= ?",
+            (since,),
         ).fetchone()
         return int(count)

@@ -213,7 +213,7 @@ def csrf_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandl
     if origin is not None and not _same_origin(connection, origin):
         raise ApiError(403, "csrf_failed", "This page is out of date. Reload it and try again.")
     session = connection.cookies.get(SESSION_COOKIE, "")
-    if session and not connection.scope["path"].endswith("/login"):
+    if session and not connection.scope["path"].endswith(("/login", "/login/enrolment")):
         secret = csrf_secret(connection.app.state["settings"].secrets_path)
         sent = connection.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode(), bound_csrf_token(secret, session).encode()):
