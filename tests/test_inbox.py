@@ -30,7 +30,13 @@ from tests.staff_helpers import totp_code
 
 STAFF = "/api/v1/staff"
 PASSWORD = "a long staff passphrase"
-ACCOUNTS = [("lee", "lead"), ("lou", "lead"), ("dee", "deputy"), ("rey", "reviewer")]
+ACCOUNTS = [
+    ("lee", "lead"),
+    ("lou", "lead"),
+    ("dee", "deputy"),
+    ("rey", "reviewer"),
+    ("ada", "admin"),
+]
 
 
 class Clock:
@@ -448,3 +454,19 @@ def test_without_a_deputy_the_first_escalation_goes_to_the_leads(
     new_report(store)
     clock.set(at("2027-03-01T13:00:00"))
     assert [(1, "lee,lou")] == escalations(store)
+
+
+def test_the_api_says_which_reports_block_a_removal(client: TestClient[Litestar]) -> None:
+    store: ReportStore = client.app.state.reports
+    rid = new_report(store)
+    store.assign("lee", "lead", rid, "rey")
+    headers = sign_in(client, "ada")
+    refused = client.delete(f"{STAFF}/accounts/rey", headers=headers)
+    assert 409 == refused.status_code
+    assert {
+        "code": "owns_open_reports",
+        "message": f"rey still owns open reports {rid}. Reassign them first.",
+    } == refused.json()["error"]
+    moved = client.post(f"{STAFF}/reports/{rid}/assign", json={"owner": "dee"}, headers=headers)
+    assert "dee" == moved.json()["owner"]
+    assert 204 == client.delete(f"{STAFF}/accounts/rey", headers=headers).status_code
