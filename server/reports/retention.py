@@ -44,6 +44,9 @@ class Retention(ReportsDatabase):
             sessions = conn.execute(
                 "DELETE FROM staff_sessions WHERE expires_at < ?", (int(now.timestamp()),)
             ).rowcount
+            # Sign-in failures older than the lock's hour, and locks that have ended.
+            conn.execute("DELETE FROM login_failures WHERE at < ?", (int(now.timestamp()) - 3600,))
+            conn.execute("DELETE FROM login_locks WHERE until < ?", (int(now.timestamp()),))
             if reports:
                 write_audit(
                     conn, "system", "purge", None, f"{reports} report(s) past retention", now
