@@ -35,6 +35,7 @@ from server.geocode import make_geocoder
 from server.http import ConditionalGet
 from server.i18n import Languages
 from server.migrations import migrate
+from server.notify import Mailer, Notifier, notify_forever
 from server.precache import Shell, build_shell
 from server.ratelimit import RateLimiter, parse_proxies
 from server.reports import Limits, ReportService, ReportStore, open_store, purge_forever
@@ -47,6 +48,7 @@ from server.routes.reports import ReportsController
 from server.routes.services import HelplinesController, ServicesController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.routes.staff import staff_router
+from server.routes.withdraw import WithdrawController
 from server.security import security_headers_hook
 from server.settings import Settings
 from server.staff import StaffService
@@ -76,6 +78,7 @@ class Services:
     limits: Limits
     reporting: ReportService
     feedback: FeedbackService
+    notifier: Notifier
 
     @classmethod
     def build(
@@ -117,6 +120,7 @@ class Services:
                 content,
                 languages,
             ),
+            notifier=Notifier(reports, Mailer(settings), settings),
         )
 
     def state(self) -> State:
@@ -147,13 +151,16 @@ def lifespan(services: Services) -> Callable[[Litestar], AbstractAsyncContextMan
 
     @asynccontextmanager
     async def run(_app: Litestar) -> AsyncIterator[None]:
-        purge = asyncio.get_running_loop().create_task(purge_forever(services.reports))
+        loop = asyncio.get_running_loop()
+        purge = loop.create_task(purge_forever(services.reports))
+        notify = loop.create_task(notify_forever(services.notifier))
         try:
             yield
         finally:
-            purge.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purge
+            for task in (purge, notify):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             services.close()
 
     return run
@@ -179,6 +186,7 @@ def create_app(
             ReportsController,  # /reports, /reports/lookup, /reports/reply (anonymous)
             with_feedback_queue(staff_router(settings)),  # /staff/..., /staff/feedback
             FeedbackController,  # /feedback ("Report a mistake", anonymous)
+            WithdrawController,  # /reports/withdraw (anonymous)
             ServicesController,  # /services/nearby, /services/categories, /services/{id}
             HelplinesController,  # /helplines
             PostcodesController,  # /postcodes/{postcode}

@@ -476,18 +476,50 @@ def _staff_service(data_dir: str | None) -> Iterator[StaffService]:
 
 @staff.command(help="add an account; the password comes from a prompt or standard input")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer")
+@click.option(
+    "--role",
+    type=click.Choice(["lead", "deputy", "reviewer", "admin"]),
+    default="reviewer",
+    help="lead (the DSL), deputy, reviewer, or admin (accounts and settings)",
+)
+@click.option("--email", default="", help="address for notifications (they carry no content)")
 @data_dir_option
-def add(username: str, role: str, data_dir: str | None) -> int:
+def add(username: str, role: str, email: str, data_dir: str | None) -> int:
     from server.staff import StaffError
 
     with _staff_service(data_dir) as service:
         try:
-            account = service.add("cli", username, _read_password(), role)
+            enrolment = service.add("cli", username, _read_password(), role, email)
         except (StaffError, ValueError) as exc:
             _err(str(exc))
             return 1
+    account = enrolment.account
     click.echo(f"Added {account.username} ({account.role}).")
+    _echo_enrolment(enrolment.totp_uri)
+    return 0
+
+
+def _echo_enrolment(uri: str) -> None:
+    click.echo(
+        "Hand this authenticator set-up to them privately; it is shown only now "
+        "(the staff page also shows it as a QR code at their first sign-in):"
+    )
+    click.echo(uri)
+
+
+@staff.command(name="reset-2fa", help="give an account a new authenticator set-up")
+@click.argument("username")
+@data_dir_option
+def reset_2fa(username: str, data_dir: str | None) -> int:
+    with _staff_service(data_dir) as service:
+        enrolment = service.reset_second_factor("cli", username)
+    if enrolment is None:
+        _err(f"There is no account called {username}.")
+        return 1
+    click.echo(
+        f"{username} has a new authenticator set-up; their recovery codes and sign-ins have ended."
+    )
+    _echo_enrolment(enrolment.totp_uri)
     return 0
 
 
@@ -495,8 +527,15 @@ def add(username: str, role: str, data_dir: str | None) -> int:
 @click.argument("username")
 @data_dir_option
 def remove(username: str, data_dir: str | None) -> int:
+    from server.staff import OwnsOpenReports
+
     with _staff_service(data_dir) as service:
-        if not service.remove("cli", username):
+        try:
+            removed = service.remove("cli", username)
+        except OwnsOpenReports as exc:
+            _err(exc.message)
+            return 1
+        if not removed:
             _err(f"There is no account called {username}.")
             return 1
     click.echo(f"Removed {username}; their sign-ins have ended.")
@@ -509,9 +548,32 @@ def list_accounts(data_dir: str | None) -> int:
     with _staff_service(data_dir) as service:
         accounts = service.accounts()
     for account in accounts:
-        click.echo(f"{account.username:40} {account.role:9} added {account.created_on}")
+        second = "2FA on" if account.second_factor else "2FA not set up"
+        click.echo(f"{account.username:40} {account.role:9} added {account.created_on}  {second}")
     if not accounts:
         click.echo("No staff accounts yet: add one with `consequences staff add NAME`.")
+    return 0
+
+
+@cli.group(help="the audit log that cannot be rewritten")
+def audit() -> None:
+    pass
+
+
+@audit.command(help="check the audit log's hash chain; exit 1 naming the first broken row")
+@data_dir_option
+def verify(data_dir: str | None) -> int:
+    from server.audit import verify_file
+
+    path = _settings(data_dir).data_path / "reports.db"
+    if not path.exists():
+        _err(f"There is no reports.db in {path.parent}.")
+        return 1
+    checked, broken = verify_file(path)
+    if broken is not None:
+        _err(f"The audit log is broken at row {broken.row_id}: {broken.reason}.")
+        return 1
+    click.echo(f"The audit log is whole: {checked} row(s) checked.")
     return 0
 
 

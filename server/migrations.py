@@ -240,6 +240,134 @@ def _reports_0003_content_feedback(db: Database) -> None:
     db.execute("CREATE INDEX content_feedback_queue ON content_feedback (done, received_day)")
 
 
+# -- issue 13: the safeguarding inbox (roles, owners, deadlines, decisions, a chained audit
+# log), and issue 14 part 2 (a second factor and a per-account lock).
+
+STAFF_ROLES = ("lead", "deputy", "reviewer", "admin")
+HANDOVER_DESTINATIONS = (
+    "police",
+    "crimestoppers_fearless",
+    "childrens_social_care",
+    "school_dsl",
+    "another_service",
+    "no_further_action",
+)
+
+
+@reports(name="0004_safeguarding_inbox")
+def _reports_0004(db: Database) -> None:
+    roles = ", ".join(f"'{r}'" for r in STAFF_ROLES)
+    destinations = ", ".join(f"'{d}'" for d in HANDOVER_DESTINATIONS)
+    # The role CHECK widens, so the staff table is rebuilt; existing admins stay admins and
+    # reviewers stay reviewers. Sign-ins end: everyone enrols a second factor first.
+    db.execute("DELETE FROM staff_sessions")
+    db.execute("PRAGMA foreign_keys=OFF")
+    db.execute(
+        f"""
+        CREATE TABLE staff_new (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ({roles})),
+            created_on TEXT NOT NULL,
+            email TEXT NOT NULL DEFAULT '',
+            totp_secret TEXT,
+            totp_enrolled INTEGER NOT NULL DEFAULT 0,
+            totp_last_step INTEGER NOT NULL DEFAULT 0,
+            locked_until INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute(
+        "INSERT INTO staff_new (id, username, password_hash, role, created_on) "
+        "SELECT id, username, password_hash, role, created_on FROM staff"
+    )
+    db.execute("DROP TABLE staff")
+    db.execute("ALTER TABLE staff_new RENAME TO staff")
+    db.execute("PRAGMA foreign_keys=ON")
+    # Single-use recovery codes, kept only as SHA-256 hashes (each is 50 random bits).
+    db.execute(
+        """
+        CREATE TABLE staff_recovery_codes (
+            code_hash BLOB PRIMARY KEY,
+            staff_id INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE
+        ) WITHOUT ROWID
+        """
+    )
+    # Failed sign-ins per account (whatever the source) for the per-account lock; the
+    # username is kept as typed, so unknown names lock exactly like real ones.
+    db.execute(
+        "CREATE TABLE login_failures (username TEXT NOT NULL COLLATE NOCASE, at INTEGER NOT NULL)"
+    )
+    db.execute("CREATE INDEX login_failures_user ON login_failures (username, at)")
+    db.execute(
+        "CREATE TABLE login_locks (username TEXT PRIMARY KEY COLLATE NOCASE, "
+        "until INTEGER NOT NULL) WITHOUT ROWID"
+    )
+    # The CSRF token each session was given at sign-in.
+    db.execute("ALTER TABLE staff_sessions ADD COLUMN csrf_hash BLOB")
+    # Owner, deadlines, escalation, decision and handover; the follow-up code's last use.
+    for column in (
+        "owner TEXT",
+        "acknowledge_by TEXT",
+        "acknowledge_leads_by TEXT",
+        "decide_by TEXT",
+        "decide_leads_by TEXT",
+        "acknowledged_at TEXT",
+        "decided_at TEXT",
+        "alert_stage INTEGER NOT NULL DEFAULT 0",
+        "outcome TEXT",
+        "reason TEXT",
+        f"destination TEXT CHECK (destination IS NULL OR destination IN ({destinations}))",
+        "destination_name TEXT",
+        "code_used_day TEXT",
+    ):
+        db.execute(f"ALTER TABLE reports ADD COLUMN {column}")
+    db.execute("UPDATE reports SET code_used_day = substr(received_hour, 1, 10)")
+    db.execute("CREATE INDEX reports_owner ON reports (owner)")
+    # Notifications waiting to go or failed, with no report content: who, what kind, which.
+    db.execute(
+        """
+        CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            username TEXT NOT NULL,
+            report_id INTEGER,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_try INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
+            error TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute("CREATE INDEX notifications_due ON notifications (state, next_try)")
+    # The audit log becomes a hash chain that cannot be rewritten: each row carries the
+    # previous row's hash and its own; triggers refuse UPDATE and DELETE. Only the audit
+    # retention purge may delete, and then only the oldest rows (see server.audit).
+    db.execute("ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE audit_log ADD COLUMN row_hash TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        "CREATE TABLE audit_meta (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "purging INTEGER NOT NULL DEFAULT 0, anchor TEXT NOT NULL DEFAULT '')"
+    )
+    db.execute("INSERT INTO audit_meta (id) VALUES (1)")
+    from server.audit import chain_existing
+
+    chain_existing(db.conn)
+    db.executescript(
+        """
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+            SELECT RAISE(ABORT, 'the audit log cannot be changed');
+        END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        WHEN (SELECT purging FROM audit_meta WHERE id = 1) = 0 BEGIN
+            SELECT RAISE(ABORT, 'the audit log cannot be changed');
+        END;
+        """
+    )
+
+
 DATABASES: dict[str, Migrations] = {
     "directory.db": directory,
     "reports.db": reports,

@@ -47,7 +47,12 @@ def test_help_lists_every_command(runner: CliRunner) -> None:
         ),
         (["pwa", "precache"], ["--check", "--pwa-dir DIR", "exit 1 if stale"]),
         (["reports", "purge"], ["--data-dir DIR", "retention period"]),
-        (["staff", "add"], ["USERNAME", "--role [reviewer|admin]", "--data-dir DIR"]),
+        (
+            ["staff", "add"],
+            ["USERNAME", "--role [lead|deputy|reviewer|admin]", "--email", "--data-dir DIR"],
+        ),
+        (["staff", "reset-2fa"], ["USERNAME", "--data-dir DIR"]),
+        (["audit", "verify"], ["--data-dir DIR"]),
         (["staff", "remove"], ["USERNAME", "--data-dir DIR"]),
         (["staff", "list"], ["--data-dir DIR"]),
     ],

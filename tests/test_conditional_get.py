@@ -31,6 +31,7 @@ ADDRESSES: dict[str, str] = {
     "/api/v1/staff/reports/{report_id:int}": "/api/v1/staff/reports/1",
     "/api/v1/staff/session": "/api/v1/staff/session",
     "/api/v1/staff/feedback": "/api/v1/staff/feedback",
+    "/api/v1/staff/team": "/api/v1/staff/team",
     "/api/v1/services/categories": "/api/v1/services/categories?lang=so",
     "/api/v1/services/{service_id:int}": "/api/v1/services/1",
     "/api/v1/services/nearby": "/api/v1/services/nearby?lat=51.88&lon=-0.42",

@@ -14,6 +14,7 @@ from server.migrations import migrate
 from server.staff import StaffService
 from tests.browser.shell import open_screen
 from tests.conftest import RunningServer
+from tests.staff_helpers import totp_code
 
 PASSWORD = "a long staff passphrase"
 CARD = "your-future"
@@ -66,6 +67,8 @@ def test_report_a_mistake_from_a_card_and_staff_mark_it_done(
     page.goto(server.base_url + "/staff")
     page.fill("#username", "rey")
     page.fill("#password", PASSWORD)
+    assert server.data_dir is not None
+    page.fill("#totp", totp_code(server.data_dir / "reports.db", "rey"))
     page.click("#login-form button[type=submit]")
     page.locator("#inbox").wait_for()
     queue = page.locator("details#feedback")
