@@ -48,6 +48,7 @@ from server.routes.staff import staff_router
 from server.security import security_headers_hook
 from server.settings import Settings
 from server.staff import StaffService
+from server.sync import sync_forever
 
 API_PREFIX = "/api/v1"
 COMPRESSION = CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6)
@@ -129,18 +130,23 @@ def _constant(value: object) -> Provide:
 
 
 def lifespan(services: Services) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    """While the app runs: purge reports past retention at start-up and then every hour.
-    At shutdown: stop the purge, then close every database."""
+    """While the app runs: purge reports past retention at start-up and then every hour, and
+    sync the directory's sources when the deployer turned that on.
+    At shutdown: stop both, then close every database."""
 
     @asynccontextmanager
     async def run(_app: Litestar) -> AsyncIterator[None]:
-        purge = asyncio.get_running_loop().create_task(purge_forever(services.reports))
+        loop = asyncio.get_running_loop()
+        tasks = [loop.create_task(purge_forever(services.reports))]
+        if services.settings.sync_every_hours:  # issue 15: scheduled directory sync
+            tasks.append(loop.create_task(sync_forever(services.settings)))
         try:
             yield
         finally:
-            purge.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purge
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             services.close()
 
     return run

@@ -181,6 +181,28 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         ),
     ] = "https://nominatim.openstreetmap.org"
 
+    # Issue 15: live directory sync and the published ORUK feed.
+    sync_every_hours: Annotated[
+        int,
+        Meta(
+            ge=0,
+            le=8760,
+            description=(
+                "Re-sync every remembered Open Referral source this often, in hours, while the "
+                "server runs (one worker does it); 0 turns the schedule off."
+            ),
+        ),
+    ] = 0
+    publish_sample_services: Annotated[
+        bool,
+        Meta(
+            description=(
+                "Include sample (demo) services in the published Open Referral UK feed under "
+                "/openreferral/. Off by default, so made-up services never reach other directories."
+            )
+        ),
+    ] = False
+
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,7 @@ from typing import Any
 import sqlite_utils
 
 from server.directory.models import RawLocation, ServiceRecord, dumps, encode, flag
-from server.oruk import FeedError, Skipped, read_file
+from server.oruk import FeedError, Parsed, Skipped, read_file
 from server.postcodes import InvalidPostcode, in_uk, lookup, parse_postcode
 
 
@@ -120,6 +122,7 @@ def _store(
     record: ServiceRecord,
     locations: list[Location],
     report: ImportReport,
+    today: str,
 ) -> int:
     row = _service_row(record)
     fingerprint = hashlib.sha256(encode([row, [vars(x) for x in locations]])).hexdigest()
@@ -130,7 +133,13 @@ def _store(
     services, places = db.table("services"), db.table("locations")
     if existing is None:
         inserted = services.insert(
-            {"source": source, "source_id": record.source_id, "fingerprint": fingerprint, **row}
+            {
+                "source": source,
+                "source_id": record.source_id,
+                "fingerprint": fingerprint,
+                "changed_at": today,
+                **row,
+            }
         )
         service_id = int(inserted.last_rowid or 0)
         report.imported += 1
@@ -144,7 +153,7 @@ def _store(
         for column in ("free", "referral_needed", "sample"):
             stored[column] = flag(stored[column])
         changed = _changed_fields(stored, row) or ["locations"]
-        services.update(service_id, {"fingerprint": fingerprint, **row})
+        services.update(service_id, {"fingerprint": fingerprint, "changed_at": today, **row})
         places.delete_where("service_id = ?", [service_id])
         report.updated += 1
         report.lines.append(f"service {record.source_id}: updated ({', '.join(changed)})")
@@ -170,32 +179,49 @@ def import_feed(
     Services are matched on (source, the feed's id), so importing the same feed again
     updates in place. With replace, services not in this feed leave the directory.
     """
+    records = (parsed for file in feed_files(path) for parsed in read_file(file))
+    return store_records(db, records, source=source or path.stem, replace=replace)
+
+
+def store_records(
+    db: sqlite_utils.Database,
+    records: Iterable[Parsed],
+    *,
+    source: str,
+    replace: bool = False,
+    today: dt.date | None = None,
+) -> ImportReport:
+    """Parsed services into the directory, all or nothing, in one transaction.
+
+    Each new or changed service is stamped with today's date (its changed_at), which the
+    finder shows as "last checked" when the feed gives no assured_date. With replace,
+    services not among these leave the directory.
+    """
     report = ImportReport()
-    source = source or path.stem
+    stamp = (today or dt.date.today()).isoformat()
     kept: set[int] = set()
     with db.atomic():
-        for file in feed_files(path):
-            for parsed in read_file(file):
-                if isinstance(parsed, Skipped):
-                    report.skipped += 1
-                    report.lines.append(parsed.reason)
-                    if parsed.remove and parsed.source_id:
-                        report.removed += db.execute(
-                            "DELETE FROM services WHERE source = ? AND source_id = ?",
-                            [source, parsed.source_id],
-                        ).rowcount
-                    continue
-                label = f"service {parsed.source_id}"
-                notes = list(parsed.notes)
-                locations = [
-                    loc
-                    for raw in parsed.locations
-                    if (loc := resolve_location(db, raw, label, notes)) is not None
-                ]
-                if parsed.locations and not locations:
-                    notes.append(f"{label}: no location left; it will not show in nearby searches")
-                report.lines.extend(notes)
-                kept.add(_store(db, source, parsed, locations, report))
+        for parsed in records:
+            if isinstance(parsed, Skipped):
+                report.skipped += 1
+                report.lines.append(parsed.reason)
+                if parsed.remove and parsed.source_id:
+                    report.removed += db.execute(
+                        "DELETE FROM services WHERE source = ? AND source_id = ?",
+                        [source, parsed.source_id],
+                    ).rowcount
+                continue
+            label = f"service {parsed.source_id}"
+            notes = list(parsed.notes)
+            locations = [
+                loc
+                for raw in parsed.locations
+                if (loc := resolve_location(db, raw, label, notes)) is not None
+            ]
+            if parsed.locations and not locations:
+                notes.append(f"{label}: no location left; it will not show in nearby searches")
+            report.lines.extend(notes)
+            kept.add(_store(db, source, parsed, locations, report, stamp))
         db.execute(
             "INSERT INTO directory_meta (id, generation) VALUES (1, 1) "
             "ON CONFLICT(id) DO UPDATE SET generation = generation + 1"
