@@ -29,6 +29,7 @@ from server.cards import CardService
 from server.content import Content, load_or_raise
 from server.db import ThreadLocalDatabase
 from server.directory.finder import Finder
+from server.directory.publish import Publisher
 from server.errors import EXCEPTION_HANDLERS
 from server.geocode import make_geocoder
 from server.http import ConditionalGet
@@ -40,6 +41,7 @@ from server.reports import Limits, ReportService, ReportStore, open_store, purge
 from server.routes.cards import CardsController
 from server.routes.lessons import LessonPagesController, QrController, lesson_assets
 from server.routes.meta import MetaController
+from server.routes.openreferral import openreferral_router
 from server.routes.postcodes import PostcodesController
 from server.routes.reports import ReportsController
 from server.routes.services import HelplinesController, ServicesController
@@ -74,6 +76,7 @@ class Services:
     limiter: RateLimiter
     limits: Limits
     reporting: ReportService
+    publisher: Publisher
 
     @classmethod
     def build(
@@ -93,6 +96,7 @@ class Services:
         reports = open_store(settings)
         limiter = RateLimiter(trusted_proxies=parse_proxies(settings.trusted_proxies))
         limits = Limits.from_settings(settings)
+        finder = Finder(directory_db, cards, geocoder=make_geocoder(settings, directory_db))
         return cls(
             settings=settings,
             content=content,
@@ -100,12 +104,13 @@ class Services:
             cards=cards,
             shell=build_shell(Path(settings.pwa_dir)),
             directory_db=directory_db,
-            finder=Finder(directory_db, cards, geocoder=make_geocoder(settings, directory_db)),
+            finder=finder,
             reports=reports,
             staff_service=StaffService(data_dir / "reports.db", settings.staff_session_hours),
             limiter=limiter,
             limits=limits,
             reporting=ReportService(reports, limiter, limits, languages),
+            publisher=Publisher(directory_db, finder, settings.publish_sample_services),
         )
 
     def state(self) -> State:
@@ -180,6 +185,7 @@ def create_app(
     return Litestar(
         route_handlers=[
             api,
+            openreferral_router(),  # /openreferral/...: our directory as ORUK 3.0, CORS *
             LessonPagesController,  # /present/{card_id}, /print/{card_id}
             lesson_assets(Path(settings.pwa_dir)),  # /lessons/...
             # The shell's screens, worker and hashed assets; then any other page in pwa/.

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 from server.db import connect, create_private, make_private
+from server.directory.models import oruk_service_id
 
 # -- directory.db: the help finder's services, postcodes and geocoding cache.
 directory = Migrations("directory")
@@ -121,6 +122,15 @@ def _sync_freshness_suggestions(db: Database) -> None:
     # Issue 15. When an import or sync last saw each service change (its "last checked" when
     # the feed gives no assured_date).
     db.execute("ALTER TABLE services ADD COLUMN changed_at TEXT")
+    # The id the published ORUK 3.0 feed gives each service: a UUID from (source, feed id), so
+    # it stays the same however often the feed is re-imported.
+    db.execute("ALTER TABLE services ADD COLUMN oruk_id TEXT")
+    for row_id, source, source_id in db.execute("SELECT id, source, source_id FROM services"):
+        db.execute(
+            "UPDATE services SET oruk_id = ? WHERE id = ?",
+            [oruk_service_id(source, source_id), row_id],
+        )
+    db.execute("CREATE UNIQUE INDEX services_oruk_id ON services (oruk_id)")
     # Live ORUK APIs the directory syncs from, remembered for `services sync --all`.
     db.execute(
         """

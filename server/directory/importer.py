@@ -11,7 +11,14 @@ from typing import Any
 
 import sqlite_utils
 
-from server.directory.models import RawLocation, ServiceRecord, dumps, encode, flag
+from server.directory.models import (
+    RawLocation,
+    ServiceRecord,
+    dumps,
+    encode,
+    flag,
+    oruk_service_id,
+)
 from server.oruk import FeedError, Parsed, Skipped, read_file
 from server.postcodes import InvalidPostcode, in_uk, lookup, parse_postcode
 
@@ -138,6 +145,7 @@ def _store(
                 "source_id": record.source_id,
                 "fingerprint": fingerprint,
                 "changed_at": today,
+                "oruk_id": oruk_service_id(source, record.source_id),
                 **row,
             }
         )
