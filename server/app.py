@@ -34,12 +34,18 @@ from server.errors import EXCEPTION_HANDLERS
 from server.geocode import make_geocoder
 from server.http import ConditionalGet
 from server.i18n import Languages
+from server.listings import Listings, SuggestionStore
 from server.migrations import migrate
 from server.precache import Shell, build_shell
-from server.ratelimit import RateLimiter, parse_proxies
+from server.ratelimit import Limit, RateLimiter, parse_proxies
 from server.reports import Limits, ReportService, ReportStore, open_store, purge_forever
 from server.routes.cards import CardsController
 from server.routes.lessons import LessonPagesController, QrController, lesson_assets
+from server.routes.listings import (
+    SourcesController,
+    SuggestionsController,
+    listings_staff_router,
+)
 from server.routes.meta import MetaController
 from server.routes.openreferral import openreferral_router
 from server.routes.postcodes import PostcodesController
@@ -76,7 +82,7 @@ class Services:
     limiter: RateLimiter
     limits: Limits
     reporting: ReportService
-    publisher: Publisher
+    listings: Listings
 
     @classmethod
     def build(
@@ -110,7 +116,11 @@ class Services:
             limiter=limiter,
             limits=limits,
             reporting=ReportService(reports, limiter, limits, languages),
-            publisher=Publisher(directory_db, finder, settings.publish_sample_services),
+            listings=Listings(
+                Publisher(directory_db, finder, settings.publish_sample_services),
+                SuggestionStore(directory_db),
+                Limit("suggestion", settings.suggestions_per_hour),
+            ),
         )
 
     def state(self) -> State:
@@ -176,6 +186,9 @@ def create_app(
             QrController,  # /qr.svg
             ReportsController,  # /reports, /reports/lookup, /reports/reply (anonymous)
             staff_router(settings),  # /staff/... (session cookie + CSRF)
+            listings_staff_router(settings),  # /staff/listings (suggested changes, sources)
+            SuggestionsController,  # /services/{id}/suggestions (anonymous)
+            SourcesController,  # /services/sources (staff only)
             ServicesController,  # /services/nearby, /services/categories, /services/{id}
             HelplinesController,  # /helplines
             PostcodesController,  # /postcodes/{postcode}

@@ -202,6 +202,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             )
         ),
     ] = False
+    suggestions_per_hour: Annotated[
+        int,
+        Meta(ge=1, description="Suggested changes to listings one source may send per hour."),
+    ] = 10
 
     @property
     def data_path(self) -> Path:

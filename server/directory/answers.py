@@ -63,8 +63,11 @@ class ServiceFacts(msgspec.Struct, kw_only=True):
     languages: list[str]
     language_names: list[str]
     opening_hours: list[OpeningTimes]
+    # ORUK assured_date, or the day an import or sync last saw the listing change.
     last_checked: str | None
     last_checked_text: str | None
+    # Not checked for 12 months: the app says it may be out of date.
+    out_of_date: bool
     sample: bool
 
 
@@ -141,12 +144,20 @@ def _language_names(lang: str) -> dict[str, str]:
 _COLUMNS = (
     "id", "name", "organisation", "description", "categories", "taxonomy_terms", "min_age",
     "max_age", "free", "cost", "referral_needed", "languages", "phones", "email", "website",
-    "schedules", "last_checked", "sample",
+    "schedules", "last_checked", "sample", "changed_at",
 )  # fmt: skip
 _SELECT_SERVICES = (
     f"SELECT {', '.join(_COLUMNS)} FROM services "  # noqa: S608 (constant column names)
     "WHERE id IN (SELECT value FROM json_each(?))"
 )
+
+
+def stale_from(today: dt.date) -> str:
+    """The ISO date 12 months before today: a listing last checked before it may be out of date."""
+    try:
+        return today.replace(year=today.year - 1).isoformat()
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 1, day=28).isoformat()
 
 
 @dataclass(frozen=True)
@@ -181,8 +192,10 @@ def load_services(
     ids: Iterable[int],
     lang: str,
     hours: Callable[[str], list[OpeningTimes]],
+    today: dt.date | None = None,
 ) -> dict[int, KnownService]:
     """Services by id with their facts in the chosen language, encoded."""
+    stale_before = stale_from(today or dt.date.today())
     wanted = dumps(list(ids))
     places: dict[int, dict[int, LocationOut]] = {}
     for loc in db.execute(
@@ -198,7 +211,7 @@ def load_services(
     for row in db.execute(_SELECT_SERVICES, [wanted]):
         s = dict(zip(_COLUMNS, row, strict=True))
         languages = STRINGS.decode(s["languages"])
-        last_checked = s["last_checked"]
+        last_checked = s["last_checked"] or s["changed_at"]
         located = places.get(s["id"], {})
         facts = ServiceFacts(
             name=s["name"],
@@ -220,6 +233,7 @@ def load_services(
             opening_hours=hours(s["schedules"]),
             last_checked=last_checked,
             last_checked_text=format_long_date(last_checked, lang) if last_checked else None,
+            out_of_date=bool(last_checked) and last_checked < stale_before,
             sample=bool(s["sample"]),
         )
         found[s["id"]] = KnownService(

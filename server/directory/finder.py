@@ -93,7 +93,7 @@ class Finder:
         self._hours = lru_cache(maxsize=8192)(self._describe_hours)
         self._helpline_answers: dict[tuple[str, frozenset[str]], msgspec.Raw] = {}
         self._services: dict[tuple[int, str], KnownService] = {}
-        self._generation = -1
+        self._generation: tuple[int, dt.date] | None = None
         self._lock = threading.Lock()
 
     def _describe_hours(self, schedules: str, lang: str) -> list[OpeningTimes]:
@@ -214,7 +214,9 @@ class Finder:
         self, db: sqlite_utils.Database, ids: list[int], lang: str
     ) -> dict[int, KnownService]:
         """Encoded facts for these services, loaded once per import and language."""
-        generation = directory_generation(db)
+        # An import, or a new day (a listing may pass 12 months unchecked), starts afresh.
+        today = self.clock().date()
+        generation = (directory_generation(db), today)
         with self._lock:
             if generation != self._generation or len(self._services) > _MAX_KNOWN:
                 # An import changed the directory (perhaps from another process).
@@ -222,7 +224,7 @@ class Finder:
             known = {i: self._services[(i, lang)] for i in ids if (i, lang) in self._services}
         missing = [i for i in ids if i not in known]
         if missing:
-            loaded = load_services(db, missing, lang, self._hours_in(lang))
+            loaded = load_services(db, missing, lang, self._hours_in(lang), today)
             with self._lock:
                 if generation == self._generation:
                     self._services.update({(i, lang): k for i, k in loaded.items()})

@@ -19,10 +19,10 @@ from server.directory.publish import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
     MAX_PROXIMITY_M,
-    Publisher,
     PublishQuery,
 )
 from server.http import PreEncodedResponse
+from server.listings import Listings
 
 _CORS = (b"access-control-allow-origin", b"*")
 
@@ -87,13 +87,13 @@ class OpenReferralController(Controller):
     tags = ["open referral"]
 
     @get("/", summary="This API's Open Referral UK profile version")
-    async def root(self, publisher: NamedDependency[Publisher]) -> PreEncodedResponse:
-        return oruk_json(publisher.root())
+    async def root(self, listings: NamedDependency[Listings]) -> PreEncodedResponse:
+        return oruk_json(listings.publisher.root())
 
     @get("/services", sync_to_thread=True, summary="Services, a page at a time (ORUK 3.0)")
     def services(
         self,
-        publisher: NamedDependency[Publisher],
+        listings: NamedDependency[Listings],
         search: Search = None,
         taxonomy_term_id: TermId = None,
         taxonomy_id: TaxonomyId = None,
@@ -109,31 +109,31 @@ class OpenReferralController(Controller):
             search, taxonomy_term_id, taxonomy_id, minimum_age, maximum_age, day, start_time,
             end_time, page, per_page,
         )  # fmt: skip
-        return oruk_json(publisher.services(query))
+        return oruk_json(listings.publisher.services(query))
 
     @get("/services/{service_id:str}", sync_to_thread=True, summary="One full service (ORUK 3.0)")
     def service(
         self,
-        publisher: NamedDependency[Publisher],
+        listings: NamedDependency[Listings],
         service_id: Annotated[str, Parameter(max_length=64, description="The service's UUID.")],
     ) -> PreEncodedResponse:
-        return oruk_json(publisher.service(service_id))
+        return oruk_json(listings.publisher.service(service_id))
 
     @get("/taxonomies", sync_to_thread=True, summary="Our taxonomies, a page at a time")
     def taxonomies(
-        self, publisher: NamedDependency[Publisher], page: Page = 1, per_page: PerPage = 50
+        self, listings: NamedDependency[Listings], page: Page = 1, per_page: PerPage = 50
     ) -> PreEncodedResponse:
-        return oruk_json(publisher.taxonomies(page, per_page))
+        return oruk_json(listings.publisher.taxonomies(page, per_page))
 
     @get("/taxonomy_terms", sync_to_thread=True, summary="Taxonomy terms, a page at a time")
     def taxonomy_terms(
         self,
-        publisher: NamedDependency[Publisher],
+        listings: NamedDependency[Listings],
         taxonomy_id: TaxonomyId = None,
         page: Page = 1,
         per_page: PerPage = DEFAULT_PER_PAGE,
     ) -> PreEncodedResponse:
-        return oruk_json(publisher.taxonomy_terms(page, per_page, taxonomy_id))
+        return oruk_json(listings.publisher.taxonomy_terms(page, per_page, taxonomy_id))
 
     @get(
         "/service_at_locations",
@@ -142,7 +142,7 @@ class OpenReferralController(Controller):
     )
     def service_at_locations(
         self,
-        publisher: NamedDependency[Publisher],
+        listings: NamedDependency[Listings],
         search: Search = None,
         taxonomy_term_id: TermId = None,
         taxonomy_id: TaxonomyId = None,
@@ -169,7 +169,7 @@ class OpenReferralController(Controller):
             search, taxonomy_term_id, taxonomy_id, minimum_age, maximum_age, day, start_time,
             end_time, page, per_page,
         )  # fmt: skip
-        body = publisher.service_at_locations(query, postcode, proximity)
+        body = listings.publisher.service_at_locations(query, postcode, proximity)
         return oruk_json(body, private=postcode is not None)
 
 
