@@ -209,7 +209,15 @@ def test_radius_and_limit(demo_client: TestClient[Litestar]) -> None:
     wider = nearby(demo_client, radius_km=2, limit=50)["results"]
     assert 0 < len(near) < len(wider)
     assert 3 == len(nearby(demo_client, limit=3)["results"])
-    assert 20 == len(nearby(demo_client, radius_km=50)["results"])  # the default limit
+    assert 20 == len(nearby(demo_client, radius_km=50, limit=20)["results"])
+    first = nearby(demo_client, radius_km=50)  # the default: 10 a page (the app shows 5)
+    assert (len(first["results"]), first["page"], first["next_page"]) == (10, 1, 2)
+    second = nearby(demo_client, radius_km=50, page=2)
+    assert second["page"] == 2 and len(second["results"]) == 10
+    ids = [r["id"] for r in nearby(demo_client, radius_km=50, limit=20)["results"]]
+    assert [r["id"] for r in first["results"] + second["results"]] == ids
+    last = nearby(demo_client, radius_km=50, limit=50, page=1)
+    assert last["next_page"] is None
 
 
 def test_postcode_search_gives_its_origin_and_precision(demo_client: TestClient[Litestar]) -> None:
@@ -403,7 +411,9 @@ def test_nearest_matches_a_brute_force_geopy_scan(random_directory: sqlite_utils
 
 
 def test_answers_decode_as_the_documented_types(demo_client: TestClient[Litestar]) -> None:
-    response = demo_client.get("/api/v1/services/nearby", params={**TOWN_CENTRE, "lang": "ur"})
+    response = demo_client.get(
+        "/api/v1/services/nearby", params={**TOWN_CENTRE, "lang": "ur", "limit": 20}
+    )
     answer = msgspec.json.decode(response.content, type=NearbyAnswer)
     documented = set(ServiceOut.__struct_fields__)
     assert documented == set(Placement.__struct_fields__) | set(ServiceFacts.__struct_fields__)

@@ -6,6 +6,7 @@
 import { API, loadBundle, request } from "/assets/js/lib/api.js";
 import { h } from "/assets/js/lib/dom.js";
 import { applyLanguage, translator } from "/assets/js/lib/i18n.js";
+import "/staff/listings.js";
 
 const STAFF = `${API}/staff`;
 const state = { csrf: "", user: null, page: 1, pages: 1, reportId: null };

@@ -99,6 +99,9 @@ class NearbyAnswer(msgspec.Struct, kw_only=True):
     lang: str
     origin: Origin
     radius_km: float
+    page: int
+    # Ask again with page=next_page for the next results; null on the last page.
+    next_page: int | None
     results: list[ServiceOut]
     helplines: list[Helpline]
 
@@ -109,6 +112,8 @@ class NearbyWire(msgspec.Struct, kw_only=True):
     lang: str
     origin: Origin
     radius_km: float
+    page: int
+    next_page: int | None
     results: list[msgspec.Raw]
     helplines: msgspec.Raw
 

@@ -61,7 +61,9 @@ class NearbyQuery:
     lon: float | None = None
     postcode: str | None = None
     radius_km: float = 10.0
-    limit: int = 20
+    # Results a page (the app shows 5 at a time), and which page.
+    limit: int = 10
+    page: int = 1
     categories: Sequence[str] = ()
     age: int | None = None
     # Any way a feed or person writes a language: 'ur', 'urd', 'Urdu'.
@@ -193,7 +195,11 @@ class Finder:
         )
         db = self.db.get()
         now = self.clock()
-        hits = nearest(db, origin.lat, origin.lon, query.radius_km, query.limit, filters)
+        # One more than the pages so far, to tell whether there is a next page.
+        wanted = query.limit * query.page
+        hits = nearest(db, origin.lat, origin.lon, query.radius_km, wanted + 1, filters)
+        more = len(hits) > wanted
+        hits = hits[wanted - query.limit : wanted]
         known = self._known(db, [h.service_id for h in hits], query.lang)
         results = [
             known[h.service_id].answer(known[h.service_id].place(h.service_id, h, query.lang, now))
@@ -205,6 +211,8 @@ class Finder:
                 lang=query.lang,
                 origin=origin,
                 radius_km=query.radius_km,
+                page=query.page,
+                next_page=query.page + 1 if more else None,
                 results=results,
                 helplines=self._helplines_for(query.lang, frozenset(filters.categories)),
             )

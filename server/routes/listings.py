@@ -20,6 +20,7 @@ from server.listings import (
     SuggestionPage,
     SuggestionReceived,
 )
+from server.messages import UI_MESSAGES
 from server.ratelimit import RateLimiter
 from server.routes.deps import request_source
 from server.routes.reports import require_json
@@ -35,7 +36,7 @@ from server.settings import Settings
 from server.staff import StaffUser
 from server.sync import Source
 
-RECEIVED = "Thank you. The team will check this listing."
+RECEIVED = UI_MESSAGES["help.suggest_thanks"]
 
 
 class SuggestionsController(Controller):
