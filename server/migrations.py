@@ -131,6 +131,9 @@ def _sync_freshness_suggestions(db: Database) -> None:
             [oruk_service_id(source, source_id), row_id],
         )
     db.execute("CREATE UNIQUE INDEX services_oruk_id ON services (oruk_id)")
+    # Each weekday's opening minutes, worked out at import (server.opening_hours.week_minutes),
+    # so "open now" is a lookup; NULL for services whose hours need the date (is_open).
+    db.execute("ALTER TABLE services ADD COLUMN opening_minutes TEXT")
     # Live ORUK APIs the directory syncs from, remembered for `services sync --all`.
     db.execute(
         """

@@ -17,7 +17,7 @@ from server.content import Helpline
 from server.directory.models import PHONES, SCHEDULES, STRINGS, Phone, Schedule, dumps, encode, flag
 from server.directory.search import Hit
 from server.i18n import N_, LanguageFields, babel_locale, format_long_date
-from server.opening_hours import OpeningTimes, is_open
+from server.opening_hours import WEEK_MINUTES, OpeningTimes, WeekMinutes, is_open, open_in_week
 
 KM_PER_MILE = 1.609344
 
@@ -149,7 +149,7 @@ def _language_names(lang: str) -> dict[str, str]:
 _COLUMNS = (
     "id", "name", "organisation", "description", "categories", "taxonomy_terms", "min_age",
     "max_age", "free", "cost", "referral_needed", "languages", "phones", "email", "website",
-    "schedules", "last_checked", "sample", "changed_at",
+    "schedules", "last_checked", "sample", "changed_at", "opening_minutes",
 )  # fmt: skip
 _SELECT_SERVICES = (
     f"SELECT {', '.join(_COLUMNS)} FROM services "  # noqa: S608 (constant column names)
@@ -172,6 +172,8 @@ class KnownService:
     facts: bytes
     schedules: list[Schedule]
     places: dict[int, LocationOut]
+    # Opening minutes per weekday, worked out at import; None: ask is_open.
+    week: WeekMinutes | None = None
 
     def answer(self, placement: Placement) -> msgspec.Raw:
         """The whole result: the placement's members, then the facts' members, one object."""
@@ -188,7 +190,11 @@ class KnownService:
             postcode=chosen.postcode if chosen else "",
             lat=chosen.lat if chosen else None,
             lon=chosen.lon if chosen else None,
-            open_now=is_open(self.schedules, now),
+            open_now=(
+                open_in_week(self.week, now)
+                if self.week is not None
+                else is_open(self.schedules, now)
+            ),
         )
 
 
@@ -245,6 +251,7 @@ def load_services(
             facts=encode(facts),
             schedules=SCHEDULES.decode(s["schedules"]),
             places=located,
+            week=WEEK_MINUTES.decode(s["opening_minutes"]) if s["opening_minutes"] else None,
         )
     return found
 

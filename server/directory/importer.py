@@ -19,6 +19,7 @@ from server.directory.models import (
     flag,
     oruk_service_id,
 )
+from server.opening_hours import week_minutes
 from server.oruk import FeedError, Parsed, Skipped, read_file
 from server.postcodes import InvalidPostcode, in_uk, lookup, parse_postcode
 
@@ -133,6 +134,8 @@ def _store(
 ) -> int:
     row = _service_row(record)
     fingerprint = hashlib.sha256(encode([row, [vars(x) for x in locations]])).hexdigest()
+    week = week_minutes(record.schedules)
+    derived = {"opening_minutes": None if week is None else dumps(week)}
     cursor = db.execute(
         "SELECT * FROM services WHERE source = ? AND source_id = ?", [source, record.source_id]
     )
@@ -146,6 +149,7 @@ def _store(
                 "fingerprint": fingerprint,
                 "changed_at": today,
                 "oruk_id": oruk_service_id(source, record.source_id),
+                **derived,
                 **row,
             }
         )
@@ -155,13 +159,17 @@ def _store(
         old = dict(zip([d[0] for d in cursor.description], existing, strict=True))
         service_id = old["id"]
         if old["fingerprint"] == fingerprint:
+            if old["opening_minutes"] != derived["opening_minutes"]:
+                services.update(service_id, derived)  # imported before they were worked out
             report.unchanged += 1
             return service_id
         stored = {c: old[c] for c in _SERVICE_COLUMNS}
         for column in ("free", "referral_needed", "sample"):
             stored[column] = flag(stored[column])
         changed = _changed_fields(stored, row) or ["locations"]
-        services.update(service_id, {"fingerprint": fingerprint, "changed_at": today, **row})
+        services.update(
+            service_id, {"fingerprint": fingerprint, "changed_at": today, **derived, **row}
+        )
         places.delete_where("service_id = ?", [service_id])
         report.updated += 1
         report.lines.append(f"service {record.source_id}: updated ({', '.join(changed)})")

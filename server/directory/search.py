@@ -11,7 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from server.directory.models import SCHEDULES, dumps
-from server.opening_hours import is_open
+from server.opening_hours import WEEK_MINUTES, is_open, open_in_week
 
 EARTH_RADIUS_KM = 6371.009  # geopy's great-circle radius, so our distances agree with it
 
@@ -131,7 +131,7 @@ def nearest(
     sql = (
         "SELECT l.id, l.service_id, l.lat, l.lon, "  # noqa: S608
         "(l.lat - ?) * (l.lat - ?) + (l.lon - ?) * (l.lon - ?) * ? AS flat"
-        + (", s.schedules" if filters.open_at is not None else "")
+        + (", s.schedules, s.opening_minutes" if filters.open_at is not None else "")
         + " FROM locations_rtree r JOIN locations l ON l.id = r.id"
         + (" JOIN services s ON s.id = l.service_id" if needs_service else "")
         + " WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?"
@@ -153,8 +153,10 @@ def nearest(
                 distance = distance_to(row[2], row[3])
                 if distance > step:
                     continue
-                if filters.open_at is not None and not is_open(
-                    SCHEDULES.decode(row[5]), filters.open_at
+                if filters.open_at is not None and not (
+                    open_in_week(WEEK_MINUTES.decode(row[6]), filters.open_at)
+                    if row[6]
+                    else is_open(SCHEDULES.decode(row[5]), filters.open_at)
                 ):
                     continue
                 hit = best.get(row[1])
