@@ -36,8 +36,10 @@ from geopy.distance import great_circle
 from bench.common import POSTCODE_TABLES, free_port, running, serve_command, temp_data_dir, wrk
 from server.content import CATEGORIES
 from server.db import connect
+from server.directory.models import Schedule, dumps
 from server.directory.search import EARTH_RADIUS_KM, Filters, nearest
 from server.migrations import migrate
+from server.opening_hours import week_minutes
 
 GB_BOX = (50.0, 58.6, -5.7, 1.75)
 
@@ -68,9 +70,10 @@ def generate(data_dir: Path, count: int, rng: random.Random) -> list[tuple[int, 
         points = [(la + rng.gauss(0, 0.01), lo + rng.gauss(0, 0.016)) for la, lo, _n in chosen]
     else:
         points = [random_point(rng) for _ in range(count)]
-    schedules = json.dumps(
-        [{"freq": "WEEKLY", "byday": ["MO", "WE", "FR"], "opens_at": "17:00", "closes_at": "21:00"}]
-    )
+    weekly = Schedule(byday=["MO", "WE", "FR"], opens_at="17:00", closes_at="21:00")
+    schedules = dumps([weekly])
+    # As the importer stores them: each weekday's opening minutes, worked out once.
+    opening_minutes = dumps(week_minutes([weekly]))
     with db.atomic():
         db.table("services").insert_all(
             (
@@ -90,6 +93,7 @@ def generate(data_dir: Path, count: int, rng: random.Random) -> list[tuple[int, 
                     "phones": json.dumps([{"number": "01632 960000", "kind": "voice"}]),
                     "website": "https://example.org/",
                     "schedules": schedules,
+                    "opening_minutes": opening_minutes,
                     "last_checked": "2026-11-01",
                     "sample": True,
                     "fingerprint": "",

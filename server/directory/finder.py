@@ -194,13 +194,13 @@ class Finder:
             open_at=self.clock() if query.open_now else None,
         )
         db = self.db.get()
-        now = self.clock()
+        now = filters.open_at or self.clock()
         # One more than the pages so far, to tell whether there is a next page.
         wanted = query.limit * query.page
         hits = nearest(db, origin.lat, origin.lon, query.radius_km, wanted + 1, filters)
         more = len(hits) > wanted
         hits = hits[wanted - query.limit : wanted]
-        known = self._known(db, [h.service_id for h in hits], query.lang)
+        known = self._known(db, [h.service_id for h in hits], query.lang, now.date())
         results = [
             known[h.service_id].answer(known[h.service_id].place(h.service_id, h, query.lang, now))
             for h in hits
@@ -219,11 +219,11 @@ class Finder:
         )
 
     def _known(
-        self, db: sqlite_utils.Database, ids: list[int], lang: str
+        self, db: sqlite_utils.Database, ids: list[int], lang: str, today: dt.date | None = None
     ) -> dict[int, KnownService]:
         """Encoded facts for these services, loaded once per import and language."""
         # An import, or a new day (a listing may pass 12 months unchecked), starts afresh.
-        today = self.clock().date()
+        today = today or self.clock().date()
         generation = (directory_generation(db), today)
         with self._lock:
             if generation != self._generation or len(self._services) > _MAX_KNOWN:
