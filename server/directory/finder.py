@@ -30,7 +30,7 @@ from server.directory.answers import (
 )
 from server.directory.importer import directory_generation
 from server.directory.models import SCHEDULES, encode
-from server.directory.search import Filters, nearest
+from server.directory.search import Density, Filters, nearest
 from server.encoded import Encoded
 from server.encoded import encode as encode_with_etag
 from server.geocode import Geocoder, GeocodingUnavailable
@@ -96,6 +96,7 @@ class Finder:
         self._helpline_answers: dict[tuple[str, frozenset[str]], msgspec.Raw] = {}
         self._services: dict[tuple[int, str], KnownService] = {}
         self._generation: tuple[int, dt.date] | None = None
+        self._counted: tuple[int, Density] | None = None
         self._lock = threading.Lock()
 
     def _describe_hours(self, schedules: str, lang: str) -> list[OpeningTimes]:
@@ -197,10 +198,12 @@ class Finder:
         now = filters.open_at or self.clock()
         # One more than the pages so far, to tell whether there is a next page.
         wanted = query.limit * query.page
-        hits = nearest(db, origin.lat, origin.lon, query.radius_km, wanted + 1, filters)
+        generation = directory_generation(db)
+        density = self._density(db, generation)
+        hits = nearest(db, origin.lat, origin.lon, query.radius_km, wanted + 1, filters, density)
         more = len(hits) > wanted
         hits = hits[wanted - query.limit : wanted]
-        known = self._known(db, [h.service_id for h in hits], query.lang, now.date())
+        known = self._known(db, [h.service_id for h in hits], query.lang, now.date(), generation)
         results = [
             known[h.service_id].answer(known[h.service_id].place(h.service_id, h, query.lang, now))
             for h in hits
@@ -218,13 +221,25 @@ class Finder:
             )
         )
 
+    def _density(self, db: sqlite_utils.Database, generation: int) -> Density:
+        """Locations a cell, counted again after each import (by any process)."""
+        with self._lock:
+            if self._counted is None or self._counted[0] != generation:
+                self._counted = (generation, Density(db))
+            return self._counted[1]
+
     def _known(
-        self, db: sqlite_utils.Database, ids: list[int], lang: str, today: dt.date | None = None
+        self,
+        db: sqlite_utils.Database,
+        ids: list[int],
+        lang: str,
+        today: dt.date | None = None,
+        imported: int | None = None,
     ) -> dict[int, KnownService]:
         """Encoded facts for these services, loaded once per import and language."""
         # An import, or a new day (a listing may pass 12 months unchecked), starts afresh.
         today = today or self.clock().date()
-        generation = (directory_generation(db), today)
+        generation = (directory_generation(db) if imported is None else imported, today)
         with self._lock:
             if generation != self._generation or len(self._services) > _MAX_KNOWN:
                 # An import changed the directory (perhaps from another process).
