@@ -251,7 +251,8 @@ def over_http(data_dir: Path, points: list, seconds: int) -> dict[str, float]:
                 # The bare app's body: the average size of the answers wrk will ask for.
                 sizes = [len(httpx.get(base + p).content) for p in paths[:100]]
                 size = round(statistics.mean(sizes))
-            wrk(base + "/api/v1/health", seconds=2, script=script.name)  # warm up
+            # Warm up: each worker loads the services it answers with once.
+            wrk(base + "/api/v1/health", seconds=5, script=script.name)
             result = wrk(base + "/", seconds=seconds, script=script.name)
         figures[f"http_{workers}"] = result.requests_per_second
         print(result.row(f"HTTP nearby, {workers} worker(s), wrk -t1 -c32"))
