@@ -489,7 +489,9 @@ def import_services(
 @click.argument("url", metavar="URL", required=False)
 @click.option("--all", "every", is_flag=True, help="re-sync every source synced before")
 @click.option("--source", help="name for this feed (default: the URL's host name)")
-@click.option("--replace", is_flag=True, help="remove services that are not in this feed")
+@click.option(
+    "--replace", is_flag=True, help="remove this source's services not in the feed, and the demo"
+)
 @data_dir_option
 def sync_services(
     url: str | None, every: bool, source: str | None, replace: bool, data_dir: str | None

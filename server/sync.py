@@ -294,7 +294,10 @@ def sync_feed(
         if not read.services:
             raise SyncError("the feed has no services")
         parsed = [read_service(service) for service in read.services]
-        report.changes = store_records(db, parsed, source=name, replace=replace)
+        # With several sources, --replace must not remove the other sources' services.
+        report.changes = store_records(
+            db, parsed, source=name, replace=replace, replace_only_source=True
+        )
         report.warnings += report.changes.lines
     except (SyncError, FeedError) as exc:
         report.error = str(exc)

@@ -231,3 +231,20 @@ def test_the_server_syncs_on_a_schedule_only_when_turned_on(
     (source,) = sources(db)
     assert source.last_success_at is not None and source.services == 4
     assert len(stored(db)) == 4
+
+
+def test_replace_keeps_other_sources_but_drops_the_demo(db: sqlite_utils.Database) -> None:
+    from server.directory.importer import import_feed
+
+    import_feed(db, ROOT / "content" / "demo" / "luton.json", source="demo")  # sample services
+    real = [
+        dict(s, attributes=[a for a in s["attributes"] if "sample" not in a["id"]]) for s in DEMO
+    ]
+    with serve(FeedServer(real[:10], "3.0")) as url:
+        assert sync_feed(db, url, source="north", replace=True, options=FAST).error is None
+    with serve(FeedServer(real[10:15], "3.0")) as url:
+        south = sync_feed(db, url, source="south", replace=True, options=FAST)
+    assert south.error is None
+    counts = dict(db.execute("SELECT source, count(*) FROM services GROUP BY source").fetchall())
+    assert counts == {"north": 10, "south": 5}  # the demo went; the other source stayed
+    assert south.changes.removed == 0

@@ -206,12 +206,14 @@ def store_records(
     source: str,
     replace: bool = False,
     today: dt.date | None = None,
+    replace_only_source: bool = False,
 ) -> ImportReport:
     """Parsed services into the directory, all or nothing, in one transaction.
 
     Each new or changed service is stamped with today's date (its changed_at), which the
     finder shows as "last checked" when the feed gives no assured_date. With replace,
-    services not among these leave the directory.
+    services not among these leave the directory; with replace_only_source too (a sync
+    among several sources), only this source's services and the sample (demo) ones do.
     """
     report = ImportReport()
     stamp = (today or dt.date.today()).isoformat()
@@ -246,9 +248,11 @@ def store_records(
             if not kept:
                 # An empty or unreadable feed must not wipe a working directory.
                 raise FeedError("no services in this feed, so nothing was replaced")
+            scope = "(source = ? OR sample = 1) AND " if replace_only_source else ""
             report.removed += db.execute(
-                "DELETE FROM services WHERE id NOT IN (SELECT value FROM json_each(?))",
-                [dumps(sorted(kept))],
+                f"DELETE FROM services WHERE {scope}"  # noqa: S608 (a constant)
+                "id NOT IN (SELECT value FROM json_each(?))",
+                [*([source] if replace_only_source else []), dumps(sorted(kept))],
             ).rowcount
     return report
 
