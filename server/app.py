@@ -29,20 +29,28 @@ from server.cards import CardService
 from server.content import Content, load_or_raise
 from server.db import ThreadLocalDatabase
 from server.directory.finder import Finder
+from server.directory.publish import Publisher
 from server.errors import EXCEPTION_HANDLERS
 from server.feedback import FeedbackService, FeedbackStore
 from server.geocode import make_geocoder
 from server.http import ConditionalGet
 from server.i18n import Languages
+from server.listings import Listings, SuggestionStore
 from server.migrations import migrate
 from server.notify import Mailer, Notifier, notify_forever
 from server.precache import Shell, build_shell
-from server.ratelimit import RateLimiter, parse_proxies
+from server.ratelimit import Limit, RateLimiter, parse_proxies
 from server.reports import Limits, ReportService, ReportStore, open_store, purge_forever
 from server.routes.cards import CardsController
 from server.routes.feedback import FeedbackController, with_feedback_queue
 from server.routes.lessons import LessonPagesController, QrController, lesson_assets
+from server.routes.listings import (
+    SourcesController,
+    SuggestionsController,
+    listings_staff_router,
+)
 from server.routes.meta import MetaController
+from server.routes.openreferral import openreferral_router
 from server.routes.postcodes import PostcodesController
 from server.routes.reports import ReportsController
 from server.routes.services import HelplinesController, ServicesController
@@ -52,6 +60,7 @@ from server.routes.withdraw import WithdrawController
 from server.security import security_headers_hook
 from server.settings import Settings
 from server.staff import StaffService
+from server.sync import sync_forever
 
 API_PREFIX = "/api/v1"
 COMPRESSION = CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6)
@@ -79,6 +88,7 @@ class Services:
     reporting: ReportService
     feedback: FeedbackService
     notifier: Notifier
+    listings: Listings
 
     @classmethod
     def build(
@@ -98,6 +108,7 @@ class Services:
         reports = open_store(settings)
         limiter = RateLimiter(trusted_proxies=parse_proxies(settings.trusted_proxies))
         limits = Limits.from_settings(settings)
+        finder = Finder(directory_db, cards, geocoder=make_geocoder(settings, directory_db))
         return cls(
             settings=settings,
             content=content,
@@ -105,7 +116,7 @@ class Services:
             cards=cards,
             shell=build_shell(Path(settings.pwa_dir)),
             directory_db=directory_db,
-            finder=Finder(directory_db, cards, geocoder=make_geocoder(settings, directory_db)),
+            finder=finder,
             reports=reports,
             staff_service=StaffService(data_dir / "reports.db", settings.staff_session_hours),
             limiter=limiter,
@@ -121,6 +132,11 @@ class Services:
                 languages,
             ),
             notifier=Notifier(reports, Mailer(settings), settings),
+            listings=Listings(
+                Publisher(directory_db, finder, settings.publish_sample_services),
+                SuggestionStore(directory_db),
+                Limit("suggestion", settings.suggestions_per_hour),
+            ),
         )
 
     def state(self) -> State:
@@ -146,18 +162,23 @@ def _constant(value: object) -> Provide:
 
 
 def lifespan(services: Services) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    """While the app runs: purge reports past retention at start-up and then every hour.
-    At shutdown: stop the purge, then close every database."""
+    """While the app runs: purge reports past retention at start-up and then every hour, and
+    sync the directory's sources when the deployer turned that on.
+    At shutdown: stop both, then close every database."""
 
     @asynccontextmanager
     async def run(_app: Litestar) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
-        purge = loop.create_task(purge_forever(services.reports))
-        notify = loop.create_task(notify_forever(services.notifier))
+        tasks = [
+            loop.create_task(purge_forever(services.reports)),
+            loop.create_task(notify_forever(services.notifier)),
+        ]
+        if services.settings.sync_every_hours:  # issue 15: scheduled directory sync
+            tasks.append(loop.create_task(sync_forever(services.settings)))
         try:
             yield
         finally:
-            for task in (purge, notify):
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
@@ -187,6 +208,9 @@ def create_app(
             with_feedback_queue(staff_router(settings)),  # /staff/..., /staff/feedback
             FeedbackController,  # /feedback ("Report a mistake", anonymous)
             WithdrawController,  # /reports/withdraw (anonymous)
+            listings_staff_router(settings),  # /staff/listings (suggested changes, sources)
+            SuggestionsController,  # /services/{id}/suggestions (anonymous)
+            SourcesController,  # /services/sources (staff only)
             ServicesController,  # /services/nearby, /services/categories, /services/{id}
             HelplinesController,  # /helplines
             PostcodesController,  # /postcodes/{postcode}
@@ -196,6 +220,7 @@ def create_app(
     return Litestar(
         route_handlers=[
             api,
+            openreferral_router(),  # /openreferral/...: our directory as ORUK 3.0, CORS *
             LessonPagesController,  # /present/{card_id}, /print/{card_id}
             lesson_assets(Path(settings.pwa_dir)),  # /lessons/...
             # The shell's screens, worker and hashed assets; then any other page in pwa/.

@@ -631,6 +631,41 @@ def import_services(
     return 0
 
 
+@services.command(
+    name="sync",
+    help="sync from a council's live Open Referral UK API (v1 or 3.0), all pages, all or nothing",
+)
+@click.argument("url", metavar="URL", required=False)
+@click.option("--all", "every", is_flag=True, help="re-sync every source synced before")
+@click.option("--source", help="name for this feed (default: the URL's host name)")
+@click.option(
+    "--replace", is_flag=True, help="remove this source's services not in the feed, and the demo"
+)
+@data_dir_option
+def sync_services(
+    url: str | None, every: bool, source: str | None, replace: bool, data_dir: str | None
+) -> int:
+    from server.sync import sync_all, sync_feed
+
+    if bool(url) == every:
+        _err("Give a feed's URL, or --all to re-sync every source synced before.")
+        return 2
+    db = _directory_db(data_dir)
+    try:
+        if url:
+            reports = [sync_feed(db, url, source=source, replace=replace)]
+        else:
+            reports = sync_all(db)
+            if not reports:
+                click.echo("No sources yet: sync one with `consequences services sync URL`.")
+    finally:
+        db.conn.close()
+    for report in reports:
+        for line in report.lines():
+            click.echo(line, err=bool(report.error))
+    return 1 if any(r.error for r in reports) else 0
+
+
 @cli.group(help="offline postcode tables")
 def postcodes() -> None:
     pass

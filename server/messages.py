@@ -467,4 +467,18 @@ UI_MESSAGES: dict[str, str] = {
         "j and k: next and previous report. o: open it. u: back to the list. a: assign. "
         "r: reply. d: decide. ?: show or hide this help."
     ),
+    # -- Listings people can trust (issue 15): freshness and "Suggest a change" in the help
+    # finder, and the staff's listings queue.
+    "help.out_of_date": N_("May be out of date"),
+    "help.suggest": N_("Suggest a change"),
+    "help.suggest.out_of_date": N_("Something is out of date"),
+    "help.suggest.extra_information": N_("Extra information to add"),
+    "help.suggest.service_closed": N_("The service has closed"),
+    "help.suggest.something_else": N_("Something else"),
+    "help.suggest_text": N_("Tell us more (optional). Please do not write any names."),
+    "help.suggest_send": N_("Send suggestion"),
+    "help.suggest_thanks": N_("Thank you. The team will check this listing."),
+    "staff.listings": N_("Suggested changes to listings"),
+    "staff.mark_done": N_("Mark done"),
+    "staff.sources": N_("Directory sources"),
 }

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 from server.db import connect, create_private, make_private
+from server.directory.models import oruk_service_id
 
 # -- directory.db: the help finder's services, postcodes and geocoding cache.
 directory = Migrations("directory")
@@ -114,6 +115,64 @@ def _geocode_cache(db: Database) -> None:
 def _directory_meta(db: Database) -> None:
     # Bumped by every import, so running servers know to drop the answers they keep.
     db.table("directory_meta").create({"id": int, "generation": int}, pk="id")
+
+
+@directory(name="0005_sync_freshness_suggestions")
+def _sync_freshness_suggestions(db: Database) -> None:
+    # Issue 15. When an import or sync last saw each service change (its "last checked" when
+    # the feed gives no assured_date).
+    db.execute("ALTER TABLE services ADD COLUMN changed_at TEXT")
+    # The id the published ORUK 3.0 feed gives each service: a UUID from (source, feed id), so
+    # it stays the same however often the feed is re-imported.
+    db.execute("ALTER TABLE services ADD COLUMN oruk_id TEXT")
+    for row_id, source, source_id in db.execute("SELECT id, source, source_id FROM services"):
+        db.execute(
+            "UPDATE services SET oruk_id = ? WHERE id = ?",
+            [oruk_service_id(source, source_id), row_id],
+        )
+    db.execute("CREATE UNIQUE INDEX services_oruk_id ON services (oruk_id)")
+    # Each weekday's opening minutes, worked out at import (server.opening_hours.week_minutes),
+    # so "open now" is a lookup; NULL for services whose hours need the date (is_open).
+    db.execute("ALTER TABLE services ADD COLUMN opening_minutes TEXT")
+    # Live ORUK APIs the directory syncs from, remembered for `services sync --all`.
+    db.execute(
+        """
+        CREATE TABLE sync_sources (
+            name TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            replace_others INTEGER NOT NULL DEFAULT 0,
+            version TEXT,
+            last_attempt_at TEXT,
+            last_success_at TEXT,
+            last_error TEXT,
+            pages INTEGER NOT NULL DEFAULT 0,
+            services INTEGER NOT NULL DEFAULT 0,
+            imported INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            removed INTEGER NOT NULL DEFAULT 0,
+            warnings INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    # "Suggest a change" on a listing: the topic and optional words, nothing about who sent
+    # it (no address, no user agent). The service's name is kept in case it leaves.
+    db.execute(
+        """
+        CREATE TABLE listing_suggestions (
+            id INTEGER PRIMARY KEY,
+            service_id INTEGER NOT NULL,
+            service_name TEXT NOT NULL,
+            source TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            received_on TEXT NOT NULL,
+            done_at TEXT,
+            done_by TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX listing_suggestions_open ON listing_suggestions (done_at, id)")
 
 
 # -- reports.db: anonymous reports, staff accounts and the audit log.

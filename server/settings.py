@@ -256,6 +256,31 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         bool,
         Meta(description="Upgrade the mail connection with STARTTLS before signing in or sending."),
     ] = True
+    # Issue 15: live directory sync and the published ORUK feed.
+    sync_every_hours: Annotated[
+        int,
+        Meta(
+            ge=0,
+            le=8760,
+            description=(
+                "Re-sync every remembered Open Referral source this often, in hours, while the "
+                "server runs (one worker does it); 0 turns the schedule off."
+            ),
+        ),
+    ] = 0
+    publish_sample_services: Annotated[
+        bool,
+        Meta(
+            description=(
+                "Include sample (demo) services in the published Open Referral UK feed under "
+                "/openreferral/. Off by default, so made-up services never reach other directories."
+            )
+        ),
+    ] = False
+    suggestions_per_hour: Annotated[
+        int,
+        Meta(ge=1, description="Suggested changes to listings one source may send per hour."),
+    ] = 10
 
     @property
     def data_path(self) -> Path:

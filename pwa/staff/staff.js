@@ -9,6 +9,7 @@ import { API, loadBundle, request } from "/assets/js/lib/api.js";
 import { h } from "/assets/js/lib/dom.js";
 import { applyLanguage, translator } from "/assets/js/lib/i18n.js";
 import "./feedback.js"; // the content-feedback queue, apart from reports
+import "/staff/listings.js";
 
 const STAFF = `${API}/staff`;
 const OUTCOMES = [
