@@ -30,8 +30,10 @@ from server.routes.reports import ReportsController
 from server.routes.services import HelplinesController, ServicesController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.routes.staff import staff_router
+from server.routes.voice import PUBLIC_CONTROLLERS, PulsePageController, voice_staff_router
 from server.security import security_headers_hook
 from server.settings import Settings
+from server.voice.service import build_voice, voice_upkeep
 
 API_PREFIX = "/api/v1"
 
@@ -66,6 +68,8 @@ def create_app(
             ServicesController,
             HelplinesController,
             PostcodesController,
+            *PUBLIC_CONTROLLERS,
+            voice_staff_router(settings),
         ],
     )
 
@@ -73,6 +77,7 @@ def create_app(
         route_handlers=[
             api,
             LessonPagesController,
+            PulsePageController,
             lesson_assets(Path(settings.pwa_dir)),
             # The shell's screens, worker and hashed assets; then any other page in pwa/.
             ShellController,
@@ -87,9 +92,10 @@ def create_app(
                 "shell": shell,
                 **build_reporting(settings),
                 "finder": finder,
+                "voice": build_voice(settings, content),
             }
         ),
-        lifespan=[purge_hourly],
+        lifespan=[purge_hourly, voice_upkeep],
         on_shutdown=[directory_db.close],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers_hook(settings.public_url.startswith("https://"))],

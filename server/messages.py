@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from server.i18n import N_
+from server.voice.messages import VOICE_MESSAGES
 
 # Keys are stable names the shell's JavaScript uses; values are the English source text,
 # marked with N_ so `consequences i18n extract` finds them. Add new strings at the end of
@@ -358,3 +359,6 @@ UI_MESSAGES: dict[str, str] = {
         "Postcode search is not set up on this server. Please use your location instead."
     ),
 }
+
+# Youth voice (issue 16): the pulse, unsafe places and "You said, we did".
+UI_MESSAGES.update(VOICE_MESSAGES)

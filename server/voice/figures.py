@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 THRESHOLD = 10
 ROUNDING = 5
@@ -64,7 +65,7 @@ def round_to(value: int, base: int = ROUNDING) -> int:
 
 
 def cube(
-    counts: Mapping[Key, int],
+    counts: Mapping[Any, int],
     dims: Sequence[Sequence[Hashable]],
     totals: Sequence[bool],
 ) -> Table:
@@ -86,7 +87,7 @@ def cube(
     return table
 
 
-def _sum_over(counts: Mapping[Key, int], dims: Sequence[Sequence[Hashable]], key: Key) -> int:
+def _sum_over(counts: Mapping[Any, int], dims: Sequence[Sequence[Hashable]], key: Key) -> int:
     ranges = [
         list(dim) if value == TOTAL else [value] for dim, value in zip(dims, key, strict=True)
     ]

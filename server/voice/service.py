@@ -1,0 +1,97 @@
+"""Wiring for youth voice: the stores create_app() keeps, and their hourly upkeep."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+import anyio.to_thread
+from litestar import Litestar
+
+from server.content import Content
+from server.db import ThreadLocalDatabase
+from server.ratelimit import Limit
+from server.reports import CATEGORIES, ReportStore
+from server.settings import Settings
+from server.voice import places, stats
+from server.voice.pulse import PulseStore
+from server.voice.questions import PulseQuestions, load_questions
+from server.voice.updates import UpdateStore
+
+logger = logging.getLogger("server.voice")
+
+# Sessions a teacher's connection may open in an hour; answers one session takes a minute
+# (a burst of 120, then two a second); card questions one phone may answer in an hour.
+SESSIONS_PER_HOUR = 20
+SESSION_ANSWERS = Limit("pulse_answers", 120, 60.0)
+SESSION_OPENS = Limit("pulse_sessions", SESSIONS_PER_HOUR)
+APP_ANSWERS = Limit("pulse_app_answers", 30)
+
+
+@dataclass
+class Voice:
+    questions: PulseQuestions
+    pulse: PulseStore
+    updates: UpdateStore
+    directory: ThreadLocalDatabase
+
+    def figures(self, reports: ReportStore, year: int, today: dt.date) -> stats.Figures:
+        report_counts, place_counts = places.tallies(reports)
+        return stats.build(
+            year,
+            today,
+            self.questions,
+            CATEGORIES,
+            self.pulse.monthly_counts(),
+            report_counts,
+            place_counts,
+        )
+
+    def close(self) -> None:
+        self.pulse.close()
+        self.updates.close()
+        self.directory.close()
+
+
+def build_voice(settings: Settings, content: Content) -> Voice:
+    questions = load_questions(Path(settings.content_dir), set(content.cards))
+    path = settings.data_path / "voice.db"
+    return Voice(
+        questions=questions,
+        pulse=PulseStore(path, questions),
+        updates=UpdateStore(path, questions),
+        directory=ThreadLocalDatabase(settings.data_path / "directory.db"),
+    )
+
+
+UPKEEP_EVERY_SECONDS = 3600
+
+
+@asynccontextmanager
+async def voice_upkeep(app: Litestar) -> AsyncIterator[None]:
+    """Forget the phone tokens of closed pulse sessions, at start-up and every hour."""
+    voice: Voice = app.state.voice
+
+    async def loop() -> None:
+        while True:
+            try:
+                await anyio.to_thread.run_sync(voice.pulse.purge)
+            except Exception as exc:
+                logger.error("Pulse upkeep failed: %s", type(exc).__name__)
+            await anyio.sleep(UPKEEP_EVERY_SECONDS)
+
+    task = asyncio.get_running_loop().create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        voice.close()
