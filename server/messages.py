@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from server.i18n import N_
-from server.voice.messages import VOICE_MESSAGES
 
 # Keys are stable names the shell's JavaScript uses; values are the English source text,
 # marked with N_ so `consequences i18n extract` finds them. Add new strings at the end of
@@ -361,4 +360,6 @@ UI_MESSAGES: dict[str, str] = {
 }
 
 # Youth voice (issue 16): the pulse, unsafe places and "You said, we did".
+from server.voice.messages import VOICE_MESSAGES  # noqa: E402
+
 UI_MESSAGES.update(VOICE_MESSAGES)

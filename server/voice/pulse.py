@@ -15,6 +15,7 @@ import hmac
 import json
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -91,6 +92,8 @@ class PulseStore:
         self.db = ThreadLocalDatabase(path, synchronous="FULL")
         self.questions = questions
         self.clock = clock
+        # Held by purge() and close(): closing must wait for a purge running in a thread.
+        self._maintenance = threading.Lock()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -278,7 +281,7 @@ class PulseStore:
 
     def purge(self) -> int:
         """Forget the phone tokens of closed sessions; returns how many were deleted."""
-        with self.write() as conn:
+        with self._maintenance, self.write() as conn:
             return conn.execute(
                 "DELETE FROM pulse_tokens WHERE session_id IN "
                 "(SELECT id FROM pulse_sessions WHERE closes_at <= ?)",
@@ -286,4 +289,5 @@ class PulseStore:
             ).rowcount
 
     def close(self) -> None:
-        self.db.close()
+        with self._maintenance:
+            self.db.close()
