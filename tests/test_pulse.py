@@ -11,9 +11,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from server.settings import ROOT
 from server.voice.pulse import MIN_ANSWERS, SESSION_SECONDS, PulseStore
 from server.voice.questions import PulseContentError, load_questions
-from server.settings import ROOT
 
 PULSE = "/api/v1/pulse"
 CARD = "lesson-plan-50-minutes"
@@ -32,7 +32,11 @@ def token() -> str:
 
 
 def answer(
-    client: TestClient[Litestar], code: str, questions: list[str], choice: str, phase: str = "before"
+    client: TestClient[Litestar],
+    code: str,
+    questions: list[str],
+    choice: str,
+    phase: str = "before",
 ) -> int:
     response = client.post(
         f"{PULSE}/sessions/{code}/answers",
@@ -179,9 +183,12 @@ def test_storage_is_counts_with_no_time_finer_than_the_day(
             questions,
             "agree",
         )
-    assert 201 == client.post(
-        f"{PULSE}/answers", json={"question": "knife-makes-you-safer", "answer": "disagree"}
-    ).status_code
+    assert (
+        201
+        == client.post(
+            f"{PULSE}/answers", json={"question": "knife-makes-you-safer", "answer": "disagree"}
+        ).status_code
+    )
     db = sqlite3.connect(settings.data_path / "voice.db")  # type: ignore[attr-defined]
     try:
         tables = {
