@@ -96,10 +96,12 @@ def test_figures_are_suppressed_and_rounded(seeded: TestClient[Litestar]) -> Non
     assert shown and None in counts
     assert all(c % 5 == 0 and c >= 10 for c in shown)
     # The class pulse before and after, per month, as rounded percentages.
+    question = "knife-makes-you-safer"
     before = next(
-        r for r in figures["pulse"]
-        if r["month"] == "2025-03" and r["phase"] == "before" and r["question"] == "knife-makes-you-safer"
-    )  # fmt: skip
+        r
+        for r in figures["pulse"]
+        if r["month"] == "2025-03" and r["phase"] == "before" and r["question"] == question
+    )
     assert before["answered"] is not None
     assert all(p is None or p % 5 == 0 for p in before["percent"].values())
 
