@@ -43,6 +43,7 @@ from server.voice.updates import NewUpdate, ShownUpdate, Update
 
 NO_STORE = CacheControlHeader(no_store=True)
 Code = Annotated[str, PathParameter(max_length=12, description="The pulse's short code.")]
+OptionalCode = Annotated[str | None, PathParameter(max_length=12, required=False)]
 Slug = Annotated[str, Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Token = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
 
@@ -414,12 +415,16 @@ class PulsePageController(Controller):
 
     include_in_schema = False
 
-    @get("/pulse/{code:str}")
+    @get(["/pulse", "/pulse/{code:str}"])
     async def page(
-        self, request: Request[Any, Any, Any], state: State, code: Code, lang: LangQuery = None
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        code: OptionalCode = None,
+        lang: LangQuery = None,
     ) -> Response[str]:
         chosen = request_language(request, lang)
-        template = _page_template(Path(state.settings.pwa_dir) / "pulse" / "index.html")
+        template = _page_template(Path(state.settings.pwa_dir) / "lessons" / "pupil.html")
         direction = state.languages.info[chosen].direction
         html = template.replace(HTML_START, f'<html lang="{chosen}" dir="{direction}">', 1)
         return Response(
