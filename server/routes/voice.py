@@ -128,12 +128,15 @@ class PulseController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        card: Annotated[str, QueryParameter(max_length=80, description="The card's id.")],
+        card: Annotated[
+            str | None, QueryParameter(max_length=80, description="Only this card's questions.")
+        ] = None,
         lang: LangQuery = None,
     ) -> list[QuestionOut]:
         chosen = request_language(request, lang)
         voice = _voice(state)
-        ids = [q.id for q in voice.questions.for_card(card)]
+        asked = voice.questions.for_card(card) if card else voice.questions.by_id.values()
+        ids = [q.id for q in asked]
         return _questions_out(voice, ids, chosen, state)
 
     @post(

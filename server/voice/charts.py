@@ -19,6 +19,16 @@ DEFS = (
 )
 
 
+def nice_top(value: int) -> int:
+    """The axis top: the value rounded up to 1, 2, 4, 5, 6 or 8 times a power of ten."""
+    magnitude = 1
+    while True:
+        for step in (1, 2, 4, 5, 6, 8):
+            if step * magnitude >= value:
+                return step * magnitude
+        magnitude *= 10
+
+
 def bar_chart(
     title: str,
     groups: Sequence[str],
@@ -28,7 +38,7 @@ def bar_chart(
 ) -> str:
     """Grouped bars; a withheld value (None) is marked "s" (suppressed) on the axis."""
     values = [v for _, vs in series for v in vs if v is not None]
-    scale_top = top or max([10, *values])
+    scale_top = top or nice_top(max([10, *values]))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     group_w = plot_w / max(1, len(groups))
     bar_w = min(28.0, group_w * 0.8 / max(1, len(series)))
@@ -88,8 +98,9 @@ def bar_chart(
 
 def charts(figures: Figures) -> dict[str, str]:
     """The figures page's charts, by name."""
-    columns = [*figures.months, *([YEAR] if figures.complete_year else [])]
-    short = [m[5:] if m != YEAR else YEAR for m in columns]
+    # Months only: a year's total would dwarf them (the tables and the CSV have it).
+    columns = list(figures.months)
+    short = [m[5:] for m in columns]
     out: dict[str, str] = {}
     by_question: dict[str, list] = {}
     for row in figures.pulse:
@@ -107,7 +118,7 @@ def charts(figures: Figures) -> dict[str, str]:
     out["reports"] = bar_chart(
         "Reports, all categories", short, [("reports", [totals.get(m) for m in columns])]
     )
-    latest = columns[-1] if columns else None
+    latest = YEAR if figures.complete_year else (columns[-1] if columns else None)
     districts = sorted({r.district for r in figures.unsafe_places if r.district != ALL})
     counts = {
         r.district: r.count
