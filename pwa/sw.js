@@ -12,9 +12,9 @@ const SHELL_CACHE = `cc-shell-${PRECACHE.version}`;
 const CONTENT_CACHE = "cc-content-v1";
 const OWN = /^cc-(shell|content)-/;
 const SCREENS =
-  /^\/(cards\/[a-z0-9-]+\/?|help\/?|report\/?|check\/?|settings\/?|about\/?|glossary\/?)?$/;
+  /^\/(cards\/[a-z0-9-]+\/?|help\/?|report\/?|report\/unsafe-place\/?|said-we-did\/?|check\/?|settings\/?|about\/?|glossary\/?)?$/;
 const CONTENT =
-  /^\/api\/v1\/(bundle|cards|messages|locales|helplines|app-config|services\/categories)(\/|$)/;
+  /^\/api\/v1\/(bundle|cards|messages|locales|helplines|app-config|services\/categories|updates)(\/|$)/;
 const hashed = (file) => `${file.url}?v=${file.revision}`;
 const SHELL_PAGE = hashed(PRECACHE.files.find((file) => file.url === "/"));
 const OFFLINE_PAGE = hashed(PRECACHE.files.find((file) => file.url === "/offline.html"));

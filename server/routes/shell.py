@@ -19,6 +19,8 @@ from server.precache import Shell, ShellFile
 # Every screen's address answers with the same shell, so links and QR codes can point at
 # any of them; the page's JavaScript then draws the screen.
 SCREENS = ["/", "/help", "/report", "/check", "/settings", "/about", "/glossary"]
+# Youth voice (issue 16).
+SCREENS += ["/report/unsafe-place", "/said-we-did"]
 # Revalidate every time (cheap: a 304 when nothing changed).
 NO_CACHE = "no-cache"
 # Hashed addresses never change their bytes.

@@ -19,6 +19,7 @@ import { about, glossary, settingsScreen } from "./pages.js";
 import { flush } from "./queue.js";
 import * as report from "./report.js";
 import { saveSettings, settings } from "./store.js";
+import { saidWeDid, unsafePlace } from "./voice.js";
 
 initQuickExit();
 
@@ -27,6 +28,8 @@ const ROUTES = [
   [/^\/cards\/([a-z0-9-]+)\/?$/, card.render],
   [/^\/help\/?$/, help.render],
   [/^\/report\/?$/, report.render],
+  [/^\/report\/unsafe-place\/?$/, unsafePlace],
+  [/^\/said-we-did\/?$/, saidWeDid],
   [/^\/check\/?$/, check.render],
   [/^\/settings\/?$/, settingsScreen],
   [/^\/about\/?$/, about],
@@ -138,6 +141,7 @@ function keepOffline() {
   if (!worker || !app.bundle) return;
   const lang = app.bundle.lang;
   const urls = [`/api/v1/bundle?lang=${lang}`, "/api/v1/locales", "/api/v1/app-config"];
+  urls.push(`/api/v1/updates?lang=${lang}`);
   if (lang !== "en") urls.push("/api/v1/bundle?lang=en");
   worker.postMessage({ type: "keep", urls });
 }

@@ -3,6 +3,7 @@
 
 import { add, h } from "./dom.js";
 import { helplineList } from "./help.js";
+import { cardQuestion } from "./voice.js";
 
 const WORD = "[\\p{L}\\p{N}]";
 
@@ -265,5 +266,6 @@ export async function render(app, main, match) {
   );
   add(main, article);
   readAloud(app, readButton, lang, article);
+  cardQuestion(app, card, article);
   return card.title;
 }
