@@ -87,46 +87,42 @@ def chained_differencing(table: Table, hidden: set[Key]) -> set[Key]:
 # -- attack 3: any linear combination of the equations (exact rational arithmetic)
 
 
-def _rank(rows: list[list[Fraction]]) -> int:
-    matrix = [row[:] for row in rows]
-    rank, columns = 0, len(matrix[0]) if matrix else 0
-    for column in range(columns):
-        pivot = next((r for r in range(rank, len(matrix)) if matrix[r][column]), None)
-        if pivot is None:
-            continue
-        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
-        for r in range(len(matrix)):
-            if r != rank and matrix[r][column]:
-                factor = matrix[r][column] / matrix[rank][column]
-                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[rank], strict=True)]
-        rank += 1
-    return rank
-
-
 def linear_algebra(table: Table, hidden: set[Key]) -> set[Key]:
-    unknowns = sorted(hidden, key=repr)
-    column = {k: i for i, k in enumerate(unknowns)}
-    rows = []
+    """Gauss-Jordan over the rationals on the equations restricted to the withheld cells: a
+    cell is determined exactly when some combination of equations leaves it alone, i.e. when
+    the fully reduced system has a row with that cell and no other unknown."""
+    rows: list[dict[Key, Fraction]] = []
     for eq in table.equations:
-        row = [Fraction(0)] * len(unknowns)
-        for part in eq.parts:
-            if part in column:
-                row[column[part]] += 1
-        if eq.total in column:
-            row[column[eq.total]] -= 1
-        if any(row):
+        row: dict[Key, Fraction] = {}
+        for member, sign in [*((p, 1) for p in eq.parts), (eq.total, -1)]:
+            if member in hidden:
+                row[member] = row.get(member, Fraction(0)) + sign
+        row = {k: v for k, v in row.items() if v}
+        if row:
             rows.append(row)
-    if not rows:
-        return set()
-    base = _rank(rows)
-    recovered = set()
-    for key in unknowns:
-        unit = [Fraction(0)] * len(unknowns)
-        unit[column[key]] = Fraction(1)
-        # The cell is determined exactly when its unit vector is a combination of the rows.
-        if _rank([*rows, unit]) == base:
-            recovered.add(key)
-    return recovered
+    pivots: dict[Key, dict[Key, Fraction]] = {}
+    for row in rows:
+        for key in [k for k in row if k in pivots]:
+            factor = row.get(key)
+            if factor:
+                for k, v in pivots[key].items():
+                    row[k] = row.get(k, Fraction(0)) - factor * v
+                    if not row[k]:
+                        del row[k]
+        if not row:
+            continue
+        lead = min(row, key=repr)
+        scale = row[lead]
+        row = {k: v / scale for k, v in row.items()}
+        for other in pivots.values():
+            factor = other.get(lead)
+            if factor:
+                for k, v in row.items():
+                    other[k] = other.get(k, Fraction(0)) - factor * v
+                    if not other[k]:
+                        del other[k]
+        pivots[lead] = row
+    return {key for key, row in pivots.items() if len(row) == 1}
 
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -235,3 +231,75 @@ def test_rounding_and_percentages() -> None:
     assert 35 == percent(15, 45)  # 33.3% -> 35
     assert None is percent(None, 45)
     assert None is percent(15, None)
+
+
+# -- the partnership figures as published: every view protected together
+
+
+@st.composite
+def tallies(draw: st.DrawFn) -> tuple[dict, dict, dict]:  # type: ignore[type-arg]
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    districts = draw(
+        st.lists(
+            st.sampled_from(["LU1", "LU2", "LU3", "MK40"]), min_size=1, max_size=2, unique=True
+        )
+    )
+    kinds = draw(
+        st.lists(
+            st.sampled_from(["badly_lit", "groups_gathering", "other"]),
+            min_size=1,
+            max_size=2,
+            unique=True,
+        )
+    )
+    months_used = draw(st.lists(st.sampled_from(months), min_size=1, max_size=3, unique=True))
+    places = {
+        (m, d, k): draw(st.integers(0, 25)) for m in months_used for d in districts for k in kinds
+    }
+    reports = {}
+    for m in months_used:
+        in_places = sum(n for (pm, _d, _k), n in places.items() if pm == m)
+        reports[(m, "unsafe_place")] = in_places + draw(st.integers(0, 3))
+        reports[(m, "seen_a_knife")] = draw(st.integers(0, 30))
+    pulse = {
+        (m, "knife-makes-you-safer", phase, answer): draw(st.integers(0, 20))
+        for m in months_used[:1]
+        for phase in ("before", "after")
+        for answer in ("agree", "not_sure", "disagree")
+    }
+    return pulse, reports, places
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tallies(), st.booleans())
+def test_no_published_view_gives_away_a_cell_withheld_in_another(
+    data: tuple[dict, dict, dict],  # type: ignore[type-arg]
+    whole_year: bool,
+) -> None:
+    """Pulses, unsafe places by district and category, and reports by category, across the
+    months and (for a finished year) the year: one attacker with every published number."""
+    from server.settings import ROOT
+    from server.voice.questions import load_questions
+    from server.voice.stats import combined_table
+
+    pulse, reports, places = data
+    questions = load_questions(ROOT / "content")
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    table, _places, _reports = combined_table(
+        months if whole_year else sorted({m for m, _ in reports}),
+        whole_year,
+        questions,
+        ["seen_a_knife", "unsafe_place"],
+        pulse,
+        reports,
+        places,
+    )
+    hidden = _withheld(table)
+    assert set() == linear_algebra(table, hidden)
+    assert set() == chained_differencing(table, hidden)
+    # The months' unsafe places can never be read off their "unsafe place" reports.
+    for month in months:
+        places_key = ("places", month, TOTAL, TOTAL)
+        report_key = ("reports", month, "unsafe_place")
+        if places_key in table.values:
+            assert (places_key in hidden) == (report_key in hidden)

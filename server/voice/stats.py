@@ -84,17 +84,16 @@ def _label(month: Hashable) -> str:
     return YEAR if month == TOTAL else str(month)
 
 
-def build(
-    year: int,
-    today: dt.date,
+def combined_table(
+    months: list[str],
+    complete: bool,
     questions: PulseQuestions,
     report_categories: Sequence[str],
     pulse_counts: Mapping[tuple[str, str, str, str], int],
     report_counts: Mapping[tuple[str, str], int],
     place_counts: Mapping[tuple[str, str, str], int],
-) -> Figures:
-    months = published_months(year, today)
-    complete = len(months) == 12
+) -> tuple[Table, Table, Table]:
+    """Every table to publish, in one (protected together), plus the places and reports parts."""
     month_set = set(months)
     combined = Table()
 
@@ -130,6 +129,23 @@ def build(
             Equation((("places", month, TOTAL, TOTAL),), ("reports", month, "unsafe_place"))
         )
 
+    return combined, places, reports
+
+
+def build(
+    year: int,
+    today: dt.date,
+    questions: PulseQuestions,
+    report_categories: Sequence[str],
+    pulse_counts: Mapping[tuple[str, str, str, str], int],
+    report_counts: Mapping[tuple[str, str], int],
+    place_counts: Mapping[tuple[str, str, str], int],
+) -> Figures:
+    months = published_months(year, today)
+    complete = len(months) == 12
+    combined, places, reports = combined_table(
+        months, complete, questions, report_categories, pulse_counts, report_counts, place_counts
+    )
     shown = protect(combined)
 
     pulse_rows = []
