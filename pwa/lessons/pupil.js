@@ -169,7 +169,7 @@ function askForCode() {
     { class: "pulse__form" },
     el("label", { for: "pulse-code", text: t("pulse.code", { code: "" }).replace(/[:：]\s*$/, "") }),
     input,
-    el("button", { type: "submit", class: "pulse__send", text: "OK" }),
+    el("button", { type: "submit", class: "pulse__send", text: t("report.start") }),
   );
   box.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -46,12 +46,16 @@ def current(page: Any) -> Any:
     return page.locator("section.slide:not([hidden])")
 
 
-def answer_on_phone(phone: Any, url: str, choice: str, phase: str) -> None:
+def answer_on_phone(
+    phone: Any, url: str, choice: str, phase: str, screenshot: Path | None = None
+) -> None:
     phone.goto(url)
     phone.wait_for_selector("html[data-ready]")
     phone.wait_for_selector("form.pulse__form")
     for fieldset in phone.locator("fieldset.pulse__question").all():
         fieldset.locator(f'input[value="{choice}"]').check()
+    if screenshot:
+        phone.screenshot(path=str(screenshot), full_page=True)
     phone.locator("button.pulse__send").click()
     phone.wait_for_selector(f'html[data-answered="{phase}"]')
 
@@ -92,7 +96,11 @@ def test_a_class_session_before_and_after(
     url = f"{app_server.base_url}/pulse/{code}"
 
     for i, (phone, choice) in enumerate(zip(phones, BEFORE, strict=True)):
-        answer_on_phone(phone, url, choice, "before")
+        # Phone 2 reads Urdu (its browser asks for it): the page is right to left.
+        shot = artifacts / "pulse-phone-ur.png" if i == 1 else None
+        answer_on_phone(phone, url, choice, "before", shot)
+        if i == 1:
+            assert "rtl" == phone.locator("html").get_attribute("dir")
         wait_for_count(projector, i + 1)
         results = current(projector).locator(".pulse-results")
         if i + 1 < 10:
