@@ -6,9 +6,10 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import anyio
@@ -41,18 +42,30 @@ class Voice:
     pulse: PulseStore
     updates: UpdateStore
     directory: ThreadLocalDatabase
+    _cache: dict[object, stats.Figures] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def figures(self, reports: ReportStore, year: int, today: dt.date) -> stats.Figures:
+        """The protected figures; the same tallies give the same answer, computed once (the
+        figures page asks for the tables and each chart in turn)."""
         report_counts, place_counts = places.tallies(reports)
-        return stats.build(
+        pulse_counts = self.pulse.monthly_counts()
+        key = (
             year,
             today,
-            self.questions,
-            CATEGORIES,
-            self.pulse.monthly_counts(),
-            report_counts,
-            place_counts,
+            tuple(sorted(pulse_counts.items())),
+            tuple(sorted(report_counts.items())),
+            tuple(sorted(place_counts.items())),
         )
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is None:
+            cached = stats.build(
+                year, today, self.questions, CATEGORIES, pulse_counts, report_counts, place_counts
+            )
+            with self._lock:
+                self._cache = {key: cached}  # only the latest: figures change monthly
+        return cached
 
     def close(self) -> None:
         self.pulse.close()
