@@ -148,3 +148,28 @@ def test_free_text_is_optional(place_client: TestClient[Litestar]) -> None:
     response = place_client.post(URL, json=place(what_happened=None, postcode="SW1A 1"))
     assert 201 == response.status_code
     assert "SW1A 1" == response.json()["sector"]
+
+
+def test_monthly_tallies_count_every_report_and_outlive_the_purge(
+    place_client: TestClient[Litestar], place_settings: Settings
+) -> None:
+    import datetime as dt
+
+    for kind in ("badly_lit", "badly_lit", "groups_gathering"):
+        assert 201 == place_client.post(URL, json=place(kind=kind)).status_code
+    generic = {"category": "seen_a_knife", "what_happened": "In a bag.", "when": "today",
+               "danger_now": False, "lang": "en"}  # fmt: skip
+    assert 201 == place_client.post("/api/v1/reports", json=generic).status_code
+    store = place_client.app.state.reports
+    month = dt.datetime.now(dt.UTC).strftime("%Y-%m")
+    store.purge(dt.datetime.now(dt.UTC) + dt.timedelta(days=400))
+    conn = sqlite3.connect(place_settings.data_path / "reports.db")
+    try:
+        assert [] == conn.execute("SELECT * FROM reports").fetchall()
+        assert [] == conn.execute("SELECT * FROM unsafe_places").fetchall()
+        tallies = sorted(conn.execute("SELECT * FROM report_tallies").fetchall())
+        places = sorted(conn.execute("SELECT * FROM unsafe_place_tallies").fetchall())
+    finally:
+        conn.close()
+    assert [(month, "seen_a_knife", 1), (month, "unsafe_place", 3)] == tallies
+    assert [(month, "LU1", "badly_lit", 2), (month, "LU1", "groups_gathering", 1)] == places
