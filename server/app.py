@@ -30,10 +30,15 @@ from server.routes.reports import ReportsController
 from server.routes.services import HelplinesController, ServicesController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.routes.staff import staff_router
-from server.routes.voice import PUBLIC_CONTROLLERS, PulsePageController, voice_staff_router
+from server.routes.voice import (
+    PUBLIC_CONTROLLERS,
+    PulsePageController,
+    voice_staff_router,
+    voice_upkeep,
+)
 from server.security import security_headers_hook
 from server.settings import Settings
-from server.voice.service import build_voice, voice_upkeep
+from server.voice.service import build_voice
 
 API_PREFIX = "/api/v1"
 

@@ -6,12 +6,19 @@ staff sign-in and CSRF check, like the inbox.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio
+import anyio.to_thread
 import msgspec
-from litestar import Controller, MediaType, Request, Response, Router, delete, get, post
+from litestar import Controller, Litestar, MediaType, Request, Response, Router, delete, get, post
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import NamedDependency, Provide
@@ -435,6 +442,34 @@ class PulsePageController(Controller):
             media_type=MediaType.HTML,
             headers={"Cache-Control": "no-cache", "Content-Language": chosen},
         )
+
+
+logger = logging.getLogger("server.voice")
+
+UPKEEP_EVERY_SECONDS = 3600
+
+
+@asynccontextmanager
+async def voice_upkeep(app: Litestar) -> AsyncIterator[None]:
+    """Forget the phone tokens of closed pulse sessions, at start-up and every hour."""
+    voice: Voice = app.state.voice
+
+    async def loop() -> None:
+        while True:
+            try:
+                await anyio.to_thread.run_sync(voice.pulse.purge)
+            except Exception as exc:
+                logger.error("Pulse upkeep failed: %s", type(exc).__name__)
+            await anyio.sleep(UPKEEP_EVERY_SECONDS)
+
+    task = asyncio.get_running_loop().create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        voice.close()
 
 
 PUBLIC_CONTROLLERS = [PulseController, UnsafePlaceController, UpdatesController]

@@ -1,20 +1,11 @@
-"""Wiring for youth voice: the stores create_app() keeps, and their hourly upkeep."""
+"""Wiring for youth voice: the stores create_app() keeps (no web framework in here)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
-import logging
 import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import anyio
-import anyio.to_thread
-from litestar import Litestar
 
 from server.content import Content
 from server.db import ThreadLocalDatabase
@@ -25,8 +16,6 @@ from server.voice import places, stats
 from server.voice.pulse import PulseStore
 from server.voice.questions import PulseQuestions, load_questions
 from server.voice.updates import UpdateStore
-
-logger = logging.getLogger("server.voice")
 
 # Sessions a teacher's connection may open in an hour; answers one session takes a minute
 # (a burst of 120, then two a second); card questions one phone may answer in an hour.
@@ -82,29 +71,3 @@ def build_voice(settings: Settings, content: Content) -> Voice:
         updates=UpdateStore(path, questions),
         directory=ThreadLocalDatabase(settings.data_path / "directory.db"),
     )
-
-
-UPKEEP_EVERY_SECONDS = 3600
-
-
-@asynccontextmanager
-async def voice_upkeep(app: Litestar) -> AsyncIterator[None]:
-    """Forget the phone tokens of closed pulse sessions, at start-up and every hour."""
-    voice: Voice = app.state.voice
-
-    async def loop() -> None:
-        while True:
-            try:
-                await anyio.to_thread.run_sync(voice.pulse.purge)
-            except Exception as exc:
-                logger.error("Pulse upkeep failed: %s", type(exc).__name__)
-            await anyio.sleep(UPKEEP_EVERY_SECONDS)
-
-    task = asyncio.get_running_loop().create_task(loop())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        voice.close()
