@@ -32,7 +32,7 @@ from geopy.distance import great_circle
 from bench.common import POSTCODE_TABLES, free_port, running, temp_data_dir, wrk
 from server.content import CATEGORIES
 from server.db import connect
-from server.directory import EARTH_RADIUS_KM, Filters, nearest
+from server.directory.search import EARTH_RADIUS_KM, Filters, nearest
 from server.migrations import migrate
 
 GB_BOX = (50.0, 58.6, -5.7, 1.75)

@@ -1,5 +1,6 @@
-// The service worker. The server puts `const PRECACHE = {...}` (from server/precache.py)
-// before this file, so the worker's bytes change whenever any shell file does.
+// The service worker. The server puts `const PRECACHE = {...}` and `const SCREENS = [...]`
+// (from server/precache.py) before this file, so the worker's bytes change whenever any shell
+// file does.
 //
 // - The shell is precached, one entry per file at its hashed address, in a cache named after
 //   this version; unchanged files are copied from the previous version's cache, not fetched.
@@ -11,8 +12,10 @@
 const SHELL_CACHE = `cc-shell-${PRECACHE.version}`;
 const CONTENT_CACHE = "cc-content-v1";
 const OWN = /^cc-(shell|content)-/;
-const SCREENS =
-  /^\/(cards\/[a-z0-9-]+\/?|help\/?|report\/?|report\/unsafe-place\/?|said-we-did\/?|check\/?|settings\/?|about\/?|glossary\/?)?$/;
+// "/cards/{id}" matches /cards/knife-law and /cards/knife-law/.
+const SCREEN = new RegExp(
+  `^(${SCREENS.map((path) => path.replace(/\/$/, "").replace("{id}", "[a-z0-9-]+")).join("|")})/?$`,
+);
 const CONTENT =
   /^\/api\/v1\/(bundle|cards|messages|locales|helplines|app-config|services\/categories|updates)(\/|$)/;
 const hashed = (file) => `${file.url}?v=${file.revision}`;
@@ -47,6 +50,11 @@ self.addEventListener("activate", (event) => {
         if (OWN.test(name) && name !== SHELL_CACHE && name !== CONTENT_CACHE)
           await caches.delete(name);
       }
+      // A new shell may read what an older kept bundle lacks: fetch them again (offline,
+      // the old ones stay).
+      const content = await caches.open(CONTENT_CACHE);
+      const bundles = (await content.keys()).filter((r) => r.url.includes("/api/v1/bundle"));
+      await Promise.all(bundles.map((r) => refresh(content, r).catch(() => undefined)));
       await self.clients.claim();
     })(),
   );
@@ -93,7 +101,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    event.respondWith(SCREENS.test(url.pathname) ? screen(request) : otherPage(request));
+    event.respondWith(SCREEN.test(url.pathname) ? screen(request) : otherPage(request));
     return;
   }
   if (PRECACHED.has(url.pathname + url.search)) {

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import get_args
 
 import msgspec
-from babel.dates import format_date
 
 from server.content import (
+    CATEGORIES,
     Card,
     Content,
     GlossaryEntry,
     Helpline,
+    strings_of,
     translate_card,
     translate_glossary_entry,
     translate_helpline,
 )
-from server.http import Encoded, encode
-from server.i18n import Languages, babel_locale
+from server.encoded import Encoded, encode
+from server.i18n import LanguageFields, Languages, format_long_date
 from server.messages import UI_MESSAGES
-
-
-class LanguageFields(msgspec.Struct, kw_only=True):
-    lang: str
-    direction: str
-    translation_reviewed: bool
+from server.precache import SCREENS
+from server.reports.model import CATEGORIES as REPORT_CATEGORIES
+from server.reports.model import STATUSES, When
 
 
 class CardSummary(msgspec.Struct, kw_only=True):
@@ -41,16 +40,42 @@ class CardList(LanguageFields, kw_only=True):
 
 
 class CardDetail(Card, frozen=True, kw_only=True):
-    """A whole card in one language, with the language it is in."""
+    """A whole card in one language, with the language it is in and its last check.
+
+    `reviewed_on`, `reviewed_by` (a role) and `reviewed_on_text` ("last checked") come from the
+    card's review record; `review_current` is false when the card changed after that review.
+    `translation_reviewed` is true only when a fluent speaker has checked every string of this
+    card in this language, as they are now (always true in English).
+    """
 
     lang: str
     direction: str
     translation_reviewed: bool
+    reviewed_on: dt.date
+    reviewed_by: str
     reviewed_on_text: str
+    review_current: bool
 
 
 class Messages(LanguageFields, kw_only=True):
     messages: dict[str, str]
+
+
+class Choices(msgspec.Struct, kw_only=True):
+    """The fixed lists the pages offer, so their JavaScript keeps no copy of them."""
+
+    service_categories: list[str]
+    report_categories: list[str]
+    report_when: list[str]
+    report_statuses: list[str]
+
+
+CHOICES = Choices(
+    service_categories=list(CATEGORIES),
+    report_categories=list(REPORT_CATEGORIES),
+    report_when=list(get_args(When)),
+    report_statuses=list(STATUSES),
+)
 
 
 class Bundle(LanguageFields, kw_only=True):
@@ -61,6 +86,8 @@ class Bundle(LanguageFields, kw_only=True):
     helplines: list[Helpline]
     glossary: list[GlossaryEntry]
     version: str
+    choices: Choices
+    screens: dict[str, str]  # name -> address; {id} is a card id
 
 
 class CardService:
@@ -75,14 +102,6 @@ class CardService:
         self.card_detail = cache(self._card_detail)
         self.messages = cache(self._messages)
         self.bundle = cache(self._bundle)
-
-    def _language_fields(self, lang: str) -> dict[str, object]:
-        info = self.languages.info[lang]
-        return {
-            "lang": lang,
-            "direction": info.direction,
-            "translation_reviewed": info.reviewed,
-        }
 
     def translated_card(self, card_id: str, lang: str) -> Card:
         return translate_card(self.content.cards[card_id], self.languages.gettext(lang).gettext)
@@ -100,11 +119,19 @@ class CardService:
         return {key: _(text) for key, text in UI_MESSAGES.items()}
 
     def _detail(self, card_id: str, lang: str) -> CardDetail:
-        card = self.translated_card(card_id, lang)
+        card = msgspec.structs.replace(self.translated_card(card_id, lang), reviewer_notes=[])
+        review = card.review
+        language = self.languages.fields(lang)
+        language["translation_reviewed"] = self.languages.strings_reviewed(
+            lang, strings_of(self.content.cards[card_id])
+        )
         return CardDetail(
             **msgspec.structs.asdict(card),
-            **self._language_fields(lang),  # type: ignore[arg-type]
-            reviewed_on_text=format_localised_date(card.reviewed_on, lang),
+            **language,
+            reviewed_on=review.reviewed_on,
+            reviewed_by=review.role,
+            reviewed_on_text=format_long_date(review.reviewed_on, lang),
+            review_current=self.content.card_hashes.get(card_id) == review.hash,
         )
 
     def _card_list(self, lang: str, audience: str | None) -> Encoded:
@@ -118,26 +145,24 @@ class CardService:
                     id=t.id, audience=t.audience, topic=t.topic, title=t.title, summary=t.summary
                 )
             )
-        return encode(CardList(**self._language_fields(lang), cards=cards))  # type: ignore[arg-type]
+        return encode(CardList(**self.languages.fields(lang), cards=cards))
 
     def _card_detail(self, card_id: str, lang: str) -> Encoded:
         return encode(self._detail(card_id, lang))
 
     def _messages(self, lang: str) -> Encoded:
-        return encode(Messages(**self._language_fields(lang), messages=self.ui_messages(lang)))  # type: ignore[arg-type]
+        return encode(Messages(**self.languages.fields(lang), messages=self.ui_messages(lang)))
 
     def _bundle(self, lang: str) -> Encoded:
         return encode(
             Bundle(
-                **self._language_fields(lang),  # type: ignore[arg-type]
+                **self.languages.fields(lang),
                 messages=self.ui_messages(lang),
                 cards=[self._detail(card_id, lang) for card_id in self.content.cards],
                 helplines=self.translated_helplines(lang),
                 glossary=self.translated_glossary(lang),
                 version=self.version,
+                choices=CHOICES,
+                screens=SCREENS,
             )
         )
-
-
-def format_localised_date(value: dt.date, lang: str) -> str:
-    return format_date(value, format="long", locale=babel_locale(lang))

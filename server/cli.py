@@ -1,16 +1,17 @@
-"""The `consequences` command: serve the app, check content, manage translations."""
+"""The `consequences` command: serve the app, check content, manage translations and data."""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import click
 
 from server import __version__
 from server.settings import ROOT, Settings, SettingsError
@@ -18,34 +19,51 @@ from server.settings import ROOT, Settings, SettingsError
 if TYPE_CHECKING:
     import sqlite_utils
 
-Handler = Callable[[argparse.Namespace], int]
+    from server.staff import StaffService
 
 
-def _settings(args: argparse.Namespace, **extra: object) -> Settings:
-    overrides = {"data_dir": getattr(args, "data_dir", None), **extra}
-    return Settings.load(overrides)
+def _settings(data_dir: str | None, **extra: object) -> Settings:
+    return Settings.load({"data_dir": data_dir, **extra})
 
 
-def _add_data_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        default=None,
-        help="folder for the SQLite files (default ./data, or CONSEQUENCES_DATA_DIR)",
-    )
+data_dir_option = click.option(
+    "--data-dir",
+    metavar="DIR",
+    default=None,
+    help="folder for the SQLite files (default ./data, or CONSEQUENCES_DATA_DIR)",
+)
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(
+    name="consequences",
+    help="Consequences cards, help finder and anonymous reporting.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, "--version", message="%(version)s")
+def cli() -> None:
+    pass
 
 
 # -- serve
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+@cli.command(help="start the web app")
+@click.option("--host", help="address to listen on (default 127.0.0.1)")
+@click.option("--port", type=int, help="port to listen on (default 8000)")
+@click.option("--workers", type=int, help="number of worker processes (default 1)")
+@data_dir_option
+def serve(host: str | None, port: int | None, workers: int | None, data_dir: str | None) -> int:
     import uvicorn
 
     from server.migrations import migrate
     from server.protocol import GuardedHttpToolsProtocol
     from server.security import logging_config
 
-    settings = _settings(args, host=args.host, port=args.port, workers=args.workers)
+    settings = _settings(data_dir, host=host, port=port, workers=workers)
     # Workers are separate processes that build the app from the environment.
     os.environ.update(settings.to_environ())
     migrate(settings.data_path)
@@ -83,22 +101,101 @@ def _warn_without_postcodes(data_dir: Path) -> None:
         logging.getLogger("server").warning(warning)
 
 
+# -- backups
+
+
+@cli.command(help="copy every database, consistently, while the server keeps running")
+@click.argument("dest", metavar="DEST_DIR")
+@click.option("--with-secrets", is_flag=True, help="also copy the secrets (keep that copy safe)")
+@data_dir_option
+def backup(dest: str, with_secrets: bool, data_dir: str | None) -> int:
+    from server.backup import BackupError, backup
+
+    settings = _settings(data_dir)
+    try:
+        done = backup(
+            settings.data_path, settings.secrets_path, Path(dest), with_secrets=with_secrets
+        )
+    except (BackupError, OSError, sqlite3.Error) as exc:
+        _err(f"Backup failed: {exc}")
+        return 1
+    click.echo(f"Backed up {', '.join(done.databases) or 'no databases'} to {dest}")
+    if with_secrets:
+        click.echo(
+            f"With the secrets ({', '.join(done.secrets) or 'none yet'}): keep this copy safe."
+        )
+    else:
+        click.echo(
+            f"The secrets in {settings.secrets_path} were not copied: back them up separately "
+            "(e.g. --with-secrets to a different place), as without them the follow-up codes "
+            "already given out cannot be checked."
+        )
+    return 0
+
+
+@cli.command(help="put a backup into a data folder")
+@click.argument("src", metavar="SRC_DIR")
+@click.option("--force", is_flag=True, help="replace the databases of a data folder in use")
+@data_dir_option
+def restore(src: str, force: bool, data_dir: str | None) -> int:
+    from server.backup import BackupError, restore
+
+    settings = _settings(data_dir)
+    try:
+        done = restore(Path(src), settings.data_path, settings.secrets_path, force=force)
+    except (BackupError, OSError, sqlite3.Error) as exc:
+        _err(f"Restore failed: {exc}")
+        return 1
+    click.echo(f"Restored {', '.join(done.databases)} into {settings.data_path}")
+    if not done.secrets:
+        click.echo(
+            f"No secrets in the backup: put the backed-up secrets in {settings.secrets_path}."
+        )
+    return 0
+
+
 # -- content
 
 
-def cmd_content_check(args: argparse.Namespace) -> int:
-    from server.content import load_content
+@cli.group(help="check the cards, helplines and glossary")
+def content() -> None:
+    pass
 
-    content_dir = Path(args.content_dir or Settings.load().content_dir)
-    content = load_content(content_dir)
-    for error in content.errors:
-        print(f"{content_dir / error.file}: {error.field}: {error.message}", file=sys.stderr)
-    if content.errors:
-        print(f"{len(content.errors)} problem(s) found.", file=sys.stderr)
+
+@content.command(help="report every problem in content/")
+@click.option("--content-dir", metavar="DIR", help="default ./content")
+def check(content_dir: str | None) -> int:
+    from server.content import check_everything
+
+    folder = Path(content_dir or Settings.load().content_dir)
+    loaded, problems = check_everything(folder)
+    for error in problems:
+        _err(f"{folder / error.file}: {error.field}: {error.message}")
+    if problems:
+        _err(f"{len(problems)} problem(s) found.")
         return 1
-    print(
-        f"OK: {len(content.cards)} cards, {len(content.helplines)} helplines, "
-        f"{len(content.glossary)} glossary entries."
+    click.echo(
+        f"OK: {len(loaded.cards)} cards, {len(loaded.helplines)} helplines, "
+        f"{len(loaded.glossary)} glossary entries."
+    )
+    return 0
+
+
+@content.command(help="record that a card was checked: its hash, today's date and your role")
+@click.argument("card_id", metavar="CARD_ID")
+@click.option("--role", required=True, help="the reviewer's role, not a name")
+@click.option("--content-dir", metavar="DIR", help="default ./content")
+def review(card_id: str, role: str, content_dir: str | None) -> int:
+    from server.content import ReviewRefused, record_review
+
+    folder = Path(content_dir or Settings.load().content_dir)
+    try:
+        recorded = record_review(folder, card_id, role)
+    except ReviewRefused as exc:
+        _err(str(exc))
+        return 1
+    click.echo(
+        f"Recorded: {card_id} reviewed {recorded.reviewed_on} by {recorded.role} ({recorded.hash})."
     )
     return 0
 
@@ -115,7 +212,10 @@ def _babel(*argv: str) -> None:
 
 
 def extract_pot(output: Path) -> None:
-    """Extract every UI and content string into a .pot file."""
+    """Extract every UI and content string into a .pot file, safety-critical ones marked."""
+    from server.content import load_or_raise
+    from server.translation_reviews import mark_template, safety_critical
+
     _babel(
         "extract",
         "-F",
@@ -134,53 +234,143 @@ def extract_pot(output: Path) -> None:
         "100",
         ".",
     )
+    # Translators see which strings are safety-critical (the rule: server.translation_reviews).
+    mark_template(output, safety_critical(load_or_raise(ROOT / "content")))
 
 
 def _without_date(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if "POT-Creation-Date" not in line)
 
 
-def cmd_i18n(args: argparse.Namespace) -> int:
-    from server.i18n import DOMAIN, SOURCE_LANGUAGE, SUPPORTED, compile_catalogues, po_path
+locales_dir_option = click.option(
+    "--locales-dir", metavar="DIR", help="default ./locales, or CONSEQUENCES_LOCALES_DIR"
+)
 
-    locales = Path(args.locales_dir or Settings.load().locales_dir)
+
+def _locales(locales_dir: str | None) -> Path:
+    return Path(locales_dir or Settings.load().locales_dir)
+
+
+@cli.group(help="extract, update, compile, count and review translations")
+def i18n() -> None:
+    pass
+
+
+@i18n.command(help="extract UI strings and card text into messages.pot")
+@locales_dir_option
+def extract(locales_dir: str | None) -> int:
+    from server.i18n import DOMAIN
+
+    locales = _locales(locales_dir)
     pot = locales / f"{DOMAIN}.pot"
-    if args.action == "extract":
-        with tempfile.TemporaryDirectory() as tmp:
-            fresh = Path(tmp) / "messages.pot"
-            extract_pot(fresh)
-            new = fresh.read_text(encoding="utf-8")
-        old = pot.read_text(encoding="utf-8") if pot.exists() else ""
-        if _without_date(old) != _without_date(new):
-            pot.write_text(new, encoding="utf-8")
-            print(f"Updated {pot}")
-        else:
-            print(f"{pot} is up to date")
-    elif args.action == "update":
-        for lang in SUPPORTED:
-            if lang == SOURCE_LANGUAGE:
-                continue
-            po = po_path(locales, lang)
-            command = "update" if po.exists() else "init"
-            extra = ["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []
-            _babel(command, "-i", str(pot), "-d", str(locales), "-l", lang, "-w", "100", *extra)
-        print("Catalogues updated from", pot)
-    elif args.action == "compile":
-        written = compile_catalogues(locales, force=True)
-        print(f"Compiled {len(written)} catalogue(s).")
-    elif args.action == "stats":
-        return _stats(locales)
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "messages.pot"
+        extract_pot(fresh)
+        new = fresh.read_text(encoding="utf-8")
+    old = pot.read_text(encoding="utf-8") if pot.exists() else ""
+    if _without_date(old) != _without_date(new):
+        pot.write_text(new, encoding="utf-8")
+        click.echo(f"Updated {pot}")
+    else:
+        click.echo(f"{pot} is up to date")
+    return 0
+
+
+@i18n.command(help="bring every language's catalogue in step with messages.pot")
+@locales_dir_option
+def update(locales_dir: str | None) -> int:
+    from server.i18n import DOMAIN, SOURCE_LANGUAGE, SUPPORTED, po_path
+
+    locales = _locales(locales_dir)
+    pot = locales / f"{DOMAIN}.pot"
+    for lang in SUPPORTED:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        po = po_path(locales, lang)
+        command = "update" if po.exists() else "init"
+        extra = ["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []
+        _babel(command, "-i", str(pot), "-d", str(locales), "-l", lang, "-w", "100", *extra)
+    click.echo(f"Catalogues updated from {pot}")
+    return 0
+
+
+@i18n.command(name="compile", help="compile the catalogues to .mo files")
+@locales_dir_option
+def compile_(locales_dir: str | None) -> int:
+    from server.i18n import compile_catalogues
+
+    written = compile_catalogues(_locales(locales_dir), force=True)
+    click.echo(f"Compiled {len(written)} catalogue(s).")
+    return 0
+
+
+@i18n.command(help="how much is translated, and reviewed: safety-critical strings first")
+@locales_dir_option
+def stats(locales_dir: str | None) -> int:
+    return _stats(_locales(locales_dir))
+
+
+@i18n.command(
+    name="review",
+    help="record that a fluent speaker checked strings of one language, as they are now",
+)
+@click.argument("lang", metavar="LANG")
+@click.option(
+    "--role", required=True, help="the reviewer's role, e.g. 'fluent speaker', not a name"
+)
+@click.option("--card", "card_id", metavar="ID", help="every string of this card")
+@click.option("--safety-critical", "safety", is_flag=True, help="every safety-critical string")
+@click.option("--all", "everything", is_flag=True, help="every string in the catalogue")
+@locales_dir_option
+def review_strings(
+    lang: str,
+    role: str,
+    card_id: str | None,
+    safety: bool,
+    everything: bool,
+    locales_dir: str | None,
+) -> int:
+    from server.content import load_or_raise
+    from server.translation_reviews import (
+        ReviewNotRecorded,
+        record_string_reviews,
+        select_strings,
+    )
+
+    locales = _locales(locales_dir)
+    try:
+        content = load_or_raise(Path(Settings.load().content_dir))
+        selection = select_strings(content, card_id=card_id, safety=safety, everything=everything)
+        recorded, untranslated = record_string_reviews(locales, lang, role, selection)
+    except ReviewNotRecorded as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"Recorded: {recorded} string(s) of '{lang}' reviewed by {role}.")
+    if untranslated:
+        click.echo(f"Left out {untranslated} string(s) not yet translated.")
     return 0
 
 
 def _stats(locales: Path) -> int:
     from babel.messages.pofile import read_po
 
-    from server.i18n import SOURCE_LANGUAGE, SUPPORTED, Languages, po_path
+    from server.content import load_or_raise
+    from server.i18n import SOURCE_LANGUAGE, SUPPORTED, po_path
+    from server.translation_reviews import review_states
 
-    languages = Languages(locales)
+    states = {
+        s.lang: s for s in review_states(locales, load_or_raise(Path(Settings.load().content_dir)))
+    }
+    click.echo("Safety-critical strings (999, Childline, first aid, quick exit) reviewed:")
+    for state in states.values():
+        mark = "yes" if state.critical_reviewed == state.critical_total else "NO"
+        click.echo(
+            f"  {state.lang:6} {state.critical_reviewed:>4} of {state.critical_total:<4} {mark}"
+        )
+    click.echo("")
     problems = 0
-    print(f"{'lang':6} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'errors':>7}  reviewed")
+    click.echo(
+        f"{'lang':6} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'errors':>7} {'reviewed':>9}"
+    )
     for lang in SUPPORTED:
         if lang == SOURCE_LANGUAGE:
             continue
@@ -191,10 +381,10 @@ def _stats(locales: Path) -> int:
         missing = sum(1 for m in messages if not m.string)
         errors = list(catalog.check())
         problems += fuzzy + missing + len(errors)
-        info = languages.info[lang]
-        print(
+        state = states[lang]
+        click.echo(
             f"{lang:6} {len(messages) - missing - fuzzy:>10} {fuzzy:>6} {missing:>8} "
-            f"{len(errors):>7}  {'yes' if info.reviewed else 'no'}"
+            f"{len(errors):>7} {state.reviewed:>4}/{state.total:<4}"
         )
     return 1 if problems else 0
 
@@ -202,84 +392,50 @@ def _stats(locales: Path) -> int:
 # -- pwa
 
 
-def cmd_pwa(args: argparse.Namespace) -> int:
-    from server.icons import write_icons
+@cli.group(help="build the app shell's precache list")
+def pwa() -> None:
+    pass
+
+
+@pwa.command(help="write pwa/precache.json (every shell file with its content hash)")
+@click.option("--check", is_flag=True, help="only check it is current; exit 1 if stale")
+@click.option("--pwa-dir", metavar="DIR", help="default ./pwa")
+def precache(check: bool, pwa_dir: str | None) -> int:
     from server.precache import PRECACHE_FILE, precache_is_current, write_precache
 
-    pwa_dir = Path(args.pwa_dir or Settings.load().pwa_dir)
-    if args.action == "icons":
-        for path in write_icons(pwa_dir / "assets" / "icons"):
-            print(f"Wrote {path}")
-        return 0
-    if args.check:
-        if precache_is_current(pwa_dir):
-            print(f"{pwa_dir / PRECACHE_FILE} is up to date")
+    folder = Path(pwa_dir or Settings.load().pwa_dir)
+    if check:
+        if precache_is_current(folder):
+            click.echo(f"{folder / PRECACHE_FILE} is up to date")
             return 0
-        print(
-            f"{pwa_dir / PRECACHE_FILE} is stale: run `consequences pwa precache`",
-            file=sys.stderr,
-        )
+        _err(f"{folder / PRECACHE_FILE} is stale: run `consequences pwa precache`")
         return 1
-    print(f"Wrote {write_precache(pwa_dir)}")
+    click.echo(f"Wrote {write_precache(folder)}")
     return 0
 
 
 # -- reports and staff
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
-    from server.backup import BackupError, backup
-
-    settings = _settings(args)
-    try:
-        done = backup(
-            settings.data_path,
-            settings.secrets_path,
-            Path(args.dest),
-            with_secrets=args.with_secrets,
-        )
-    except (BackupError, OSError, sqlite3.Error) as exc:
-        print(f"Backup failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"Backed up {', '.join(done.databases) or 'no databases'} to {args.dest}")
-    if args.with_secrets:
-        print(f"With the secrets ({', '.join(done.secrets) or 'none yet'}): keep this copy safe.")
-    else:
-        print(
-            f"The secrets in {settings.secrets_path} were not copied: back them up separately "
-            "(e.g. --with-secrets to a different place), as without them the follow-up codes "
-            "already given out cannot be checked."
-        )
-    return 0
+@cli.group(help="look after the anonymous reports")
+def reports() -> None:
+    pass
 
 
-def cmd_restore(args: argparse.Namespace) -> int:
-    from server.backup import BackupError, restore
-
-    settings = _settings(args)
-    try:
-        done = restore(Path(args.src), settings.data_path, settings.secrets_path, force=args.force)
-    except (BackupError, OSError, sqlite3.Error) as exc:
-        print(f"Restore failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"Restored {', '.join(done.databases)} into {settings.data_path}")
-    if not done.secrets:
-        print(f"No secrets in the backup: put the backed-up secrets in {settings.secrets_path}.")
-    return 0
-
-
-def cmd_reports_purge(args: argparse.Namespace) -> int:
+@reports.command(help="delete reports past the retention period now (also done hourly)")
+@data_dir_option
+def purge(data_dir: str | None) -> int:
     from server.migrations import migrate
-    from server.reports import build_reporting
+    from server.reports import open_store
 
-    settings = _settings(args)
+    settings = _settings(data_dir)
     migrate(settings.data_path)
-    store = build_reporting(settings)["reports"]
+    store = open_store(settings)
     try:
         result = store.purge()
     finally:
         store.close()
-    print(
+    click.echo(
         f"Deleted {result.reports} report(s) older than {settings.report_retention_days} days, "
         f"{result.idempotency_keys} old retry key(s) and {result.staff_sessions} expired "
         "staff session(s)."
@@ -299,93 +455,151 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def cmd_staff(args: argparse.Namespace) -> int:
-    from server.migrations import migrate
-    from server.staff import StaffError, StaffService
+@cli.group(help="manage the staff who read reports")
+def staff() -> None:
+    pass
 
-    settings = _settings(args)
+
+@contextlib.contextmanager
+def _staff_service(data_dir: str | None) -> Iterator[StaffService]:
+    from server.migrations import migrate
+    from server.staff import StaffService
+
+    settings = _settings(data_dir)
     migrate(settings.data_path)
-    staff = StaffService(settings.data_path / "reports.db")
-    actor = "cli"
+    service = StaffService(settings.data_path / "reports.db")
     try:
-        if args.action == "add":
-            try:
-                account = staff.add(actor, args.username, _read_password(), args.role)
-            except (StaffError, ValueError) as exc:
-                print(str(exc), file=sys.stderr)
-                return 1
-            print(f"Added {account.username} ({account.role}).")
-        elif args.action == "remove":
-            if not staff.remove(actor, args.username):
-                print(f"There is no account called {args.username}.", file=sys.stderr)
-                return 1
-            print(f"Removed {args.username}; their sign-ins have ended.")
-        else:
-            accounts = staff.accounts()
-            for account in accounts:
-                print(f"{account.username:40} {account.role:9} added {account.created_on}")
-            if not accounts:
-                print("No staff accounts yet: add one with `consequences staff add NAME`.")
+        yield service
     finally:
-        staff.close()
+        service.close()
+
+
+@staff.command(help="add an account; the password comes from a prompt or standard input")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer")
+@data_dir_option
+def add(username: str, role: str, data_dir: str | None) -> int:
+    from server.staff import StaffError
+
+    with _staff_service(data_dir) as service:
+        try:
+            account = service.add("cli", username, _read_password(), role)
+        except (StaffError, ValueError) as exc:
+            _err(str(exc))
+            return 1
+    click.echo(f"Added {account.username} ({account.role}).")
+    return 0
+
+
+@staff.command(help="remove an account and end its sign-ins")
+@click.argument("username")
+@data_dir_option
+def remove(username: str, data_dir: str | None) -> int:
+    with _staff_service(data_dir) as service:
+        if not service.remove("cli", username):
+            _err(f"There is no account called {username}.")
+            return 1
+    click.echo(f"Removed {username}; their sign-ins have ended.")
+    return 0
+
+
+@staff.command(name="list", help="list the accounts")
+@data_dir_option
+def list_accounts(data_dir: str | None) -> int:
+    with _staff_service(data_dir) as service:
+        accounts = service.accounts()
+    for account in accounts:
+        click.echo(f"{account.username:40} {account.role:9} added {account.created_on}")
+    if not accounts:
+        click.echo("No staff accounts yet: add one with `consequences staff add NAME`.")
     return 0
 
 
 # -- the help finder's directory and postcode tables
 
 
-def _directory_db(args: argparse.Namespace) -> sqlite_utils.Database:
+def _directory_db(data_dir: str | None) -> sqlite_utils.Database:
     from server.db import connect
     from server.migrations import migrate
 
-    settings = _settings(args)
+    settings = _settings(data_dir)
     migrate(settings.data_path)
     return connect(settings.data_path / "directory.db")
 
 
-def cmd_services_import(args: argparse.Namespace) -> int:
-    from server.directory import import_feed, service_count
+@cli.group(help="the help finder's directory of services")
+def services() -> None:
+    pass
+
+
+@services.command(
+    name="import",
+    help="import an Open Referral UK feed (v1 or 3.0 JSON) or our CSV template",
+)
+@click.argument("path", metavar="FILE_OR_DIR")
+@click.option("--replace", is_flag=True, help="remove services that are not in this feed")
+@click.option("--if-empty", is_flag=True, help="import only when the directory is empty")
+@click.option("--source", help="name for this feed (default: the file or folder name)")
+@data_dir_option
+def import_services(
+    path: str, replace: bool, if_empty: bool, source: str | None, data_dir: str | None
+) -> int:
+    from server.directory.importer import import_feed, service_count
     from server.oruk import FeedError
 
-    path = Path(args.path)
-    if not path.exists():
-        print(f"{path}: no such file or folder", file=sys.stderr)
+    feed = Path(path)
+    if not feed.exists():
+        _err(f"{feed}: no such file or folder")
         return 2
-    db = _directory_db(args)
+    db = _directory_db(data_dir)
     try:
-        if args.if_empty and service_count(db):
-            print(f"The directory already has {service_count(db)} services; nothing imported.")
+        if if_empty and service_count(db):
+            click.echo(f"The directory already has {service_count(db)} services; nothing imported.")
             return 0
         try:
-            report = import_feed(db, path, source=args.source, replace=args.replace)
+            report = import_feed(db, feed, source=source, replace=replace)
         except FeedError as exc:
-            print(f"{path}: {exc}", file=sys.stderr)
+            _err(f"{feed}: {exc}")
             return 1
     finally:
         db.conn.close()
     for line in report.lines:
-        print(line)
-    print(report.summary())
+        click.echo(line)
+    click.echo(report.summary())
     return 0
 
 
-def cmd_postcodes_import(args: argparse.Namespace) -> int:
+@cli.group(help="offline postcode tables")
+def postcodes() -> None:
+    pass
+
+
+@postcodes.command(
+    name="import",
+    help=(
+        "load postcode centroids (district, sector or ONS Postcode Directory CSV); "
+        "without a file, the tables that ship with the app"
+    ),
+)
+@click.argument("files", metavar="[FILE...]", nargs=-1)
+@data_dir_option
+def import_postcode_files(files: tuple[str, ...], data_dir: str | None) -> int:
     from server.postcodes import PostcodeFileError, bundled_tables, import_postcodes
 
-    files = args.files or bundled_tables(Path(Settings.load().content_dir))
-    db = _directory_db(args)
+    tables = files or tuple(map(str, bundled_tables(Path(Settings.load().content_dir))))
+    db = _directory_db(data_dir)
     try:
-        for name in files:
+        for name in tables:
             path = Path(name)
             try:
                 done = import_postcodes(db, path)
             except (OSError, PostcodeFileError) as exc:
-                print(f"{path}: {exc}", file=sys.stderr)
+                _err(f"{path}: {exc}")
                 return 1
             if done.unchanged:
-                print(f"{path.name}: already imported ({done.rows} {done.precision} rows)")
+                click.echo(f"{path.name}: already imported ({done.rows} {done.precision} rows)")
             else:
-                print(
+                click.echo(
                     f"{path.name}: {done.rows} {done.precision} rows imported, "
                     f"{done.skipped} skipped"
                 )
@@ -394,133 +608,26 @@ def cmd_postcodes_import(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- the parser
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="consequences",
-        description="Consequences cards, help finder and anonymous reporting.",
-    )
-    parser.add_argument("--version", action="version", version=__version__)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    serve = commands.add_parser("serve", help="start the web app")
-    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
-    serve.add_argument("--workers", type=int, help="number of worker processes (default 1)")
-    _add_data_dir(serve)
-    serve.set_defaults(handler=cmd_serve)
-
-    backup = commands.add_parser(
-        "backup", help="copy every database, consistently, while the server keeps running"
-    )
-    backup.add_argument("dest", metavar="DEST_DIR", help="a new or empty folder")
-    backup.add_argument(
-        "--with-secrets", action="store_true", help="also copy the secrets (keep that copy safe)"
-    )
-    _add_data_dir(backup)
-    backup.set_defaults(handler=cmd_backup)
-
-    restore = commands.add_parser("restore", help="put a backup into a data folder")
-    restore.add_argument("src", metavar="SRC_DIR", help="a folder made by `consequences backup`")
-    restore.add_argument(
-        "--force", action="store_true", help="replace the databases of a data folder in use"
-    )
-    _add_data_dir(restore)
-    restore.set_defaults(handler=cmd_restore)
-
-    content = commands.add_parser("content", help="check the cards, helplines and glossary")
-    content_commands = content.add_subparsers(dest="action", required=True, metavar="ACTION")
-    check = content_commands.add_parser("check", help="report every problem in content/")
-    check.add_argument("--content-dir", metavar="DIR", help="default ./content")
-    check.set_defaults(handler=cmd_content_check)
-
-    services = commands.add_parser("services", help="the help finder's directory of services")
-    services_commands = services.add_subparsers(dest="action", required=True, metavar="ACTION")
-    services_import = services_commands.add_parser(
-        "import", help="import an Open Referral UK feed (v1 or 3.0 JSON) or our CSV template"
-    )
-    services_import.add_argument("path", metavar="FILE_OR_DIR")
-    services_import.add_argument(
-        "--replace", action="store_true", help="remove services that are not in this feed"
-    )
-    services_import.add_argument(
-        "--if-empty", action="store_true", help="import only when the directory is empty"
-    )
-    services_import.add_argument(
-        "--source", help="name for this feed (default: the file or folder name)"
-    )
-    _add_data_dir(services_import)
-    services_import.set_defaults(handler=cmd_services_import)
-
-    postcodes = commands.add_parser("postcodes", help="offline postcode tables")
-    postcodes_commands = postcodes.add_subparsers(dest="action", required=True, metavar="ACTION")
-    postcodes_import = postcodes_commands.add_parser(
-        "import", help="load postcode centroids (district, sector or ONS Postcode Directory CSV)"
-    )
-    postcodes_import.add_argument(
-        "files",
-        metavar="FILE",
-        nargs="*",
-        help="centroid CSVs; without any, the tables that ship with the app",
-    )
-    _add_data_dir(postcodes_import)
-    postcodes_import.set_defaults(handler=cmd_postcodes_import)
-
-    i18n = commands.add_parser("i18n", help="extract, update, compile or count translations")
-    i18n.add_argument("action", choices=["extract", "update", "compile", "stats"])
-    i18n.add_argument("--locales-dir", metavar="DIR", help="default ./locales")
-    i18n.set_defaults(handler=cmd_i18n)
-
-    pwa = commands.add_parser("pwa", help="build the app shell's precache list and icons")
-    pwa_commands = pwa.add_subparsers(dest="action", required=True, metavar="ACTION")
-    precache = pwa_commands.add_parser(
-        "precache", help="write pwa/precache.json (every shell file with its content hash)"
-    )
-    precache.add_argument(
-        "--check", action="store_true", help="only check it is current; exit 1 if stale"
-    )
-    icons = pwa_commands.add_parser("icons", help="draw the app icons into pwa/assets/icons/")
-    for sub in (precache, icons):
-        sub.add_argument("--pwa-dir", metavar="DIR", help="default ./pwa")
-        sub.set_defaults(handler=cmd_pwa)
-    reports = commands.add_parser("reports", help="look after the anonymous reports")
-    reports_commands = reports.add_subparsers(dest="action", required=True, metavar="ACTION")
-    purge = reports_commands.add_parser(
-        "purge", help="delete reports past the retention period now (also done hourly)"
-    )
-    _add_data_dir(purge)
-    purge.set_defaults(handler=cmd_reports_purge)
-
-    staff = commands.add_parser("staff", help="manage the staff who read reports")
-    staff_commands = staff.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = staff_commands.add_parser(
-        "add", help="add an account; the password comes from a prompt or standard input"
-    )
-    add.add_argument("username")
-    add.add_argument("--role", choices=["reviewer", "admin"], default="reviewer")
-    _add_data_dir(add)
-    add.set_defaults(handler=cmd_staff)
-    remove = staff_commands.add_parser("remove", help="remove an account and end its sign-ins")
-    remove.add_argument("username")
-    _add_data_dir(remove)
-    remove.set_defaults(handler=cmd_staff)
-    listing = staff_commands.add_parser("list", help="list the accounts")
-    _add_data_dir(listing)
-    listing.set_defaults(handler=cmd_staff)
-
-    return parser
+# -- running it
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler: Handler = args.handler
+    """Run a command and give its exit status: 0 done, 1 a problem found, 2 bad usage."""
     try:
-        return handler(args)
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="consequences",
+            standalone_mode=False,
+        )
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        return 130
     except SettingsError as exc:
-        print(str(exc), file=sys.stderr)
+        _err(str(exc))
         return 2
     except KeyboardInterrupt:
         return 130
+    # --help and --version answer with their exit code; a command with its own status.
+    return result if isinstance(result, int) else 0

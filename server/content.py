@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -83,6 +85,14 @@ class Jurisdiction(Base, frozen=True, kw_only=True):
     differences: Paragraph
 
 
+class Review(Base, frozen=True, kw_only=True):
+    """Who checked a card, when, and exactly what they checked (a hash of its text and facts)."""
+
+    reviewed_on: dt.date
+    role: Annotated[str, Meta(min_length=2, max_length=80, pattern=r"^[^<>\n]*$")]
+    hash: Annotated[str, Meta(pattern=r"^sha256:[0-9a-f]{64}$")]
+
+
 class Card(Base, frozen=True, kw_only=True):
     id: Slug
     audience: Audience
@@ -98,7 +108,9 @@ class Card(Base, frozen=True, kw_only=True):
     related_help: RelatedHelp
     jurisdiction: Jurisdiction
     sources: Annotated[list[Source], Meta(min_length=1)]
-    reviewed_on: dt.date
+    # For reviewers only: what was and was not checked. Not translated, not served.
+    reviewer_notes: list[Paragraph] = []
+    review: Review
 
 
 class Helpline(Base, frozen=True, kw_only=True):
@@ -114,6 +126,8 @@ class Helpline(Base, frozen=True, kw_only=True):
     categories: list[Category] = []
     source: Source
     verified_on: dt.date
+    # For reviewers only: what was and was not checked. Not translated.
+    reviewer_notes: list[Paragraph] = []
 
 
 class GlossaryEntry(Base, frozen=True, kw_only=True):
@@ -142,6 +156,8 @@ class Content:
     helplines: dict[str, Helpline] = field(default_factory=dict)
     glossary: dict[str, GlossaryEntry] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    # The hash of each card's text and facts as they are now (see card_hash).
+    card_hashes: dict[str, str] = field(default_factory=dict)
 
 
 class ContentInvalid(Exception):
@@ -213,6 +229,19 @@ def translatable_strings(path: Path) -> Iterator[tuple[str, str]]:
     yield from found
 
 
+def strings_of(item: Card | Helpline | GlossaryEntry) -> list[str]:
+    """Every translatable string of one card, helpline or glossary entry, in order."""
+    found: list[tuple[str, str]] = []
+    record = _recorder(found, "")
+    if isinstance(item, Card):
+        translate_card(item, record)
+    elif isinstance(item, Helpline):
+        translate_helpline(item, record)
+    else:
+        translate_glossary_entry(item, record)
+    return [text for _, text in found]
+
+
 def _recorder(found: list[tuple[str, str]], label: str) -> Gettext:
     def record(text: str) -> str:
         found.append((label, text))
@@ -260,8 +289,9 @@ def _load_yaml(path: Path, name: str, errors: list[ContentError]) -> object | No
         return None
 
 
-def load_content(content_dir: Path) -> Content:
+def load_content(content_dir: Path, today: dt.date | None = None) -> Content:
     """Decode and check everything; problems are collected, not raised."""
+    today = today or dt.date.today()
     content = Content()
     errors = content.errors
     cards_dir = content_dir / "cards"
@@ -284,8 +314,9 @@ def load_content(content_dir: Path) -> Content:
         if card.id in content.cards:
             errors.append(ContentError(name, "id", f"duplicate id '{card.id}'"))
             continue
-        errors.extend(ContentError(name, f, m) for f, m in check_card(card))
+        errors.extend(ContentError(name, f, m) for f, m in check_card(card, today))
         content.cards[card.id] = card
+        content.card_hashes[card.id] = card_hash(data)
 
     for helpline in _load_list(content_dir, "helplines.yaml", Helpline, errors):
         if helpline.id in content.helplines:
@@ -327,14 +358,14 @@ def _load_list(
         return []
 
 
-def check_card(card: Card) -> Iterator[tuple[str, str]]:
+def check_card(card: Card, today: dt.date | None = None) -> Iterator[tuple[str, str]]:
     """Rules that the types alone cannot say."""
     if not card.related_help.helplines and not card.related_help.service_categories:
         yield "related_help", "every card must end with where to get help"
     if len(card.sources) < 1:
         yield "sources", "every card needs at least one source"
-    if card.reviewed_on > dt.date.today():
-        yield "reviewed_on", "the review date is in the future"
+    if card.review.reviewed_on > (today or dt.date.today()):
+        yield "review.reviewed_on", "the review date is in the future"
     if card.duration_minutes is not None:
         total = sum(s.minutes or 0 for s in card.sections)
         if total != card.duration_minutes:
@@ -356,3 +387,133 @@ def load_or_raise(content_dir: Path) -> Content:
     if content.errors:
         raise ContentInvalid(content.errors)
     return content
+
+
+# -- Reviews: a card's review holds the hash of what was checked, so an edit shows.
+
+# Fields that are not the card's text or facts: the review itself and the notes for reviewers.
+UNHASHED_FIELDS = frozenset({"review", "reviewer_notes"})
+REVIEW_VALID_MONTHS = 12
+
+
+def card_hash(data: object) -> str:
+    """SHA-256 of a card's text and facts: every field as written, except the review and notes.
+
+    Hashes the decoded YAML (sorted JSON), so re-indenting or re-quoting changes nothing but any
+    change to a word, a source, a helpline or a field does.
+    """
+    fields = (
+        {k: v for k, v in data.items() if k not in UNHASHED_FIELDS}
+        if isinstance(data, dict)
+        else data
+    )
+    canonical = json.dumps(
+        fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def review_due(reviewed_on: dt.date) -> dt.date:
+    """The last day a review made on `reviewed_on` still counts (12 months later)."""
+    try:
+        return reviewed_on.replace(year=reviewed_on.year + REVIEW_VALID_MONTHS // 12)
+    except ValueError:  # 29 February
+        return reviewed_on.replace(year=reviewed_on.year + REVIEW_VALID_MONTHS // 12, day=28)
+
+
+def review_problems(content: Content, today: dt.date | None = None) -> list[ContentError]:
+    """Cards changed since their review, and reviews or helpline checks older than 12 months.
+
+    Kept apart from load_content's errors: the server still serves a card whose review is
+    overdue (with its "last checked" date), but `content check` fails until it is reviewed.
+    """
+    today = today or dt.date.today()
+    problems = []
+    for card in content.cards.values():
+        name = f"cards/{card.id}.yaml"
+        if content.card_hashes.get(card.id) != card.review.hash:
+            problems.append(
+                ContentError(
+                    name,
+                    "review.hash",
+                    "the card's text or facts changed after its last review; check it against "
+                    f"its sources, then run: consequences content review {card.id} --role ROLE",
+                )
+            )
+        if today > review_due(card.review.reviewed_on):
+            problems.append(
+                ContentError(
+                    name,
+                    "review.reviewed_on",
+                    f"last reviewed {card.review.reviewed_on.isoformat()}, more than 12 months ago",
+                )
+            )
+    for helpline in content.helplines.values():
+        if today > review_due(helpline.verified_on):
+            problems.append(
+                ContentError(
+                    "helplines.yaml",
+                    f"{helpline.id}.verified_on",
+                    f"last verified {helpline.verified_on.isoformat()}, more than 12 months ago",
+                )
+            )
+    return problems
+
+
+def check_everything(
+    content_dir: Path, today: dt.date | None = None
+) -> tuple[Content, list[ContentError]]:
+    """What `consequences content check` reports: every load error, then every review problem."""
+    content = load_content(content_dir, today)
+    return content, [*content.errors, *review_problems(content, today)]
+
+
+_REVIEW_BLOCK = re.compile(r"^review:[ \t]*\n(?:[ \t]+.*(?:\n|$))*", re.MULTILINE)
+
+
+class ReviewRefused(Exception):
+    """A review cannot be recorded: the card is missing or does not load."""
+
+
+def record_review(
+    content_dir: Path, card_id: str, role: str, today: dt.date | None = None
+) -> Review:
+    """Write the card's current hash, today's date and the reviewer's role into its file.
+
+    Only the `review:` block at the end of the file is rewritten; the rest stays as written.
+    """
+    today = today or dt.date.today()
+    path = content_dir / "cards" / f"{card_id}.yaml"
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", card_id) or not path.is_file():
+        raise ReviewRefused(f"no card '{card_id}' in {content_dir / 'cards'}")
+    role = role.strip()
+    if not role or len(role) > 80 or any(c in role for c in "<>\n"):
+        raise ReviewRefused("give the reviewer's role (not a name), e.g. 'content lead'")
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ReviewRefused(f"{path}: not valid YAML: {exc}") from exc
+    review = Review(reviewed_on=today, role=role, hash=card_hash(data))
+    block = (
+        "review:\n"
+        f"  reviewed_on: {review.reviewed_on.isoformat()}\n"
+        f"  role: {json.dumps(review.role, ensure_ascii=False)}\n"
+        f"  hash: {review.hash}\n"
+    )
+    if _REVIEW_BLOCK.search(text):
+        new_text = _REVIEW_BLOCK.sub(lambda _: block, text, count=1)
+    else:
+        new_text = text.rstrip("\n") + "\n" + block
+    # The card must still load with the new review before the file is replaced.
+    new_data = yaml.safe_load(new_text)
+    try:
+        card = msgspec.convert(new_data, Card)
+    except msgspec.ValidationError as exc:
+        raise ReviewRefused(f"{path}: {exc}") from exc
+    if card.id != card_id or card_hash(new_data) != review.hash:
+        raise ReviewRefused(f"{path}: the review block could not be written cleanly")
+    tmp = path.with_suffix(".yaml.tmp")
+    tmp.write_text(new_text, encoding="utf-8")
+    tmp.replace(path)
+    return review

@@ -1,35 +1,26 @@
-"""Pre-encoded JSON responses with strong ETags, language headers and cheap revalidation."""
+"""Pre-encoded JSON responses with strong ETags and language headers, and conditional GET.
+
+Handlers only send an ETag; ConditionalGet, one layer round every route, answers 304 when
+the phone already has those bytes. Content, the shell, QR codes and the static lesson and
+staff files all revalidate the same way.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-import msgspec
 from litestar import Request
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.types import Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.encoded import Encoded
 from server.errors import ErrorResponse
-
-_encoder = msgspec.json.Encoder()
 
 CONTENT_CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400"
 
 
-class Encoded(msgspec.Struct, frozen=True):
-    """A response body encoded once, with its strong ETag."""
-
-    body: bytes
-    etag: str
-
-
-def encode(obj: Any) -> Encoded:
-    body = _encoder.encode(obj)
-    return Encoded(body=body, etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"')
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
+def matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names this ETag."""
     if not if_none_match:
         return False
     if if_none_match.strip() == "*":
@@ -63,17 +54,74 @@ def content_response(
     lang: str | None,
     cache_control: str = CONTENT_CACHE_CONTROL,
 ) -> PreEncodedResponse:
-    """200 with the stored body, or 304 with none when the phone already has it."""
+    """200 with the stored body and its ETag (ConditionalGet turns it into a 304)."""
     headers = [(b"etag", encoded.etag.encode()), (b"cache-control", cache_control.encode())]
     if lang is not None:
         headers += [(b"content-language", lang.encode()), (b"vary", b"Accept-Language")]
-    if _matches(request.headers.get("if-none-match"), encoded.etag):
-        return PreEncodedResponse(304, headers, b"")
     headers += [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(encoded.body)).encode()),
     ]
     return PreEncodedResponse(200, headers, encoded.body)
+
+
+# Headers that describe a body; a 304 has none (RFC 9110 15.4.5 keeps ETag, Cache-Control,
+# Vary and the like so caches can refresh what they hold).
+_BODY_HEADERS = frozenset(
+    {b"content-length", b"content-type", b"content-encoding", b"transfer-encoding"}
+)
+_CONDITIONAL_METHODS = frozenset({"GET", "HEAD"})
+
+
+def _header(headers: Any, name: bytes) -> bytes | None:
+    """A header's value; `name` in lower case (ASGI servers lower-case request headers)."""
+    for key, value in headers:
+        if key == name:
+            return value
+    return None
+
+
+class ConditionalGet:
+    """ASGI middleware: a GET or HEAD whose If-None-Match names the answer's ETag gets a 304.
+
+    Every handler that sends an ETag (pre-encoded content, the shell, QR codes, Litestar's
+    static files) is covered without doing anything itself. Requests without If-None-Match
+    pass straight through.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw = _header(scope["headers"], b"if-none-match") if scope["type"] == "http" else None
+        if raw is None or scope.get("method") not in _CONDITIONAL_METHODS:
+            await self.app(scope, receive, send)
+            return
+        if_none_match = raw.decode("latin-1")
+        not_modified = False
+
+        async def send_conditionally(message: Message) -> None:
+            nonlocal not_modified
+            if message["type"] == "http.response.start":
+                response_headers = [(k.lower(), v) for k, v in message.get("headers", ())]
+                etag = _header(response_headers, b"etag")
+                if (
+                    message["status"] == 200
+                    and etag is not None
+                    and matches(if_none_match, etag.decode("latin-1"))
+                ):
+                    not_modified = True
+                    kept = [(k, v) for k, v in response_headers if k not in _BODY_HEADERS]
+                    await send({**message, "status": 304, "headers": kept})
+                    return
+            elif not_modified:
+                # The body is dropped; the response ends when the handler's would have.
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+            await send(message)
+
+        await self.app(scope, receive, send_conditionally)
 
 
 def documented(model: type, description: str, *errors: int) -> dict[int, ResponseSpec]:

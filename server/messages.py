@@ -357,6 +357,61 @@ UI_MESSAGES: dict[str, str] = {
     "finder.no_postcodes": N_(
         "Postcode search is not set up on this server. Please use your location instead."
     ),
+    # The staff inbox (/staff). Report choices use the words the reporter chose from above.
+    "staff.title": N_("Reports inbox"),
+    "staff.sign_in": N_("Sign in"),
+    "staff.sign_out": N_("Sign out"),
+    "staff.username": N_("Username"),
+    "staff.password": N_("Password"),
+    "staff.reports": N_("Reports"),
+    "staff.status": N_("Status"),
+    "staff.category": N_("Category"),
+    "staff.any": N_("Any"),
+    "staff.show": N_("Show"),
+    "staff.export": N_("Export CSV"),
+    "staff.pages": N_("Pages"),
+    "staff.newer": N_("Newer"),
+    "staff.older": N_("Older"),
+    "staff.count": N_("Reports: {count}"),
+    "staff.page": N_("Page {page} of {pages}"),
+    "staff.report_title": N_("Report {id}: {category}"),
+    "staff.danger_now": N_("Danger now"),
+    "staff.needs_reply": N_("Needs a reply"),
+    "staff.received": N_("Received {hour}"),
+    "staff.status.received": N_("Received"),
+    "staff.status.being_looked_at": N_("Being looked at"),
+    "staff.status.passed_on": N_("Passed on"),
+    "staff.status.closed": N_("Closed"),
+    "staff.back": N_("Back to the inbox"),
+    "staff.danger_said": N_("Said someone was in danger at the time of reporting"),
+    "staff.field.received": N_("Received (UTC, to the hour)"),
+    "staff.field.area": N_("Area"),
+    "staff.field.lang": N_("Reporter's language"),
+    "staff.notes": N_("Internal notes (the reporter never sees these)"),
+    "staff.save": N_("Save"),
+    "staff.thread": N_("Messages with the reporter"),
+    "staff.from_team": N_("Team ({name})"),
+    "staff.from_reporter": N_("Reporter"),
+    "staff.reply_label": N_(
+        "Ask a question or answer (the reporter sees this when they check their code)"
+    ),
+    # -- issue 11: "Report a mistake" on every card and helpline, and its staff queue
+    "feedback.link": N_("Report a mistake"),
+    "feedback.title": N_("Something wrong here?"),
+    "feedback.kind": N_("What is wrong?"),
+    "feedback.kind.wrong_fact": N_("A fact is wrong"),
+    "feedback.kind.bad_translation": N_("The translation is wrong or unclear"),
+    "feedback.kind.out_of_date": N_("It is out of date"),
+    "feedback.kind.something_else": N_("Something else"),
+    "feedback.text": N_(
+        "Tell us more if you want to (up to 1,000 characters). Do not write your name."
+    ),
+    "feedback.send": N_("Send"),
+    "feedback.thanks": N_("Thank you. We will check it."),
+    "feedback.too_many": N_("You have sent a lot of these. Please try again later."),
+    "staff.feedback.title": N_("Reports of mistakes in cards and helplines"),
+    "staff.feedback.none": N_("Nothing to check."),
+    "staff.feedback.done": N_("Mark as done"),
 }
 
 # Youth voice (issue 16): the pulse, unsafe places and "You said, we did".

@@ -216,8 +216,32 @@ def _reports_0002(db: Database) -> None:
     )
 
 
-@reports(name="0003_unsafe_places")
-def _reports_0003(db: Database) -> None:
+@reports(name="0003_content_feedback")
+def _reports_0003_content_feedback(db: Database) -> None:
+    # "Report a mistake" on a card or helpline (server/feedback.py). Like reports: no column
+    # for an address, user agent, cookie or device, and the day it arrived, no finer.
+    db.execute(
+        """
+        CREATE TABLE content_feedback (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN
+                ('wrong_fact', 'bad_translation', 'out_of_date', 'something_else')),
+            target TEXT NOT NULL CHECK (target IN ('card', 'helpline')),
+            target_id TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            received_day TEXT NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+            done_by TEXT,
+            done_day TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX content_feedback_queue ON content_feedback (done, received_day)")
+
+
+@reports(name="0004_unsafe_places")
+def _reports_0004_unsafe_places(db: Database) -> None:
     # Youth voice (issue 16): what makes a place feel unsafe, when, and only the postcode
     # sector ("LU1 2"), never finer. The row goes with its report when the report is purged.
     db.execute(

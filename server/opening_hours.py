@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import msgspec
 from babel.dates import format_time, get_day_names
 
+from server.directory.models import DAYS, Schedule
 from server.i18n import N_, babel_locale
-from server.oruk import DAYS, Schedule
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -1,4 +1,7 @@
-"""Open Referral UK feeds (v1, 3.0 and our CSV template) read into one tidy service record."""
+"""Open Referral UK feeds (v1, 3.0 and our CSV template) read into one tidy service record.
+
+Only feed reading lives here; the record and its parts are server.directory.models.
+"""
 
 from __future__ import annotations
 
@@ -9,65 +12,16 @@ import re
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 import nh3
 from babel import Locale
 
 from server.content import CATEGORIES
+from server.directory.models import DAYS, Phone, RawLocation, Schedule, ServiceRecord
 
-# -- The record the importer stores, whatever the feed looked like.
-
-
-class Phone(msgspec.Struct, frozen=True):
-    number: str
-    kind: Literal["voice", "text"] = "voice"
-
-
-class RawLocation(msgspec.Struct, kw_only=True):
-    """A location as the feed gave it; the importer checks the coordinates."""
-
-    name: str = ""
-    address: str = ""
-    postcode: str = ""
-    lat: float | None = None
-    lon: float | None = None
-
-
-class Schedule(msgspec.Struct, frozen=True, kw_only=True):
-    """Weekly (or monthly, e.g. '2MO') opening hours, as in ORUK schedules."""
-
-    freq: Literal["WEEKLY", "MONTHLY"] = "WEEKLY"
-    byday: list[str]
-    opens_at: str
-    closes_at: str
-    valid_from: str | None = None
-    valid_to: str | None = None
-
-
-class ServiceRecord(msgspec.Struct, kw_only=True):
-    source_id: str
-    name: str
-    organisation: str = ""
-    description: str = ""
-    categories: list[str] = []
-    taxonomy_terms: list[str] = []
-    min_age: int | None = None
-    max_age: int | None = None
-    free: bool | None = None
-    cost: str = ""
-    referral_needed: bool | None = None
-    languages: list[str] = []
-    phones: list[Phone] = []
-    email: str = ""
-    website: str = ""
-    locations: list[RawLocation] = []
-    schedules: list[Schedule] = []
-    last_checked: str | None = None
-    sample: bool = False
-    # What the reader changed or noticed, for the import report; not stored.
-    notes: list[str] = []
+# -- What the reader gives the importer besides records.
 
 
 class Skipped(msgspec.Struct, frozen=True):
@@ -258,8 +212,6 @@ def language_code(value: object) -> str | None:
 
 # -- Times and days
 
-DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_DAY_NAMES = {d: i for i, d in enumerate(DAYS)}
 _WEEKDAY_WORDS = {
     name: code
     for code, names in zip(

@@ -22,6 +22,22 @@ WORKER_FILE = "sw.js"
 # pwa/staff/, the presenter, print and lesson pages are separate pages, not precached.
 TOP_LEVEL = ("index.html", "offline.html", "manifest.webmanifest")
 ASSETS_DIR = "assets"
+# Every screen of the app by name, the one list of them: the server answers each address with
+# the shell (routes/shell.py), the worker opens the cached shell for them (sw.js gets the
+# addresses before its code) and the app draws them (app.js, from the bundle). {id} is a card.
+SCREENS: dict[str, str] = {
+    "home": "/",
+    "card": "/cards/{id}",
+    "help": "/help",
+    "report": "/report",
+    # Youth voice (issue 16): report a place that feels unsafe; "You said, we did".
+    "unsafePlace": "/report/unsafe-place",
+    "saidWeDid": "/said-we-did",
+    "check": "/check",
+    "settings": "/settings",
+    "about": "/about",
+    "glossary": "/glossary",
+}
 TEXT_SUFFIXES = {".html", ".js", ".css", ".webmanifest", ".svg"}
 MEDIA_TYPES = {
     ".html": "text/html",
@@ -135,7 +151,10 @@ def build_shell(pwa_dir: Path) -> Shell:
     worker_source = pwa_dir / WORKER_FILE
     if worker_source.is_file():
         # The worker's bytes change whenever any shell file does, so phones notice updates.
-        prelude = f"const PRECACHE = {json.dumps(shell.precache_list())};\n"
+        prelude = (
+            f"const PRECACHE = {json.dumps(shell.precache_list())};\n"
+            f"const SCREENS = {json.dumps(list(SCREENS.values()))};\n"
+        )
         shell.worker = prelude.encode() + worker_source.read_bytes()
     return shell
 

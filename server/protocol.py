@@ -65,10 +65,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._stop_header_timer()
         super().on_headers_complete()
 
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        # The next request on this connection starts its own count and clock with its first
-        # byte; until then uvicorn's keep-alive timeout applies.
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        # The parser has read this whole request (body included), so the next bytes on the
+        # connection are a new request's headers: it gets its own count, and its own clock
+        # from its first byte (until then uvicorn's keep-alive timeout applies).
         self._reading_headers, self._header_bytes, self._tail = True, 0, b""
 
     def _start_request(self) -> None:

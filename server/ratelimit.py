@@ -3,8 +3,10 @@
 Litestar's RateLimitMiddleware keys its store by the raw address and keeps a JSON list of
 every request's time per key, which costs O(limit) per request and cannot carry a global
 ceiling of thousands per hour; it also sends no Retry-After. This module keeps one float
-per key (the generic cell rate algorithm, GCRA), checks several limits at once and answers
-in the project's error shape with Retry-After.
+per key (the generic cell rate algorithm, GCRA), checks several limits at once and raises
+server.problems.TooMany with the seconds to wait, which server.errors answers as a 429 in
+the project's error shape with Retry-After. It knows nothing of HTTP: the routes pass in the
+peer's address and any X-Forwarded-For header (server.routes.deps.request_source).
 
 Nothing here is written to disk or logged. The address is turned into an HMAC with a key
 that exists only in this process's memory and is replaced every day (UTC), so even a memory
@@ -23,12 +25,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from litestar import Request
-
-from server.errors import ApiError
 from server.messages import UI_MESSAGES
+from server.problems import TooMany
 
 TOO_MANY = UI_MESSAGES["report.too_many_requests"]
 # Beyond this many keys the limiter drops the ones whose window has passed.
@@ -84,12 +83,12 @@ class RateLimiter:
         self._tat: dict[tuple[str, bytes], float] = {}
         self._lock = threading.Lock()
 
-    def source(self, request: Request[Any, Any, Any]) -> bytes:
-        """The hashed source of a request; the address itself goes no further than here."""
-        address = request.client.host if request.client else ""
+    def source(self, peer: str, forwarded_for: str = "") -> bytes:
+        """The hashed source of a request from `peer` (its X-Forwarded-For header believed
+        only from a trusted proxy); the address itself goes no further than here."""
+        address = peer
         if address in self.trusted_proxies:
-            header = request.headers.get("x-forwarded-for", "")
-            address = _forwarded_client(header, address, self.trusted_proxies)
+            address = _forwarded_client(forwarded_for, address, self.trusted_proxies)
         return self.hasher(address)
 
     def hit(self, checks: list[tuple[Limit, bytes]]) -> float:
@@ -103,7 +102,9 @@ class RateLimiter:
             for limit, source in checks:
                 key = (limit.name, source)
                 tat = max(self._tat.get(key, now), now)
-                allowed_from = tat + limit.interval - limit.period
+                # (period - interval) first: with one request per period it is exactly 0, where
+                # tat + interval - period would round to just above tat and refuse everyone.
+                allowed_from = tat - (limit.period - limit.interval)
                 if now < allowed_from:
                     wait = max(wait, allowed_from - now)
                 else:
@@ -114,15 +115,16 @@ class RateLimiter:
             return 0.0
 
     def check(
-        self, checks: list[tuple[Limit, bytes]], message: str = TOO_MANY, lang_gettext: Any = None
+        self,
+        checks: list[tuple[Limit, bytes]],
+        message: str = TOO_MANY,
+        lang_gettext: Callable[[str], str] | None = None,
     ) -> None:
-        """Raise a 429 in the project's error shape, with Retry-After, when over a limit."""
+        """Raise TooMany (a 429 with Retry-After) when over a limit, in whole seconds."""
         wait = self.hit(checks)
         if wait:
             text = lang_gettext(message) if lang_gettext else message
-            raise ApiError(
-                429, "too_many_requests", text, headers={"Retry-After": str(math.ceil(wait))}
-            )
+            raise TooMany("too_many_requests", text, retry_after=math.ceil(wait))
 
     def _prune(self, now: float) -> None:
         self._tat = {key: tat for key, tat in self._tat.items() if tat > now}

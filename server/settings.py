@@ -96,6 +96,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     logins_per_hour: Annotated[
         int, Meta(ge=1, description="Staff sign-in attempts one source may make per hour.")
     ] = 10
+    feedback_per_hour: Annotated[
+        int,
+        Meta(
+            ge=1,
+            description="Reports of a mistake in a card or helpline one source may send per hour.",
+        ),
+    ] = 10
     staff_session_hours: Annotated[
         int, Meta(ge=1, le=168, description="Hours a staff sign-in lasts before it expires.")
     ] = 8

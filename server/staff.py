@@ -16,6 +16,7 @@ import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from server import problems
 from server.db import ThreadLocalDatabase
 
 Role = Literal["reviewer", "admin"]
@@ -52,8 +53,11 @@ class AuditEntry(msgspec.Struct, frozen=True):
     detail: str
 
 
-class StaffError(ValueError):
+class StaffError(problems.Invalid):
     """An account cannot be created or changed; the message says why in plain words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("invalid_account", message)
 
 
 def write_audit(

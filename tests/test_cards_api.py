@@ -84,3 +84,19 @@ def test_bundle_has_every_card_helpline_and_string(client: TestClient[Litestar])
 def test_compressed_when_asked(client: TestClient[Litestar]) -> None:
     response = client.get("/api/v1/bundle?lang=en", headers={"Accept-Encoding": "gzip"})
     assert "gzip" == response.headers["content-encoding"]
+
+
+def test_card_shows_last_checked_from_its_review(client: TestClient[Litestar]) -> None:
+    content = client.app.state.cards.content
+    review = content.cards[CARD].review
+    for lang in ("en", "ur"):
+        card = client.get(f"/api/v1/cards/{CARD}?lang={lang}").json()
+        assert card["reviewed_on"] == review.reviewed_on.isoformat()
+        assert card["reviewed_by"] == review.role
+        assert card["review"]["hash"] == review.hash
+        assert card["review_current"] is True
+        assert review.reviewed_on.strftime("%Y") in card["reviewed_on_text"]
+        assert card["jurisdiction"]["applies_to"] == "england-wales"
+        assert card["reviewer_notes"] == []  # notes are for reviewers, not served
+    bundle = client.get("/api/v1/bundle?lang=en").json()
+    assert all(c["reviewed_on"] and c["reviewed_by"] for c in bundle["cards"])

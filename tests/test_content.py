@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import shutil
 import subprocess
 import sys
@@ -10,7 +12,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from server.content import AUDIENCES, load_content
+from server.content import (
+    AUDIENCES,
+    ReviewRefused,
+    card_hash,
+    check_everything,
+    load_content,
+    record_review,
+    review_problems,
+)
 from server.settings import ROOT
 
 CONTENT = ROOT / "content"
@@ -28,6 +38,46 @@ def test_enough_cards_for_each_audience() -> None:
     assert len(by_audience["young_person"]) >= 7
     assert len(by_audience["parent"]) >= 3
     assert len(by_audience["teacher"]) >= 2
+
+
+ISSUE_11_CARDS = {
+    "stopped-and-searched": "young_person",
+    "arrested-under-18": "young_person",
+    "knives-school-college": "young_person",
+    "friend-carries-knife": "young_person",
+    "witness-or-victim": "young_person",
+    "banned-weapons-at-home": "parent",
+    "exploitation-and-county-lines": "parent",
+    "knife-incident-in-school": "teacher",
+    "esol-session-parents": "teacher",
+}
+
+
+def test_the_topics_young_people_parents_and_teachers_ask_about() -> None:
+    content = load_content(CONTENT)
+    assert ISSUE_11_CARDS == {
+        card_id: content.cards[card_id].audience
+        for card_id in ISSUE_11_CARDS
+        if card_id in content.cards
+    }
+    esol = content.cards["esol-session-parents"]
+    assert esol.duration_minutes == 60
+    assert sum(s.minutes or 0 for s in esol.sections) == 60
+    assert esol.learning_objectives and esol.scenarios
+
+
+def test_no_adult_maximum_is_given_without_saying_it_is_for_adults() -> None:
+    content = load_content(CONTENT)
+    for card in content.cards.values():
+        texts = [*card.key_points, *(p for s in card.sections for p in [*s.paragraphs, *s.notes])]
+        for text in texts:
+            for sentence in re.split(r"(?<=[.!?;])\s+", text):
+                if "4 years" in sentence:
+                    assert "adult" in sentence.lower(), (card.id, sentence)
+        joined = " ".join(texts)
+        assert "15p" not in joined, card.id
+        assert "will not get in trouble for calling 999" not in joined, card.id
+        assert "safe and locked" not in joined, card.id
 
 
 def test_every_card_ends_with_help_and_has_sources() -> None:
@@ -95,8 +145,16 @@ BROKEN = {
     "too many key points": (lambda d: d.update(key_points=["A point."] * 7), "key_points"),
     "html in text": (lambda d: d.update(summary="<b>Bold</b> claim."), "summary"),
     "misspelt field": (lambda d: d.update(sumary="typo"), "sumary"),
-    "bad review date": (lambda d: d.update(reviewed_on="yesterday"), "reviewed_on"),
-    "future review date": (lambda d: d.update(reviewed_on="2999-01-01"), "reviewed_on"),
+    "bad review date": (
+        lambda d: d["review"].update(reviewed_on="yesterday"),
+        "review.reviewed_on",
+    ),
+    "future review date": (
+        lambda d: d["review"].update(reviewed_on="2999-01-01"),
+        "review.reviewed_on",
+    ),
+    "review without a role": (lambda d: d["review"].pop("role"), "review.role"),
+    "review without a hash": (lambda d: d["review"].update(hash="abc"), "review.hash"),
     "http source": (
         lambda d: d.update(sources=[{"title": "Old", "url": "http://example.org"}]),
         "sources[0].url",
@@ -168,3 +226,135 @@ def test_cli_content_check_passes_on_shipped_content() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK:")
+
+
+# -- reviews: a card's review holds the hash of what was checked
+
+
+def test_shipped_cards_are_reviewed_as_they_are_now() -> None:
+    content, problems = check_everything(CONTENT)
+    assert [] == [str(p) for p in problems]
+    for card in content.cards.values():
+        assert card.review.role, card.id
+        assert card.review.hash == content.card_hashes[card.id], card.id
+        assert card.jurisdiction.applies_to == "england-wales"
+
+
+def test_card_edited_after_review_fails_content_check(content_copy: Path) -> None:
+    path = content_copy / "cards" / "carrying-a-knife-the-law.yaml"
+    before = check_everything(content_copy)[1]
+    assert [] == [str(p) for p in before]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("4 to 24 months", "4 to 36 months", 1), encoding="utf-8")
+    content, problems = check_everything(content_copy)
+    assert content.errors == []  # the card still loads and is served...
+    assert [("cards/carrying-a-knife-the-law.yaml", "review.hash")] == [
+        (p.file, p.field) for p in problems
+    ]  # ...but content check fails until someone reviews it again
+    assert "changed after its last review" in problems[0].message
+
+
+def test_reformatting_a_card_does_not_count_as_a_change(content_copy: Path) -> None:
+    path = content_copy / "cards" / "joint-enterprise.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump(data, width=60, sort_keys=True), encoding="utf-8")
+    assert [] == [str(p) for p in check_everything(content_copy)[1]]
+
+
+def test_review_notes_are_not_part_of_the_hash() -> None:
+    data = _card_data()
+    with_notes = {**data, "reviewer_notes": ["Checked something else."]}
+    assert card_hash(data) == card_hash(with_notes)
+    assert card_hash(data) != card_hash({**data, "summary": "Something else."})
+
+
+def test_stale_review_fails_content_check(content_copy: Path) -> None:
+    content = load_content(content_copy)
+    reviewed = content.cards["your-future"].review.reviewed_on
+    a_year_on = reviewed.replace(year=reviewed.year + 1)
+    on_time = [p for p in review_problems(content, a_year_on) if p.file.startswith("cards/")]
+    assert on_time == []
+    late = review_problems(content, a_year_on + dt.timedelta(days=1))
+    stale = {(p.file, p.field) for p in late}
+    assert ("cards/your-future.yaml", "review.reviewed_on") in stale
+    assert len([f for f, field in stale if f.startswith("cards/")]) == len(content.cards)
+    assert any(f == "helplines.yaml" and field.endswith("verified_on") for f, field in stale)
+
+
+def test_recording_a_review_makes_an_edited_card_pass(content_copy: Path) -> None:
+    path = content_copy / "cards" / "joint-enterprise.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("leave early", "leave straight away"), encoding="utf-8")
+    assert check_everything(content_copy)[1]
+    review = record_review(
+        content_copy, "joint-enterprise", "content lead", today=dt.date(2026, 12, 1)
+    )
+    assert review.role == "content lead"
+    assert review.reviewed_on == dt.date(2026, 12, 1)
+    new_text = path.read_text(encoding="utf-8")
+    assert new_text.count("review:") == 1
+    assert "leave straight away" in new_text  # the rest of the file is kept as written
+    content, problems = check_everything(content_copy, today=dt.date(2026, 12, 1))
+    assert [] == [str(p) for p in problems]
+    assert content.cards["joint-enterprise"].review == review
+
+
+def test_review_needs_a_card_and_a_role(content_copy: Path) -> None:
+    with pytest.raises(ReviewRefused):
+        record_review(content_copy, "no-such-card", "content lead")
+    with pytest.raises(ReviewRefused):
+        record_review(content_copy, "../helplines", "content lead")
+    with pytest.raises(ReviewRefused):
+        record_review(content_copy, "joint-enterprise", "  ")
+
+
+def test_cli_content_review_records_and_check_passes(content_copy: Path) -> None:
+    path = content_copy / "cards" / "your-future.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("keeps more doors", "keeps many doors"),
+        encoding="utf-8",
+    )
+    args = ["--content-dir", str(content_copy)]
+    check = [sys.executable, "-m", "server", "content", "check", *args]
+    failed = subprocess.run(check, capture_output=True, text=True, check=False)
+    assert failed.returncode == 1
+    assert "your-future.yaml: review.hash:" in failed.stderr
+    review = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "server",
+            "content",
+            "review",
+            "your-future",
+            "--role",
+            "content lead",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert review.returncode == 0, review.stderr
+    passed = subprocess.run(check, capture_output=True, text=True, check=False)
+    assert passed.returncode == 0, passed.stderr
+
+
+def test_each_phone_number_is_written_one_way() -> None:
+    """A number in card text is written exactly as its helpline entry writes it."""
+    content = load_content(CONTENT)
+    written = {h.phone.replace(" ", ""): h.phone for h in content.helplines.values() if h.phone}
+    number = re.compile(r"(?<![\d])\d[\d ]{5,}\d(?![\d])")
+    for card in content.cards.values():
+        texts = [*card.key_points, *(p for s in card.sections for p in [*s.paragraphs, *s.notes])]
+        for text in texts:
+            for match in number.finditer(text):
+                digits = match.group().replace(" ", "")
+                if digits in written:
+                    assert match.group() == written[digits], (card.id, match.group())
+    for helpline in content.helplines.values():
+        for text in (helpline.what_for, helpline.when_open):
+            for match in number.finditer(text):
+                digits = match.group().replace(" ", "")
+                if digits in written:
+                    assert match.group() == written[digits], (helpline.id, match.group())

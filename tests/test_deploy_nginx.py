@@ -169,7 +169,8 @@ def test_rate_limits_key_on_the_forwarded_client_not_on_nginx(deployment: Deploy
     assert 429 in statuses
     # Every worker has now refused 127.0.0.2; another young person is not refused.
     with deployment.client("127.0.0.3") as second:
-        assert 201 == second.post("/api/v1/reports", json=_report()).status_code
+        answer = second.post("/api/v1/reports", json=_report())
+        assert 201 == answer.status_code, (statuses, answer.text)
 
 
 def test_a_64_kb_header_is_refused_by_nginx(deployment: Deployment) -> None:

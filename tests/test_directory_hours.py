@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from babel.dates import get_day_names
 
+from server.directory.models import Schedule
 from server.opening_hours import LONDON, describe, is_open
-from server.oruk import Schedule
 
 EVENINGS = Schedule(byday=["MO", "WE"], opens_at="17:00", closes_at="20:00")
 LATE_FRIDAY = Schedule(byday=["FR"], opens_at="20:00", closes_at="01:00")

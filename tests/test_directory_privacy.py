@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from server.db import connect
-from server.directory import import_feed
+from server.directory.importer import import_feed
 from server.migrations import migrate
 from server.postcodes import import_postcodes
 from server.settings import ROOT

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
-
+import click
 import pytest
 
-from server.cli import build_parser
+from server.cli import cli
 from server.settings import ROOT, describe
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -25,19 +24,27 @@ def test_the_readme_shows_each_settings_real_default(row: tuple[str, str, str, s
     assert f"| `{env}` | {shown}" in README, f"README shows the wrong default for {env}"
 
 
-def _commands(parser: argparse.ArgumentParser, prefix: str = "consequences") -> list[str]:
+def _commands(command: click.Command, prefix: str = "consequences") -> list[str]:
+    """Every command in click's tree, with the choices of an ACTION argument (i18n's)."""
     found = []
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                found.append(f"{prefix} {name}")
-                found.extend(_commands(sub, f"{prefix} {name}"))
-        elif action.choices and action.dest == "action":
-            found.extend(f"{prefix} {choice}" for choice in action.choices)
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            found.append(f"{prefix} {name}")
+            found.extend(_commands(sub, f"{prefix} {name}"))
+    for param in command.params:
+        if isinstance(param, click.Argument) and isinstance(param.type, click.Choice):
+            found.extend(f"{prefix} {choice}" for choice in param.type.choices)
     return found
 
 
-@pytest.mark.parametrize("command", _commands(build_parser()))
+def test_the_command_tree_is_walked() -> None:
+    commands = _commands(cli)
+    assert "consequences staff add" in commands
+    assert "consequences i18n compile" in commands
+    assert len(commands) >= 18
+
+
+@pytest.mark.parametrize("command", _commands(cli))
 def test_every_command_is_in_the_readme(command: str) -> None:
     assert command in README, f"`{command}` is not documented in README.md"
 

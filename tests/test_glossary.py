@@ -25,6 +25,16 @@ REQUIRED_TERMS = {
     "safeguarding",
 }
 
+# Issue 11: on young people's cards the glossary links every hard term.
+YOUNG_PERSON_HARD_TERMS = {
+    "offensive weapon",
+    "custody",
+    "detention and training order",
+    "exceptional circumstances",
+    "appropriate adult",
+    "referral order",
+}
+
 pytestmark = pytest.mark.skipif(
     not GLOSSARY_FILE.exists(), reason="content/glossary.yaml is not written yet"
 )
@@ -78,3 +88,32 @@ def test_every_language_serves_every_entry(client: TestClient[Litestar], lang: s
     glossary = client.get("/api/v1/bundle", params={"lang": lang}).json()["glossary"]
     assert [e.id for e in ENTRIES] == [g["id"] for g in glossary]
     assert all(g["term"] and g["definition"] for g in glossary)
+
+
+def young_person_text() -> str:
+    parts: list[str] = []
+    for card in CONTENT.cards.values():
+        if card.audience != "young_person":
+            continue
+        parts += [card.title, card.summary, *card.key_points]
+        for section in card.sections:
+            parts += [section.heading, *section.paragraphs]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("term", sorted(YOUNG_PERSON_HARD_TERMS))
+def test_young_people_cards_use_and_link_each_hard_term(term: str) -> None:
+    text = young_person_text()
+    assert re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.IGNORECASE), (
+        f"'{term}' is on no young person's card"
+    )
+    matching = [e for e in ENTRIES if term in {f.lower() for f in [e.term, *e.forms]}]
+    assert matching, f"'{term}' has no glossary entry to link to"
+    assert all(mentions(text, entry) for entry in matching)
+
+
+def test_joint_enterprise_is_defined_as_helping_or_encouraging() -> None:
+    entry = CONTENT.glossary["joint-enterprise"]
+    assert "charged for the same crime" not in entry.definition
+    assert "helped or encouraged" in entry.definition
+    assert "someone else" in entry.definition

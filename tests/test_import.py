@@ -13,9 +13,10 @@ import sqlite_utils
 from server.cli import main
 from server.content import CATEGORIES
 from server.db import connect
-from server.directory import ImportReport, import_feed
+from server.directory.importer import ImportReport, import_feed
+from server.directory.models import Schedule
 from server.migrations import migrate
-from server.oruk import CSV_COLUMNS, FeedError, Schedule, clean_text
+from server.oruk import CSV_COLUMNS, FeedError, clean_text
 from server.postcodes import import_postcodes
 from server.settings import ROOT
 

@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import random
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,20 +23,21 @@ from litestar.testing import TestClient
 
 from server.content import CATEGORIES, load_content
 from server.db import connect
-from server.directory import (
-    Filters,
+from server.directory.answers import (
     NearbyAnswer,
     Placement,
     ServiceFacts,
     ServiceOut,
     format_distance,
-    import_feed,
-    nearest,
 )
+from server.directory.finder import NearbyQuery
+from server.directory.importer import import_feed
+from server.directory.search import Filters, nearest
 from server.i18n import SUPPORTED, po_path
 from server.migrations import migrate
 from server.opening_hours import LONDON
 from server.postcodes import import_postcodes
+from server.problems import DomainError, Invalid, NotAvailable, NotFound
 from server.settings import ROOT
 from tests.conftest import AppFactory, make_settings
 
@@ -427,3 +430,85 @@ def test_an_import_is_seen_by_the_running_app(tmp_path: Path, make_app: AppFacto
         after = nearby(client, limit=50, radius_km=50)["results"]
     assert [r["id"] for r in before] == [r["id"] for r in after]
     assert ["Renamed " + r["name"] for r in before] == [r["name"] for r in after]
+
+
+# -- The finder on its own: one call per search, domain errors, no HTTP.
+
+
+def test_a_search_is_one_call_to_the_finder(
+    app_with_demo_directory: Litestar, demo_client: TestClient[Litestar]
+) -> None:
+    finder = app_with_demo_directory.state.finder
+    query = NearbyQuery(
+        lang="pl", postcode="lu1 2", radius_km=5, limit=7, categories=["youth_club"], open_now=True
+    )
+    direct = msgspec.json.decode(finder.search(query))
+    over_http = demo_client.get(
+        "/api/v1/services/nearby",
+        params={
+            "lang": "pl",
+            "postcode": "lu1 2",
+            "radius_km": 5,
+            "limit": 7,
+            "category": "youth_club",
+            "open_now": "true",
+        },
+    ).json()
+    assert over_http == direct
+    assert "LU1 2" == direct["origin"]["label"]
+    assert "sector" == direct["origin"]["precision"]
+    assert not finder.may_wait(query)  # offline tables only: answered on the event loop
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "code"),
+    [
+        (NearbyQuery(lang="en"), Invalid, "invalid_input"),
+        (NearbyQuery(lang="en", lat=51.9), Invalid, "invalid_input"),
+        (NearbyQuery(lang="en", lat=51.9, lon=-0.4, postcode="LU1 2"), Invalid, "invalid_input"),
+        (NearbyQuery(lang="en", postcode="not a postcode"), Invalid, "invalid_postcode"),
+        (NearbyQuery(lang="en", postcode="ZE9 9"), NotFound, "postcode_not_found"),
+    ],
+)
+def test_the_finder_raises_domain_errors(
+    app_with_demo_directory: Litestar, query: NearbyQuery, kind: type[DomainError], code: str
+) -> None:
+    with pytest.raises(kind) as raised:
+        app_with_demo_directory.state.finder.search(query)
+    assert code == raised.value.code
+    assert raised.value.message
+
+
+def test_an_unknown_service_is_not_found(app_with_demo_directory: Litestar) -> None:
+    with pytest.raises(NotFound) as raised:
+        app_with_demo_directory.state.finder.service(999_999, "en")
+    assert "service_not_found" == raised.value.code
+
+
+def test_postcode_search_without_tables_or_geocoder_is_not_available(
+    tmp_path: Path, make_app: AppFactory
+) -> None:
+    migrate(tmp_path / "data")
+    app = make_app(make_settings(tmp_path / "data"))
+    with pytest.raises(NotAvailable) as raised:
+        app.state.finder.place("LU1 2BQ")
+    assert "postcode_search_not_set_up" == raised.value.code
+
+
+def test_the_directory_knows_nothing_of_http() -> None:
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, server.directory.finder, server.directory.importer; "
+            "print(' '.join(sorted(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout.split()
+    assert "server.directory.finder" in loaded
+    assert [] == [m for m in loaded if m.split(".")[0] == "litestar"]
+    assert "server.errors" not in loaded
+    assert "server.http" not in loaded

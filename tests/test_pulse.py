@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,38 @@ def test_the_pupils_page_answers_in_the_phones_language(client: TestClient[Lites
     assert 200 == page.status_code
     assert '<html lang="ar" dir="rtl">' in page.text
     assert "set-cookie" not in page.headers
+
+
+def test_the_app_lifespan_forgets_closed_sessions_tokens_and_closes_voice_db(
+    tmp_path: Path,
+) -> None:
+    from server.app import create_app
+    from tests.conftest import make_settings
+
+    app = create_app(make_settings(tmp_path / "data"))
+    pulse: PulseStore = app.state.voice.pulse
+    opened = pulse.open_session(CARD)
+    asked = list(opened.session.questions)
+    pulse.answer(opened.code, token(), "before", dict.fromkeys(asked, "agree"))
+    # The session has closed (two hours have passed) before the app starts.
+    pulse.conn.execute("UPDATE pulse_sessions SET closes_at = 0")
+    pulse.conn.commit()
+    voice_db = tmp_path / "data" / "voice.db"
+
+    def tokens() -> int:
+        conn = sqlite3.connect(voice_db)
+        try:
+            return int(conn.execute("SELECT count(*) FROM pulse_tokens").fetchone()[0])
+        finally:
+            conn.close()
+
+    assert 1 == tokens()
+    with TestClient(app) as client:
+        deadline = time.monotonic() + 10
+        while tokens() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert 0 == tokens()
+        assert 200 == client.get(f"{PULSE}/sessions/{opened.code}/results").status_code
+        databases = (pulse.db, app.state.voice.updates.db)
+        assert any(database._all for database in databases)
+    assert [[], []] == [database._all for database in databases]

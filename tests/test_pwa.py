@@ -236,18 +236,55 @@ def test_every_ui_string_the_shell_uses_is_translatable() -> None:
     assert [] == missing
 
 
-def test_messages_name_every_category_and_report_choice() -> None:
+def test_messages_name_every_category_and_report_choice(client: TestClient[Litestar]) -> None:
     from server.content import CATEGORIES
+    from server.reports import CATEGORIES as REPORT_CATEGORIES
+    from server.reports import STATUSES
 
     for category in CATEGORIES:
         assert f"category.{category}" in UI_MESSAGES
-    report_js = (PWA / "assets" / "js" / "report.js").read_text()
-    block = re.search(r"const CATEGORIES = \[(.*?)\];", report_js, re.S)
-    assert block is not None
-    for category in re.findall(r'"([a-z_]+)"', block.group(1)):
+    # The pages take their choices from the bundle, not from copies in their JavaScript.
+    choices = client.get("/api/v1/bundle?lang=en").json()["choices"]
+    assert list(CATEGORIES) == choices["service_categories"]
+    assert list(REPORT_CATEGORIES) == choices["report_categories"]
+    assert list(STATUSES) == choices["report_statuses"]
+    assert choices["report_categories"]
+    for category in choices["report_categories"]:
         assert f"report.category.{category}" in UI_MESSAGES
-    for when in ("now", "today", "this_week", "earlier"):
+    assert ["now", "today", "this_week", "earlier"] == choices["report_when"]
+    for when in choices["report_when"]:
         assert f"report.when.{when}" in UI_MESSAGES
+    for source in ("report.js", "help.js"):
+        assert "const CATEGORIES" not in (PWA / "assets" / "js" / source).read_text()
+
+
+def test_one_list_of_screens_for_the_server_the_worker_and_the_app(
+    client: TestClient[Litestar],
+) -> None:
+    from server.precache import SCREENS
+
+    screens = client.get("/api/v1/bundle").json()["screens"]
+    assert SCREENS == screens
+    for path in screens.values():
+        served = client.get(path.replace("{id}", "carrying-a-knife-the-law"))
+        assert 'id="main-content"' in served.text, path
+    worker = client.get("/sw.js").text.splitlines()[1]
+    assert f"const SCREENS = {json.dumps(list(SCREENS.values()))};" == worker
+    assert "\nconst SCREENS" not in (PWA / "sw.js").read_text()
+
+
+def test_the_app_lessons_and_staff_pages_share_one_library() -> None:
+    pages = [*sorted((PWA / "assets" / "js").rglob("*.js")), *sorted(PWA.glob("*/*.js"))]
+    assert PWA / "staff" / "staff.js" in pages
+    for path in pages:
+        text = path.read_text()
+        if path.parent.name != "lib":
+            # Each defines nothing the library has, and only the API client calls fetch.
+            for own in ("function el(", "function h(", "function translator(", "fetch("):
+                assert own not in text, (path, own)
+        if path.parent.name in {"lessons", "staff"}:
+            assert 'from "/assets/js/lib/' in text, path
+    assert "fetch(" in (PWA / "assets" / "js" / "lib" / "api.js").read_text()
 
 
 def test_other_pages_in_the_pwa_folder_are_still_served(

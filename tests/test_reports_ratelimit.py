@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
-from server.errors import ApiError
+from server.errors import domain_error_handler
+from server.problems import TooMany
 from server.ratelimit import AddressHasher, Limit, RateLimiter
+from server.routes.deps import request_source
 
 
 class FakeClock:
@@ -65,16 +67,19 @@ def test_check_raises_429_with_retry_after_in_whole_seconds() -> None:
     limiter = RateLimiter(clock=FakeClock())
     limit = Limit("lookup", 1, 100)
     limiter.check([(limit, b"a")])
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(TooMany) as caught:
         limiter.check([(limit, b"a")])
-    assert 429 == caught.value.status_code
+    assert 100 == caught.value.retry_after
+    # server.errors answers the domain's TooMany as a 429 with Retry-After.
+    response = domain_error_handler(None, caught.value)  # type: ignore[arg-type]
+    assert 429 == response.status_code
     assert "too_many_requests" == caught.value.code
-    assert {"Retry-After": "100"} == caught.value.headers
+    assert {"Retry-After": "100"} == response.headers
 
 
 def test_the_address_is_never_kept_only_its_hmac() -> None:
     limiter = RateLimiter()
-    source = limiter.source(FakeRequest("203.0.113.9"))  # type: ignore[arg-type]
+    source = request_source(limiter, FakeRequest("203.0.113.9"))  # type: ignore[arg-type]
     limiter.hit([(Limit("report", 5), source)])
     keys: Any = limiter._tat
     assert all(b"203.0.113.9" not in key[1] for key in keys)
@@ -99,11 +104,11 @@ def test_two_processes_hash_the_same_address_differently() -> None:
 def test_forwarded_for_is_believed_only_from_a_trusted_proxy() -> None:
     hasher = AddressHasher()
     trusting = RateLimiter(hasher=hasher, trusted_proxies=frozenset({"10.0.0.1"}))
-    via_proxy = trusting.source(FakeRequest("10.0.0.1", "198.51.100.1, 203.0.113.9"))  # type: ignore[arg-type]
+    via_proxy = request_source(trusting, FakeRequest("10.0.0.1", "198.51.100.1, 203.0.113.9"))  # type: ignore[arg-type]
     assert hasher("203.0.113.9") == via_proxy
-    direct = trusting.source(FakeRequest("192.0.2.5", "203.0.113.9"))  # type: ignore[arg-type]
+    direct = request_source(trusting, FakeRequest("192.0.2.5", "203.0.113.9"))  # type: ignore[arg-type]
     assert hasher("192.0.2.5") == direct
-    spoofed = trusting.source(FakeRequest("10.0.0.1", "not-an-address"))  # type: ignore[arg-type]
+    spoofed = request_source(trusting, FakeRequest("10.0.0.1", "not-an-address"))  # type: ignore[arg-type]
     assert hasher("10.0.0.1") == spoofed
 
 
@@ -118,3 +123,13 @@ def test_stale_keys_are_pruned_when_the_table_grows(monkeypatch: pytest.MonkeyPa
     clock.now += 61
     limiter.hit([(Limit("lookup", 30, 60), b"new")])
     assert 1 == len(limiter)
+
+
+def test_a_limit_of_one_request_per_period_lets_each_source_send_one() -> None:
+    # With tat + interval - period, floating point refused even the first request.
+    limiter = RateLimiter(clock=lambda: 1234.567)
+    once = Limit("report", 1)
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        source = limiter.source(address)
+        assert 0.0 == limiter.hit([(once, source)])
+        assert 3600 == round(limiter.hit([(once, source)]))

@@ -89,3 +89,16 @@ def test_limits_are_settings_the_server_reads(tmp_path: Path) -> None:
     ) as server:
         padded = {"X-Pad": "a" * 40000}
         assert 200 == httpx.get(server.base_url + "/api/v1/health", headers=padded).status_code
+
+
+def test_a_refused_body_does_not_count_as_the_next_requests_headers(
+    guarded: RunningServer,
+) -> None:
+    """A 413 answered before the body was read: the rest of that body is not a header."""
+    with httpx.Client(base_url=guarded.base_url) as client:  # one kept-alive connection
+        big = b'{"what_happened":"' + b"x" * 70_000 + b'"}'
+        refused = client.post(
+            "/api/v1/reports", content=big, headers={"Content-Type": "application/json"}
+        )
+        assert 413 == refused.status_code
+        assert 200 == client.get("/api/v1/health").status_code

@@ -173,3 +173,48 @@ def test_monthly_tallies_count_every_report_and_outlive_the_purge(
         conn.close()
     assert [(month, "seen_a_knife", 1), (month, "unsafe_place", 3)] == tallies
     assert [(month, "LU1", "badly_lit", 2), (month, "LU1", "groups_gathering", 1)] == places
+
+
+def test_the_report_and_its_sector_are_written_in_one_transaction(
+    place_settings: Settings,
+) -> None:
+    from server.reports import NewReport, open_store
+
+    store = open_store(place_settings)
+    report = NewReport(
+        category="unsafe_place", what_happened="", when="today", danger_now=False, lang="en"
+    )
+
+    def fails(conn: sqlite3.Connection, report_id: int) -> None:
+        conn.execute(
+            "INSERT INTO unsafe_places (report_id, sector, kind, time_of_day) "
+            "VALUES (?, 'LU1 2', 'badly_lit', 'night')",
+            (report_id,),
+        )
+        raise RuntimeError("the second write fails")
+
+    try:
+        with pytest.raises(RuntimeError):
+            store.create_with(report, fails)
+        # Neither the report nor its place was kept.
+        assert 0 == store.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+        assert 0 == store.conn.execute("SELECT count(*) FROM unsafe_places").fetchone()[0]
+
+        def sector(conn: sqlite3.Connection, report_id: int) -> int:
+            conn.execute(
+                "INSERT INTO unsafe_places (report_id, sector, kind, time_of_day) "
+                "VALUES (?, 'LU1 2', 'badly_lit', 'night')",
+                (report_id,),
+            )
+            return report_id
+
+        created, report_id = store.create_with(report, sector)
+        assert created.code
+        row = store.conn.execute(
+            "SELECT r.category, p.sector FROM reports r JOIN unsafe_places p "
+            "ON p.report_id = r.id WHERE r.id = ?",
+            (report_id,),
+        ).fetchone()
+        assert ("unsafe_place", "LU1 2") == tuple(row)
+    finally:
+        store.close()

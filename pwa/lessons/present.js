@@ -7,19 +7,18 @@ import {
   cardHelplines,
   cardIdFromPath,
   cardPath,
-  el,
   fitText,
   helpPath,
   helplineItem,
-  loadBundle,
   numberFormatter,
   pageLanguage,
   qrImage,
-  setDocumentLanguage,
   settled,
   showFailure,
-  translator,
 } from "./common.js";
+import { loadBundle } from "/assets/js/lib/api.js";
+import { h } from "/assets/js/lib/dom.js";
+import { setDocumentLanguage, translator } from "/assets/js/lib/i18n.js";
 import { addPulseSlides } from "./pulse.js";
 
 // Clickers send Page Down / Page Up (most), arrow keys, or "." / "b" to blank the screen.
@@ -27,18 +26,18 @@ const NEXT_KEYS = new Set(["ArrowRight", "ArrowDown", "PageDown", " ", "Enter"])
 const PREVIOUS_KEYS = new Set(["ArrowLeft", "ArrowUp", "PageUp", "Backspace"]);
 
 function slide(kind, ...children) {
-  return el("section", { class: `slide slide--${kind}`, dataset: { slide: kind } }, ...children);
+  return h("section", { class: `slide slide--${kind}`, dataset: { slide: kind } }, ...children);
 }
 
 function teacherNotes(notes, t) {
   const items = notes.filter(Boolean);
   if (!items.length) return null;
-  return el(
+  return h(
     "aside",
     { class: "slide__notes", dataset: { notes: "" }, "aria-label": t("present.teacher_notes") },
     // A label, not a heading: notes sit under an h1 on the title slide and an h2 elsewhere.
-    el("p", { class: "slide__notes-title", text: t("present.teacher_notes") }),
-    el("ul", {}, items.map((note) => el("li", { text: note }))),
+    h("p", { class: "slide__notes-title", text: t("present.teacher_notes") }),
+    h("ul", {}, items.map((note) => h("li", { text: note }))),
   );
 }
 
@@ -53,14 +52,14 @@ export function buildSlides(card, helplines, t, lang) {
   slides.push(
     slide(
       "title",
-      el("h1", { class: "slide__title", text: card.title }),
-      el("p", { class: "slide__summary", text: card.summary }),
+      h("h1", { class: "slide__title", text: card.title }),
+      h("p", { class: "slide__summary", text: card.summary }),
       card.duration_minutes
-        ? el("p", { class: "slide__meta", text: t("lessons.minutes", { minutes: number(card.duration_minutes) }) })
+        ? h("p", { class: "slide__meta", text: t("lessons.minutes", { minutes: number(card.duration_minutes) }) })
         : null,
       card.translation_reviewed
         ? null
-        : el("p", { class: "slide__unreviewed", text: t("app.translation_unreviewed") }),
+        : h("p", { class: "slide__unreviewed", text: t("app.translation_unreviewed") }),
       forTeacher ? teacherNotes(card.key_points, t) : null,
     ),
   );
@@ -69,8 +68,8 @@ export function buildSlides(card, helplines, t, lang) {
     slides.push(
       slide(
         "objectives",
-        el("h2", { text: t("lessons.learning_objectives") }),
-        el("ul", { class: "slide__list" }, card.learning_objectives.map((o) => el("li", { text: o }))),
+        h("h2", { text: t("lessons.learning_objectives") }),
+        h("ul", { class: "slide__list" }, card.learning_objectives.map((o) => h("li", { text: o }))),
       ),
     );
   }
@@ -79,8 +78,8 @@ export function buildSlides(card, helplines, t, lang) {
     slides.push(
       slide(
         "key-points",
-        el("h2", { text: t("card.key_points") }),
-        el("ul", { class: "slide__list" }, card.key_points.map((p) => el("li", { text: p }))),
+        h("h2", { text: t("card.key_points") }),
+        h("ul", { class: "slide__list" }, card.key_points.map((p) => h("li", { text: p }))),
       ),
     );
   }
@@ -89,11 +88,11 @@ export function buildSlides(card, helplines, t, lang) {
     slides.push(
       slide(
         "section",
-        el("h2", { text: section.heading }),
+        h("h2", { text: section.heading }),
         section.minutes
-          ? el("p", { class: "slide__meta", text: t("lessons.minutes", { minutes: number(section.minutes) }) })
+          ? h("p", { class: "slide__meta", text: t("lessons.minutes", { minutes: number(section.minutes) }) })
           : null,
-        section.paragraphs.map((p) => el("p", { text: p })),
+        section.paragraphs.map((p) => h("p", { text: p })),
         teacherNotes(section.notes, t),
       ),
     );
@@ -104,10 +103,10 @@ export function buildSlides(card, helplines, t, lang) {
     slides.push(
       slide(
         "scenario",
-        el("h2", { text: t("lessons.what_would_you_do") }),
-        el("p", { class: "slide__situation", text: scenario.situation }),
-        el("h3", { class: "slide__choices-title", text: t("lessons.choices") }),
-        el("ol", { class: "slide__choices" }, scenario.choices.map((c) => el("li", { text: c }))),
+        h("h2", { text: t("lessons.what_would_you_do") }),
+        h("p", { class: "slide__situation", text: scenario.situation }),
+        h("h3", { class: "slide__choices-title", text: t("lessons.choices") }),
+        h("ol", { class: "slide__choices" }, scenario.choices.map((c) => h("li", { text: c }))),
         teacherNotes(scenario.notes ? [scenario.notes] : [], t),
       ),
     );
@@ -117,14 +116,14 @@ export function buildSlides(card, helplines, t, lang) {
     slides.push(
       slide(
         "question",
-        el("p", {
+        h("p", {
           class: "slide__meta",
           text: `${t("card.discussion")} · ${t("present.question", {
             number: number(index + 1),
             total: number(card.discussion_questions.length),
           })}`,
         }),
-        el("p", { class: "slide__question", text: question }),
+        h("p", { class: "slide__question", text: question }),
       ),
     );
   });
@@ -134,8 +133,8 @@ export function buildSlides(card, helplines, t, lang) {
     slides.push(
       slide(
         "help",
-        el("h2", { text: t("card.related_help") }),
-        el("ul", { class: "slide__helplines" }, help.map((h) => helplineItem(h, t))),
+        h("h2", { text: t("card.related_help") }),
+        h("ul", { class: "slide__helplines" }, help.map((line) => helplineItem(line, t))),
       ),
     );
   }
@@ -143,21 +142,21 @@ export function buildSlides(card, helplines, t, lang) {
   slides.push(
     slide(
       "closing",
-      el("h2", { text: t("present.closing") }),
-      el(
+      h("h2", { text: t("present.closing") }),
+      h(
         "div",
         { class: "slide__qrs" },
-        el(
+        h(
           "figure",
           { class: "slide__qr" },
           qrImage(cardPath(card.id, lang), t("lessons.scan_card")),
-          el("figcaption", { text: t("lessons.scan_card") }),
+          h("figcaption", { text: t("lessons.scan_card") }),
         ),
-        el(
+        h(
           "figure",
           { class: "slide__qr" },
           qrImage(helpPath(lang), t("lessons.scan_help")),
-          el("figcaption", { text: t("lessons.scan_help") }),
+          h("figcaption", { text: t("lessons.scan_help") }),
         ),
       ),
     ),

@@ -7,19 +7,18 @@ import {
   cardHelplines,
   cardIdFromPath,
   cardPath,
-  el,
   fitText,
   helplineItem,
   languageName,
-  loadBundle,
   numberFormatter,
   pageLanguage,
   qrImage,
-  setDocumentLanguage,
   settled,
   showFailure,
-  translator,
 } from "./common.js";
+import { loadBundle } from "/assets/js/lib/api.js";
+import { h } from "/assets/js/lib/dom.js";
+import { setDocumentLanguage, translator } from "/assets/js/lib/i18n.js";
 
 export const LAYOUTS = ["pocket", "handout", "bilingual"];
 const POCKETS_PER_SHEET = 4;
@@ -33,41 +32,41 @@ function chosenLayout() {
 }
 
 function helpList(card, helplines, t, className) {
-  return el("ul", { class: className }, cardHelplines(card, helplines).map((h) => helplineItem(h, t)));
+  return h("ul", { class: className }, cardHelplines(card, helplines).map((line) => helplineItem(line, t)));
 }
 
 // -- pocket: front (title and key points) and back (help numbers and QR), 4 of each per sheet
 
 function pocketFront(card, t) {
-  return el(
+  return h(
     "div",
     { class: "pocket pocket--front" },
-    el(
+    h(
       "div",
       { class: "pocket__content", dataset: { fitBox: "" } },
-      el("p", { class: "pocket__brand", text: t("app.name") }),
-      el("h2", { class: "pocket__title", text: card.title }),
-      el("ul", { class: "pocket__points" }, card.key_points.map((p) => el("li", { text: p }))),
-      el("p", { class: "pocket__emergency", text: t("help_now.emergency") }),
+      h("p", { class: "pocket__brand", text: t("app.name") }),
+      h("h2", { class: "pocket__title", text: card.title }),
+      h("ul", { class: "pocket__points" }, card.key_points.map((p) => h("li", { text: p }))),
+      h("p", { class: "pocket__emergency", text: t("help_now.emergency") }),
     ),
   );
 }
 
 function pocketBack(card, helplines, t, lang) {
-  return el(
+  return h(
     "div",
     { class: "pocket pocket--back" },
-    el(
+    h(
       "div",
       { class: "pocket__content", dataset: { fitBox: "" } },
-      el("p", { class: "pocket__brand", text: card.title }),
-      el("h2", { class: "pocket__title", text: t("lessons.help_numbers") }),
+      h("p", { class: "pocket__brand", text: card.title }),
+      h("h2", { class: "pocket__title", text: t("lessons.help_numbers") }),
       helpList(card, helplines, t, "pocket__help"),
-      el(
+      h(
         "figure",
         { class: "pocket__qr" },
         qrImage(cardPath(card.id, lang), t("print.scan_card")),
-        el("figcaption", { text: t("print.scan_card") }),
+        h("figcaption", { text: t("print.scan_card") }),
       ),
     ),
   );
@@ -75,7 +74,7 @@ function pocketBack(card, helplines, t, lang) {
 
 function pocketSheets(card, helplines, t, lang) {
   const sheet = (side, make) =>
-    el(
+    h(
       "section",
       { class: `sheet sheet--pocket sheet--${side}`, dataset: { side } },
       Array.from({ length: POCKETS_PER_SHEET }, make),
@@ -83,7 +82,7 @@ function pocketSheets(card, helplines, t, lang) {
   // With identical cards in each cell, the backs line up whichever way the sheet is flipped.
   return [
     // The cards' own titles are h2s, repeated; one h1 names the page for screen readers.
-    el("h1", { class: "visually-hidden", text: card.title }),
+    h("h1", { class: "visually-hidden", text: card.title }),
     sheet("front", () => pocketFront(card, t)),
     sheet("back", () => pocketBack(card, helplines, t, lang)),
   ];
@@ -94,54 +93,54 @@ function pocketSheets(card, helplines, t, lang) {
 function handout(card, helplines, t, lang) {
   const number = numberFormatter(lang);
   const body = [
-    el("p", { class: "doc__brand", text: t("app.name") }),
-    el("h1", { class: "doc__title", text: card.title }),
-    el("p", { class: "doc__summary", text: card.summary }),
+    h("p", { class: "doc__brand", text: t("app.name") }),
+    h("h1", { class: "doc__title", text: card.title }),
+    h("p", { class: "doc__summary", text: card.summary }),
     card.translation_reviewed
       ? null
-      : el("p", { class: "doc__unreviewed", text: t("app.translation_unreviewed") }),
-    el(
+      : h("p", { class: "doc__unreviewed", text: t("app.translation_unreviewed") }),
+    h(
       "section",
       { class: "doc__key-points" },
-      el("h2", { text: t("card.key_points") }),
-      el("ul", {}, card.key_points.map((p) => el("li", { text: p }))),
+      h("h2", { text: t("card.key_points") }),
+      h("ul", {}, card.key_points.map((p) => h("li", { text: p }))),
     ),
   ];
   if (card.learning_objectives.length) {
     body.push(
-      el(
+      h(
         "section",
         {},
-        el("h2", { text: t("lessons.learning_objectives") }),
-        el("ul", {}, card.learning_objectives.map((o) => el("li", { text: o }))),
+        h("h2", { text: t("lessons.learning_objectives") }),
+        h("ul", {}, card.learning_objectives.map((o) => h("li", { text: o }))),
       ),
     );
   }
   for (const section of card.sections) {
     body.push(
-      el(
+      h(
         "section",
         { class: "doc__section" },
-        el("h2", { text: section.heading }),
+        h("h2", { text: section.heading }),
         section.minutes
-          ? el("p", { class: "doc__meta", text: t("lessons.minutes", { minutes: number(section.minutes) }) })
+          ? h("p", { class: "doc__meta", text: t("lessons.minutes", { minutes: number(section.minutes) }) })
           : null,
-        section.paragraphs.map((p) => el("p", { text: p })),
+        section.paragraphs.map((p) => h("p", { text: p })),
       ),
     );
   }
   if (card.scenarios.length) {
     body.push(
-      el(
+      h(
         "section",
         { class: "doc__scenarios" },
-        el("h2", { text: t("lessons.what_would_you_do") }),
+        h("h2", { text: t("lessons.what_would_you_do") }),
         card.scenarios.map((s) =>
-          el(
+          h(
             "div",
             { class: "doc__scenario" },
-            el("p", { text: s.situation }),
-            el("ol", { class: "doc__choices" }, s.choices.map((c) => el("li", { text: c }))),
+            h("p", { text: s.situation }),
+            h("ol", { class: "doc__choices" }, s.choices.map((c) => h("li", { text: c }))),
           ),
         ),
       ),
@@ -149,49 +148,49 @@ function handout(card, helplines, t, lang) {
   }
   if (card.discussion_questions.length) {
     body.push(
-      el(
+      h(
         "section",
         {},
-        el("h2", { text: t("card.discussion") }),
-        el("ol", {}, card.discussion_questions.map((q) => el("li", { text: q }))),
+        h("h2", { text: t("card.discussion") }),
+        h("ol", {}, card.discussion_questions.map((q) => h("li", { text: q }))),
       ),
     );
   }
   body.push(helpAndQr(card, helplines, t, lang), sourcesBlock(card, t));
-  return [el("article", { class: "sheet sheet--doc" }, body)];
+  return [h("article", { class: "sheet sheet--doc" }, body)];
 }
 
 function helpAndQr(card, helplines, t, lang) {
-  return el(
+  return h(
     "section",
     { class: "doc__help" },
-    el(
+    h(
       "div",
       {},
-      el("h2", { text: t("card.related_help") }),
+      h("h2", { text: t("card.related_help") }),
       helpList(card, helplines, t, "doc__helplines"),
     ),
-    el(
+    h(
       "figure",
       { class: "doc__qr" },
       qrImage(cardPath(card.id, lang), t("print.scan_card")),
-      el("figcaption", { text: t("print.scan_card") }),
+      h("figcaption", { text: t("print.scan_card") }),
     ),
   );
 }
 
 function sourcesBlock(card, t) {
-  return el(
+  return h(
     "footer",
     { class: "doc__sources" },
-    el("h2", { text: t("card.sources") }),
-    el(
+    h("h2", { text: t("card.sources") }),
+    h(
       "ul",
       {},
-      card.sources.map((s) => el("li", {}, s.title, " ", el("span", { class: "doc__url", dir: "ltr", text: s.url }))),
+      card.sources.map((s) => h("li", {}, s.title, " ", h("span", { class: "doc__url", dir: "ltr", text: s.url }))),
     ),
-    el("p", { text: card.jurisdiction.differences }),
-    el("p", {}, `${t("card.last_checked")}: `, card.reviewed_on_text),
+    h("p", { text: card.jurisdiction.differences }),
+    h("p", {}, `${t("card.last_checked")}: `, card.reviewed_on_text),
   );
 }
 
@@ -199,14 +198,14 @@ function sourcesBlock(card, t) {
 
 function pair(tag, translated, english, lang, direction) {
   if (lang === "en") {
-    return el("div", { class: "pair pair--single" }, el(tag, { lang: "en", dir: "ltr", text: english }));
+    return h("div", { class: "pair pair--single" }, h(tag, { lang: "en", dir: "ltr", text: english }));
   }
   const long = Math.max(translated.length, english.length) > LONG_PAIR;
-  return el(
+  return h(
     "div",
     { class: long ? "pair pair--stacked" : "pair" },
-    el(tag, { lang, dir: direction, text: translated }),
-    el(tag, { lang: "en", dir: "ltr", text: english }),
+    h(tag, { lang, dir: direction, text: translated }),
+    h(tag, { lang: "en", dir: "ltr", text: english }),
   );
 }
 
@@ -233,13 +232,13 @@ function bilingual(card, english, bundle, englishBundle, t) {
   const { lang, direction } = bundle;
   const p = (tag, a, b) => pair(tag, a, b, lang, direction);
   const body = [
-    el("p", { class: "doc__brand" }, t("app.name"), lang === "en" ? null : ` · ${languageName(lang)} · English`),
+    h("p", { class: "doc__brand" }, t("app.name"), lang === "en" ? null : ` · ${languageName(lang)} · English`),
     p("h1", card.title, english.title),
     p("p", card.summary, english.summary),
     card.translation_reviewed
       ? null
-      : el("p", { class: "doc__unreviewed", text: t("app.translation_unreviewed") }),
-    el(
+      : h("p", { class: "doc__unreviewed", text: t("app.translation_unreviewed") }),
+    h(
       "section",
       { class: "doc__key-points" },
       p("h2", t("card.key_points"), englishBundle.messages["card.key_points"]),
@@ -249,7 +248,7 @@ function bilingual(card, english, bundle, englishBundle, t) {
   card.sections.forEach((section, i) => {
     const en = english.sections[i];
     body.push(
-      el(
+      h(
         "section",
         { class: "doc__section" },
         p("h2", section.heading, en.heading),
@@ -261,13 +260,13 @@ function bilingual(card, english, bundle, englishBundle, t) {
   if (words.length) {
     const translatedById = new Map(bundle.glossary.map((g) => [g.id, g]));
     body.push(
-      el(
+      h(
         "section",
         { class: "doc__words" },
         p("h2", t("print.words"), englishBundle.messages["print.words"]),
         words.map((entry) => {
           const mine = translatedById.get(entry.id) ?? entry;
-          return el(
+          return h(
             "div",
             { class: "doc__word", id: `word-${entry.id}` },
             p("h3", mine.term, entry.term),
@@ -278,7 +277,7 @@ function bilingual(card, english, bundle, englishBundle, t) {
     );
   }
   body.push(helpAndQr(card, bundle.helplines, t, lang), sourcesBlock(card, t));
-  return [el("article", { class: "sheet sheet--doc sheet--bilingual" }, body)];
+  return [h("article", { class: "sheet sheet--doc sheet--bilingual" }, body)];
 }
 
 // -- the page
@@ -292,7 +291,7 @@ function toolbar(t, layout, lang) {
   nav.setAttribute("aria-label", t("print.layout"));
   nav.replaceChildren(
     ...LAYOUTS.map((name) =>
-      el("a", {
+      h("a", {
         href: `?lang=${lang}&layout=${name}`,
         "aria-current": name === layout ? "page" : null,
         text: t(`print.layout_${name}`),

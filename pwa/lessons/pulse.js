@@ -3,19 +3,18 @@
 // appears live once 10 have answered, as percentages rounded to 5 (the server rounds them).
 // After the lesson the two are shown side by side. The presenter's key stays in this tab.
 
-import { el, fitText, numberFormatter, qrImage } from "./common.js";
+import { request } from "/assets/js/lib/api.js";
+import { h } from "/assets/js/lib/dom.js";
+import { fitText, numberFormatter, qrImage } from "./common.js";
 
 const POLL_MS = 1500;
 const API = "/api/v1/pulse";
 
-async function call(url, options = {}) {
-  const response = await fetch(url, {
-    ...options,
-    headers: { Accept: "application/json", "Content-Type": "application/json", ...options.headers },
-  });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.error?.message || String(response.status));
-  return body;
+// JSON in and out; a failed answer throws with the server's message.
+async function call(url, { method = "GET", headers, body } = {}) {
+  const answer = await request(method, url, { body, headers });
+  if (!answer.ok) throw new Error(answer.body.error?.message || String(answer.status));
+  return answer.body;
 }
 
 class Pulse {
@@ -36,7 +35,7 @@ class Pulse {
     if (!this.code) {
       const opened = await call(`${API}/sessions`, {
         method: "POST",
-        body: JSON.stringify({ card_id: this.card.id }),
+        body: { card_id: this.card.id },
       });
       this.code = opened.code;
       this.key = opened.presenter_key;
@@ -46,7 +45,7 @@ class Pulse {
       await call(`${API}/sessions/${this.code}/phase`, {
         method: "POST",
         headers: { "X-Presenter-Key": this.key },
-        body: JSON.stringify({ phase: "after" }),
+        body: { phase: "after" },
       });
     }
     this.showJoin(phase);
@@ -59,16 +58,16 @@ class Pulse {
     const address = `${location.host}/pulse`;
     view.start.hidden = true;
     view.join.replaceChildren(
-      el(
+      h(
         "figure",
         { class: "pulse-join__qr slide__qr" },
         qrImage(path, this.t("pulse.scan", { address })),
       ),
-      el(
+      h(
         "div",
         {},
-        el("p", { class: "pulse-join__code", dataset: { pulseCode: this.code }, text: this.t("pulse.code", { code: this.code }) }),
-        el("p", { class: "pulse-join__hint", text: this.t("pulse.scan", { address }) }),
+        h("p", { class: "pulse-join__code", dataset: { pulseCode: this.code }, text: this.t("pulse.code", { code: this.code }) }),
+        h("p", { class: "pulse-join__hint", text: this.t("pulse.scan", { address }) }),
       ),
     );
     view.join.hidden = false;
@@ -101,7 +100,7 @@ class Pulse {
       view.count.textContent = this.t("pulse.answered", { count: this.number(result.answered) });
       view.count.dataset.answered = String(result.answered);
       if (!result.results.length) {
-        view.results.replaceChildren(el("p", { class: "pulse-results__waiting", text: this.t("pulse.waiting") }));
+        view.results.replaceChildren(h("p", { class: "pulse-results__waiting", text: this.t("pulse.waiting") }));
         view.results.dataset.shown = "false";
         continue;
       }
@@ -109,9 +108,9 @@ class Pulse {
       view.section.classList.add("slide--pulse-live");
       const compare = phase === "after" && byPhase.before?.results.length;
       view.results.replaceChildren(
-        ...(compare ? [el("h3", { class: "pulse-results__compare", text: this.t("pulse.compare") })] : []),
+        ...(compare ? [h("h3", { class: "pulse-results__compare", text: this.t("pulse.compare") })] : []),
         ...this.questions.map((q) => this.questionResult(q, phase, byPhase, compare)),
-        el("p", { class: "pulse-results__note", text: this.t("pulse.rounded") }),
+        h("p", { class: "pulse-results__note", text: this.t("pulse.rounded") }),
       );
       if (!view.section.hidden) fitText(view.section);
     }
@@ -120,35 +119,35 @@ class Pulse {
   questionResult(question, phase, byPhase, compare) {
     const columns = compare ? ["before", "after"] : [phase];
     const shares = Object.fromEntries(columns.map((p) => [p, this.shares(byPhase[p], question.id) || {}]));
-    return el(
+    return h(
       "table",
       { class: `pulse-results__table${compare ? " pulse-results__table--compare" : ""}` },
-      el("caption", { text: question.statement }),
+      h("caption", { text: question.statement }),
       compare
-        ? el(
+        ? h(
             "thead",
             {},
-            el("tr", {}, el("td"), columns.map((p) => el("th", { scope: "col", text: this.t(`pulse.${p}`) }))),
+            h("tr", {}, h("td"), columns.map((p) => h("th", { scope: "col", text: this.t(`pulse.${p}`) }))),
           )
         : null,
-      el(
+      h(
         "tbody",
         {},
         question.answers.map((answer) =>
-          el(
+          h(
             "tr",
             {},
-            el("th", { scope: "row", text: answer.label }),
+            h("th", { scope: "row", text: answer.label }),
             columns.map((p) => {
               const value = shares[p][answer.id] ?? 0;
               // Set through the CSSOM: the page's content security policy refuses style="".
-              const bar = el("span", { class: "pulse-bar" });
+              const bar = h("span", { class: "pulse-bar" });
               bar.style.inlineSize = `${value * 0.7}%`;
-              return el(
+              return h(
                 "td",
                 { dataset: { phase: p, answer: answer.id, percent: String(value) } },
                 bar,
-                el("span", { class: "pulse-bar__value", text: `${this.number(value)}%` }),
+                h("span", { class: "pulse-bar__value", text: `${this.number(value)}%` }),
               );
             }),
           ),
@@ -158,7 +157,7 @@ class Pulse {
   }
 
   slide(phase) {
-    const start = el("button", {
+    const start = h("button", {
       type: "button",
       class: "pulse-start",
       dataset: { pulseStart: phase },
@@ -166,9 +165,9 @@ class Pulse {
     });
     const view = {
       start,
-      join: el("div", { class: "pulse-join", hidden: true }),
-      count: el("p", { class: "pulse-count", "aria-live": "polite" }),
-      results: el("div", { class: "pulse-results", "aria-live": "polite", dataset: { phase } }),
+      join: h("div", { class: "pulse-join", hidden: true }),
+      count: h("p", { class: "pulse-count", "aria-live": "polite" }),
+      results: h("div", { class: "pulse-results", "aria-live": "polite", dataset: { phase } }),
     };
     this.views[phase] = view;
     start.addEventListener("click", () => this.start(phase).catch(() => undefined));
@@ -178,11 +177,11 @@ class Pulse {
         this.poll();
       });
     }
-    view.section = el(
+    view.section = h(
       "section",
       { class: "slide slide--pulse", dataset: { slide: `pulse-${phase}` } },
-      el("h2", { text: `${this.t("pulse.title")}: ${this.t(`pulse.${phase}`)}` }),
-      el("div", { class: "pulse-side" }, start, view.join, view.count),
+      h("h2", { text: `${this.t("pulse.title")}: ${this.t(`pulse.${phase}`)}` }),
+      h("div", { class: "pulse-side" }, start, view.join, view.count),
       view.results,
     );
     return view.section;

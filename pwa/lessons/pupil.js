@@ -2,24 +2,15 @@
 // no cookie and nothing about the phone: a random token kept only in this tab's session
 // storage lets the server count each phone once per part (before and after the lesson).
 
+import { request } from "/assets/js/lib/api.js";
+import { h } from "/assets/js/lib/dom.js";
+import { translator } from "/assets/js/lib/i18n.js";
+
 const root = document.getElementById("pulse");
 const lang = document.documentElement.lang || "en";
 const code = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
 const POLL_MS = 4000;
 let t = (key) => key;
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "text") node.textContent = value;
-    else if (name === "class") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) if (child != null && child !== false) node.append(child);
-  return node;
-}
 
 function phoneToken() {
   const key = `pulse-token-${code}`;
@@ -34,16 +25,10 @@ function phoneToken() {
 
 const doneKey = (phase) => `pulse-done-${code}-${phase}`;
 
-async function getJSON(url, options) {
-  const response = await fetch(url, { headers: { Accept: "application/json" }, ...options });
-  const body = await response.json().catch(() => ({}));
-  return { ok: response.ok, body };
-}
-
 function say(text, role = "status") {
   root.replaceChildren(
-    el("h1", { class: "pulse__title", text: t("pulse.title") }),
-    el("p", { class: "pulse__message", role, text }),
+    h("h1", { class: "pulse__title", text: t("pulse.title") }),
+    h("p", { class: "pulse__message", role, text }),
   );
 }
 
@@ -56,24 +41,24 @@ const ERRORS = {
 
 function form(data) {
   const { session, questions } = data;
-  const errorBox = el("p", { class: "pulse__error", role: "alert", hidden: true });
+  const errorBox = h("p", { class: "pulse__error", role: "alert", hidden: true });
   const fieldsets = questions.map((q, i) =>
-    el(
+    h(
       "fieldset",
       { class: "pulse__question", "data-question": q.id },
-      el("legend", { text: q.statement }),
+      h("legend", { text: q.statement }),
       q.answers.map((a) =>
-        el(
+        h(
           "label",
           { class: "pulse__answer" },
-          el("input", { type: "radio", name: `q${i}`, value: a.id }),
-          el("span", { text: a.label }),
+          h("input", { type: "radio", name: `q${i}`, value: a.id }),
+          h("span", { text: a.label }),
         ),
       ),
     ),
   );
-  const send = el("button", { type: "submit", class: "pulse__send", text: t("pulse.send") });
-  const element = el(
+  const send = h("button", { type: "submit", class: "pulse__send", text: t("pulse.send") });
+  const element = h(
     "form",
     { class: "pulse__form", novalidate: true },
     errorBox,
@@ -94,10 +79,8 @@ function form(data) {
       return;
     }
     send.disabled = true;
-    const { ok, body } = await getJSON(`/api/v1/pulse/sessions/${encodeURIComponent(code)}/answers`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ token: phoneToken(), phase: session.phase, answers }),
+    const { ok, body } = await request("POST", `/api/v1/pulse/sessions/${encodeURIComponent(code)}/answers`, {
+      body: { token: phoneToken(), phase: session.phase, answers },
     });
     if (ok || body.error?.code === "already_answered") {
       sessionStorage.setItem(doneKey(session.phase), "1");
@@ -111,15 +94,16 @@ function form(data) {
     errorBox.hidden = false;
   });
   root.replaceChildren(
-    el("h1", { class: "pulse__title", text: t("pulse.title") }),
-    el("p", { class: "pulse__phase", text: t(session.phase === "after" ? "pulse.after" : "pulse.before") }),
-    el("p", { class: "pulse__intro", text: t("pulse.intro") }),
+    h("h1", { class: "pulse__title", text: t("pulse.title") }),
+    h("p", { class: "pulse__phase", text: t(session.phase === "after" ? "pulse.after" : "pulse.before") }),
+    h("p", { class: "pulse__intro", text: t("pulse.intro") }),
     element,
   );
 }
 
 async function show() {
-  const { ok, body } = await getJSON(
+  const { ok, body } = await request(
+    "GET",
     `/api/v1/pulse/sessions/${encodeURIComponent(code)}?lang=${encodeURIComponent(lang)}`,
   );
   if (!ok) {
@@ -143,7 +127,7 @@ async function show() {
 // After answering, wait for the teacher to open the next part (after the lesson).
 function watch(phase) {
   const timer = setInterval(async () => {
-    const { ok, body } = await getJSON(`/api/v1/pulse/sessions/${encodeURIComponent(code)}`);
+    const { ok, body } = await request("GET", `/api/v1/pulse/sessions/${encodeURIComponent(code)}`);
     if (!ok || !body.session.open) {
       clearInterval(timer);
       return;
@@ -156,7 +140,7 @@ function watch(phase) {
 }
 
 function askForCode() {
-  const input = el("input", {
+  const input = h("input", {
     id: "pulse-code",
     class: "pulse__code",
     autocomplete: "off",
@@ -164,26 +148,25 @@ function askForCode() {
     maxlength: "12",
     dir: "ltr",
   });
-  const box = el(
+  const box = h(
     "form",
     { class: "pulse__form" },
-    el("label", { for: "pulse-code", text: t("pulse.code", { code: "" }).replace(/[:：]\s*$/, "") }),
+    h("label", { for: "pulse-code", text: t("pulse.code", { code: "" }).replace(/[:：]\s*$/, "") }),
     input,
-    el("button", { type: "submit", class: "pulse__send", text: t("report.start") }),
+    h("button", { type: "submit", class: "pulse__send", text: t("report.start") }),
   );
   box.addEventListener("submit", (event) => {
     event.preventDefault();
     const typed = input.value.replace(/[^A-Za-z0-9]/g, "").toUpperCase();
     if (typed) location.assign(`/pulse/${typed}`);
   });
-  root.replaceChildren(el("h1", { class: "pulse__title", text: t("pulse.title") }), box);
+  root.replaceChildren(h("h1", { class: "pulse__title", text: t("pulse.title") }), box);
 }
 
 async function main() {
   try {
-    const { ok, body } = await getJSON(`/api/v1/messages?lang=${encodeURIComponent(lang)}`);
-    if (ok) t = (key, values = {}) =>
-      (body.messages[key] ?? key).replace(/\{(\w+)\}/g, (w, n) => (n in values ? values[n] : w));
+    const { ok, body } = await request("GET", `/api/v1/messages?lang=${encodeURIComponent(lang)}`);
+    if (ok) t = translator(body.messages);
   } catch {
     // keep the keys; the form below still works
   }

@@ -1,34 +1,23 @@
 // The partnership figures page: charts drawn by the server (SVG), tables of the protected
 // figures, the CSV export, and "You said, we did" updates. Text only ever goes in as text.
 
-const API = "/api/v1/staff";
+import { API, getJSON, request } from "/assets/js/lib/api.js";
+import { h } from "/assets/js/lib/dom.js";
+
+const STAFF = `${API}/staff`;
 const state = { csrf: "", year: new Date().getUTCFullYear(), figures: null };
 const $ = (id) => document.getElementById(id);
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "text") node.textContent = value;
-    else if (name === "class") node.className = value;
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) if (child != null && child !== false) node.append(child);
-  return node;
-}
-
-async function call(path, options = {}) {
-  const headers = { Accept: "application/json", ...(options.headers || {}) };
-  if (options.body) headers["Content-Type"] = "application/json";
-  if ((options.method || "GET") !== "GET") headers["X-CSRF-Token"] = state.csrf;
-  const response = await fetch(API + path, { credentials: "same-origin", ...options, headers });
-  const body = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) {
-    const error = new Error(body?.error?.message || `Error ${response.status}`);
-    error.status = response.status;
+// The staff API: JSON in and out; every change carries the CSRF token. A failed answer throws.
+async function call(path, { method = "GET", body } = {}) {
+  const headers = method === "GET" ? {} : { "X-CSRF-Token": state.csrf };
+  const answer = await request(method, STAFF + path, { body, headers, cache: "no-store" });
+  if (!answer.ok) {
+    const error = new Error(answer.body.error?.message || `Error ${answer.status}`);
+    error.status = answer.status;
     throw error;
   }
-  return body;
+  return answer.body;
 }
 
 function notice(text) {
@@ -38,17 +27,17 @@ function notice(text) {
 
 const cell = (value) =>
   value === null || value === undefined
-    ? el("td", { class: "suppressed", text: "suppressed" })
-    : el("td", { text: String(value) });
+    ? h("td", { class: "suppressed", text: "suppressed" })
+    : h("td", { text: String(value) });
 const label = (text) => text.replace(/_/g, " ");
 
 function table(caption, columns, rows) {
-  return el(
+  return h(
     "table",
     { class: "figures-table" },
-    el("caption", { text: caption }),
-    el("thead", {}, el("tr", {}, columns.map((c) => el("th", { scope: "col", text: c })))),
-    el("tbody", {}, rows.map(([head, values]) => el("tr", {}, el("th", { scope: "row", text: head }), values.map(cell)))),
+    h("caption", { text: caption }),
+    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", text: c })))),
+    h("tbody", {}, rows.map(([head, values]) => h("tr", {}, h("th", { scope: "row", text: head }), values.map(cell)))),
   );
 }
 
@@ -90,7 +79,7 @@ function renderPlaces(figures) {
       districts.map((d) => [d, kinds.map((k) => value(d, k))]),
     );
   });
-  $("place-tables").replaceChildren(...(out.length ? out : [el("p", { text: "No complete month yet." })]));
+  $("place-tables").replaceChildren(...(out.length ? out : [h("p", { text: "No complete month yet." })]));
 }
 
 function renderReports(figures) {
@@ -100,14 +89,14 @@ function renderReports(figures) {
   $("report-table").replaceChildren(
     months.length
       ? table("Reports", ["Month", ...categories.map(label)], months.map((m) => [m, categories.map((c) => value(m, c))]))
-      : el("p", { text: "No complete month yet." }),
+      : h("p", { text: "No complete month yet." }),
   );
 }
 
 async function load() {
   const year = state.year;
   $("year-label").textContent = String(year);
-  $("csv").href = `${API}/figures?year=${year}&format=csv`;
+  $("csv").href = `${STAFF}/figures?year=${year}&format=csv`;
   const [figures, charts] = await Promise.all([
     call(`/figures?year=${year}`),
     call(`/figures/charts?year=${year}`),
@@ -115,7 +104,7 @@ async function load() {
   state.figures = figures;
   $("charts").replaceChildren(
     ...charts.map((name) =>
-      el("img", { src: `${API}/figures/charts/${encodeURIComponent(name)}?year=${year}`, alt: `Chart: ${name.replace(/\.svg$/, "").replace(/-/g, " ")}`, width: "720", height: "300" }),
+      h("img", { src: `${STAFF}/figures/charts/${encodeURIComponent(name)}?year=${year}`, alt: `Chart: ${name.replace(/\.svg$/, "").replace(/-/g, " ")}`, width: "720", height: "300" }),
     ),
   );
   renderPulse(figures);
@@ -128,13 +117,13 @@ async function loadUpdates() {
   const updates = await call("/updates");
   $("update-list").replaceChildren(
     ...updates.map((u) =>
-      el(
+      h(
         "li",
         {},
-        el("strong", { text: `${u.day} ${u.area || ""} ${u.question || ""}`.trim() }),
+        h("strong", { text: `${u.day} ${u.area || ""} ${u.question || ""}`.trim() }),
         " ",
-        el("span", { text: u.text }),
-        u.english_only ? el("em", { text: " (English only)" }) : null,
+        h("span", { text: u.text }),
+        u.english_only ? h("em", { text: " (English only)" }) : null,
       ),
     ),
   );
@@ -148,7 +137,7 @@ async function main() {
     return;
   }
   const select = $("year");
-  for (let y = state.year; y >= state.year - 4; y -= 1) select.append(el("option", { value: String(y), text: String(y) }));
+  for (let y = state.year; y >= state.year - 4; y -= 1) select.append(h("option", { value: String(y), text: String(y) }));
   const wanted = Number(new URLSearchParams(location.search).get("year"));
   if (wanted) state.year = wanted;
   select.value = String(state.year);
@@ -156,19 +145,19 @@ async function main() {
     state.year = Number(select.value);
     load().catch((e) => notice(e.message));
   });
-  const questions = await fetch("/api/v1/pulse/questions?lang=en").then((r) => r.json());
-  for (const q of questions) $("update-question").append(el("option", { value: q.id, text: q.statement }));
+  const questions = await getJSON(`${API}/pulse/questions?lang=en`);
+  for (const q of questions) $("update-question").append(h("option", { value: q.id, text: q.statement }));
   $("publish").addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
       await call("/updates", {
         method: "POST",
-        body: JSON.stringify({
+        body: {
           text: $("update-text").value,
           area: $("update-area").value || null,
           question: $("update-question").value || null,
           english_only: $("update-english").checked,
-        }),
+        },
       });
       $("publish").reset();
       notice("");

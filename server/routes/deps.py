@@ -9,6 +9,7 @@ from litestar.params import Parameter
 
 from server.errors import ApiError
 from server.i18n import SUPPORTED, Languages, UnsupportedLanguage, unsupported_message
+from server.ratelimit import RateLimiter
 
 LangQuery = Annotated[
     str | None,
@@ -37,3 +38,9 @@ def request_language(request: Request[Any, Any, Any], query_lang: str | None) ->
 
 async def provide_lang(request: Request[Any, Any, Any], lang: LangQuery = None) -> str:
     return request_language(request, lang)
+
+
+def request_source(limiter: RateLimiter, request: Request[Any, Any, Any]) -> bytes:
+    """The hashed source of a request, for the rate limits; the address is not kept."""
+    peer = request.client.host if request.client else ""
+    return limiter.source(peer, request.headers.get("x-forwarded-for", ""))

@@ -7,14 +7,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, MediaType, Request, Response, Router, get
-from litestar.datastructures import State
 from litestar.datastructures.headers import CacheControlHeader
+from litestar.di import NamedDependency
 from litestar.params import Parameter
 from litestar.static_files import create_static_files_router
 
+from server.content import Content
 from server.errors import ApiError
+from server.i18n import Languages
 from server.qr import NotAnAppPath, app_address, qr_svg
 from server.routes.deps import LangQuery, request_language
+from server.settings import Settings
 
 Layout = Literal["pocket", "handout", "bilingual"]
 # The pages are static HTML; only the <html> element's language and direction are filled
@@ -33,14 +36,19 @@ def _page_template(path: Path) -> str:
 
 
 def _page(
-    request: Request[Any, Any, Any], filename: str, card_id: str, query_lang: str | None
+    request: Request[Any, Any, Any],
+    content: Content,
+    settings: Settings,
+    languages: Languages,
+    filename: str,
+    card_id: str,
+    query_lang: str | None,
 ) -> Response[str]:
-    state = request.app.state
     lang = request_language(request, query_lang)
-    if card_id not in state.content.cards:
+    if card_id not in content.cards:
         raise ApiError(404, "card_not_found", "We could not find that card.")
-    template = _page_template(Path(state.settings.pwa_dir) / filename)
-    direction = state.languages.info[lang].direction
+    template = _page_template(Path(settings.pwa_dir) / filename)
+    direction = languages.info[lang].direction
     html = template.replace(HTML_START, f'<html lang="{lang}" dir="{direction}">', 1)
     return Response(
         content=html,
@@ -59,21 +67,30 @@ class LessonPagesController(Controller):
 
     @get("/present/{card_id:str}", summary="A card as slides for a projector")
     async def present(
-        self, request: Request[Any, Any, Any], card_id: CardId, lang: LangQuery = None
+        self,
+        request: Request[Any, Any, Any],
+        content: NamedDependency[Content],
+        settings: NamedDependency[Settings],
+        languages: NamedDependency[Languages],
+        card_id: CardId,
+        lang: LangQuery = None,
     ) -> Response[str]:
-        return _page(request, "present.html", card_id, lang)
+        return _page(request, content, settings, languages, "present.html", card_id, lang)
 
     @get("/print/{card_id:str}", summary="A card laid out for printing")
     async def print_page(
         self,
         request: Request[Any, Any, Any],
+        content: NamedDependency[Content],
+        settings: NamedDependency[Settings],
+        languages: NamedDependency[Languages],
         card_id: CardId,
         lang: LangQuery = None,
         layout: Annotated[
             Layout, Parameter(description="pocket (4 A6 cards a sheet), handout or bilingual.")
         ] = "pocket",
     ) -> Response[str]:
-        return _page(request, "print.html", card_id, lang)
+        return _page(request, content, settings, languages, "print.html", card_id, lang)
 
 
 class QrController(Controller):
@@ -92,7 +109,7 @@ class QrController(Controller):
     async def qr(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        settings: NamedDependency[Settings],
         path: Annotated[
             str,
             Parameter(
@@ -101,15 +118,13 @@ class QrController(Controller):
             ),
         ],
     ) -> Response[bytes]:
-        base = state.settings.public_url or f"{request.url.scheme}://{request.url.netloc}"
+        base = settings.public_url or f"{request.url.scheme}://{request.url.netloc}"
         try:
             url = app_address(base, path)
         except NotAnAppPath as exc:
             raise ApiError(422, "invalid_path", str(exc)) from None
         svg = qr_svg(url)
         headers = {"ETag": svg.etag, "Cache-Control": QR_CACHE_CONTROL}
-        if request.headers.get("if-none-match", "").strip() == svg.etag:
-            return Response(content=b"", status_code=304, headers=headers)
         return Response(content=svg.body, media_type="image/svg+xml", headers=headers)
 
 

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 
 from server import __version__
+from server.i18n import Languages, LocaleInfo
 
 
 class Health(msgspec.Struct):
     status: str
     version: str
-
-
-class LocaleOut(msgspec.Struct):
-    code: str
-    name: str
-    native_name: str
-    direction: str
-    reviewed: bool
-    completeness: float
 
 
 class MetaController(Controller):
@@ -31,15 +23,5 @@ class MetaController(Controller):
         return Health(status="ok", version=__version__)
 
     @get("/locales", summary="Languages the app speaks, with review status and completeness")
-    async def locales(self, state: State) -> list[LocaleOut]:
-        return [
-            LocaleOut(
-                code=i.code,
-                name=i.name,
-                native_name=i.native_name,
-                direction=i.direction,
-                reviewed=i.reviewed,
-                completeness=i.completeness,
-            )
-            for i in state.languages.info.values()
-        ]
+    async def locales(self, languages: NamedDependency[Languages]) -> list[LocaleInfo]:
+        return list(languages.info.values())

@@ -6,9 +6,10 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.params import Parameter
 
+from server.directory.finder import Finder
 from server.http import PreEncodedResponse, documented
 from server.routes.services import private_json
 
@@ -32,10 +33,10 @@ class PostcodesController(Controller):
     )
     def get_postcode(
         self,
-        state: State,
+        finder: NamedDependency[Finder],
         postcode: Annotated[str, Parameter(max_length=16, description="e.g. LU1 2BQ, LU1 2, LU1")],
     ) -> PreEncodedResponse:
-        place = state.finder.place(postcode)
+        place = finder.place(postcode)
         return private_json(
             PostcodeOut(
                 postcode=place.postcode, lat=place.lat, lon=place.lon, precision=place.precision

@@ -2,53 +2,30 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any, Literal
 
 import msgspec
-from babel.dates import format_date
 from litestar import Controller, Request, Response, post
 from litestar.connection import ASGIConnection
-from litestar.datastructures import CacheControlHeader, State
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import HeaderParameter, JSONBody
 
 from server.errors import ApiError
-from server.i18n import babel_locale
-from server.messages import UI_MESSAGES as UI
+from server.i18n import format_long_date
 from server.reports import (
-    EMERGENCY,
-    EMERGENCY_NUMBER,
     STATUS_TEXT,
-    THANK_YOU,
     CodeText,
-    IdempotencyMismatch,
-    InvalidReport,
     NewReport,
-    ReportClosed,
+    ReportReceived,
+    ReportService,
     ReportText,
     Thread,
-    TooManyMessages,
-    clean_report,
-    clean_text,
-    fingerprint,
 )
-from server.routes.deps import provide_lang
+from server.routes.deps import provide_lang, request_source
 
 MAX_BODY = 64 * 1024
-
-
-class Emergency(msgspec.Struct, frozen=True):
-    number: str
-    message: str
-
-
-class ReportReceived(msgspec.Struct, frozen=True, omit_defaults=True):
-    code: str
-    status: str
-    message: str
-    emergency: Emergency | None = None
 
 
 class CodeIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -106,7 +83,7 @@ def thread_out(thread: Thread, lang: str, translate: Any) -> ThreadOut:
                 sender=m.sender,
                 text=m.text,
                 date=m.day.isoformat(),
-                date_text=format_date(m.day, format="long", locale=babel_locale(lang)),
+                date_text=format_long_date(m.day, lang),
             )
             for m in thread.messages
         ],
@@ -136,54 +113,13 @@ class ReportsController(Controller):
     def create(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reporting: NamedDependency[ReportService],
         data: JSONBody[NewReport],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[ReportReceived]:
-        key = None
-        if idempotency_key is not None:
-            try:
-                key = uuid.UUID(idempotency_key)
-            except ValueError:
-                raise ApiError(
-                    422, "invalid_input", "Check 'Idempotency-Key': it must be a UUID."
-                ) from None
-        try:
-            report = clean_report(data)
-        except InvalidReport as exc:
-            raise ApiError(422, "invalid_input", f"Check '{exc.field}': {exc.message}") from None
-        store = state.reports
-        translate = state.languages.gettext(report.lang).gettext
-        body_hash = fingerprint(store.secret, report) if key else b""
-        try:
-            # A retry of a report we already have is answered without counting against limits.
-            earlier = store.replay(key, body_hash) if key else None
-            if earlier is None:
-                limits, limiter = state.limits, state.limiter
-                source = limiter.source(request)
-                limiter.check(
-                    [(limits.report, source), (limits.report_global, b"")],
-                    lang_gettext=translate,
-                )
-                created, _new = store.create(report, key, body_hash)
-            else:
-                created = earlier
-        except IdempotencyMismatch:
-            raise ApiError(
-                422,
-                "idempotency_key_reused",
-                "This Idempotency-Key was already used for a different report.",
-            ) from None
-        translate = state.languages.gettext(created.lang).gettext
-        body = ReportReceived(
-            code=created.code,
-            status="received",
-            message=translate(THANK_YOU),
-            emergency=Emergency(number=EMERGENCY_NUMBER, message=translate(EMERGENCY))
-            if created.danger_now
-            else None,
-        )
-        return Response(body, status_code=201, headers={"Content-Language": created.lang})
+        source = request_source(reporting.limiter, request)
+        answer, lang = reporting.submit(data, idempotency_key, source)
+        return Response(answer, status_code=201, headers={"Content-Language": lang})
 
     @post(
         "/lookup",
@@ -194,18 +130,13 @@ class ReportsController(Controller):
     def lookup(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reporting: NamedDependency[ReportService],
         data: JSONBody[CodeIn],
         chosen_lang: NamedDependency[str],
     ) -> ThreadOut:
-        translate = state.languages.gettext(chosen_lang).gettext
-        state.limiter.check(
-            [(state.limits.lookup, state.limiter.source(request))], lang_gettext=translate
-        )
-        thread = state.reports.lookup(data.code)
-        if thread is None:
-            raise ApiError(404, "code_not_found", translate(UI["report.code_not_found"]))
-        return thread_out(thread, chosen_lang, translate)
+        source = request_source(reporting.limiter, request)
+        thread = reporting.lookup(data.code, chosen_lang, source)
+        return thread_out(thread, chosen_lang, reporting.translator(chosen_lang))
 
     @post(
         "/reply",
@@ -216,25 +147,10 @@ class ReportsController(Controller):
     def reply(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reporting: NamedDependency[ReportService],
         data: JSONBody[ReplyIn],
         chosen_lang: NamedDependency[str],
     ) -> ThreadOut:
-        translate = state.languages.gettext(chosen_lang).gettext
-        state.limiter.check(
-            [(state.limits.lookup, state.limiter.source(request))], lang_gettext=translate
-        )
-        text = clean_text(data.text)
-        if not text:
-            raise ApiError(422, "invalid_input", "Check 'text': please write a message.")
-        try:
-            thread = state.reports.reply(data.code, text)
-        except ReportClosed:
-            raise ApiError(409, "report_closed", translate(UI["report.closed"])) from None
-        except TooManyMessages:
-            raise ApiError(
-                409, "too_many_messages", translate(UI["report.too_many_messages"])
-            ) from None
-        if thread is None:
-            raise ApiError(404, "code_not_found", translate(UI["report.code_not_found"]))
-        return thread_out(thread, chosen_lang, translate)
+        source = request_source(reporting.limiter, request)
+        thread = reporting.reply(data.code, data.text, chosen_lang, source)
+        return thread_out(thread, chosen_lang, reporting.translator(chosen_lang))

@@ -7,21 +7,13 @@ from typing import Annotated, Any
 import anyio
 import msgspec
 from litestar import Controller, Request, get
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.params import Parameter
 
 from server.content import Category
-from server.directory import (
-    CategoryList,
-    Filters,
-    HelplineList,
-    NearbyAnswer,
-    Origin,
-    ServiceOut,
-)
-from server.errors import ApiError
+from server.directory.answers import CategoryList, HelplineList, NearbyAnswer, ServiceOut
+from server.directory.finder import Finder, NearbyQuery
 from server.http import PreEncodedResponse, content_response, documented
-from server.oruk import language_code
 from server.routes.deps import LangQuery, request_language
 
 _encoder = msgspec.json.Encoder()
@@ -45,7 +37,7 @@ class ServicesController(Controller):
     tags = ["help finder"]
 
     # Async: the offline lookups answer in well under a millisecond, so they run on the event
-    # loop; only the optional online geocoder can wait on the network, and it runs in a thread.
+    # loop; a search that may wait on the optional online geocoder runs in a thread.
     @get(
         "/nearby",
         summary="Support services near a place, nearest first, with the helplines that fit",
@@ -58,7 +50,7 @@ class ServicesController(Controller):
     async def nearby(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        finder: NamedDependency[Finder],
         lang: LangQuery = None,
         lat: Annotated[float | None, Parameter(ge=-90, le=90, description="Latitude.")] = None,
         lon: Annotated[float | None, Parameter(ge=-180, le=180, description="Longitude.")] = None,
@@ -89,40 +81,25 @@ class ServicesController(Controller):
             int, Parameter(ge=1, le=50, description="How many services (at most 50).")
         ] = 20,
     ) -> PreEncodedResponse:
-        chosen_lang = request_language(request, lang)
-        finder = state.finder
-        if postcode is not None and (lat is not None or lon is not None):
-            raise ApiError(
-                422, "invalid_input", "Give either 'lat' and 'lon' or a 'postcode', not both."
-            )
-        if postcode is not None:
-            if finder.geocoder is not None:
-                place = await anyio.to_thread.run_sync(finder.place, postcode)
-            else:
-                place = finder.place(postcode)
-            origin = Origin(
-                lat=place.lat, lon=place.lon, precision=place.precision, label=place.postcode
-            )
-        elif lat is not None and lon is not None:
-            origin = Origin(
-                lat=lat, lon=lon, precision="location", label=finder.location_label(chosen_lang)
-            )
-        else:
-            raise ApiError(
-                422, "invalid_input", "Give 'lat' and 'lon' (your location) or a 'postcode'."
-            )
-        filters = Filters(
+        query = NearbyQuery(
+            lang=request_language(request, lang),
+            lat=lat,
+            lon=lon,
+            postcode=postcode,
+            radius_km=radius_km,
+            limit=limit,
             categories=category or (),
             age=age,
-            language=language_code(language) if language else None,
+            language=language,
             free=free,
-            keywords=(q or "").strip() or None,
-            open_at=finder.clock() if open_now else None,
+            open_now=open_now,
+            keywords=q,
         )
-        answer = finder.nearby(
-            chosen_lang, origin=origin, radius_km=radius_km, limit=limit, filters=filters
-        )
-        return private_json(answer, chosen_lang)
+        if finder.may_wait(query):
+            answer = await anyio.to_thread.run_sync(finder.search, query)
+        else:
+            answer = finder.search(query)
+        return private_json(answer, query.lang)
 
     @get(
         "/categories",
@@ -130,10 +107,13 @@ class ServicesController(Controller):
         responses=documented(CategoryList, "The categories", 404),
     )
     async def categories(
-        self, request: Request[Any, Any, Any], state: State, lang: LangQuery = None
+        self,
+        request: Request[Any, Any, Any],
+        finder: NamedDependency[Finder],
+        lang: LangQuery = None,
     ) -> PreEncodedResponse:
         chosen = request_language(request, lang)
-        return content_response(request, state.finder.categories(chosen), chosen)
+        return content_response(request, finder.categories(chosen), chosen)
 
     @get(
         "/{service_id:int}",
@@ -144,15 +124,12 @@ class ServicesController(Controller):
     def get_service(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        finder: NamedDependency[Finder],
         service_id: Annotated[int, Parameter(description="The service's id.")],
         lang: LangQuery = None,
     ) -> PreEncodedResponse:
         chosen = request_language(request, lang)
-        found = state.finder.service(service_id, chosen)
-        if found is None:
-            raise ApiError(404, "service_not_found", "We could not find that service.")
-        return private_json(found, chosen)
+        return private_json(finder.service(service_id, chosen), chosen)
 
 
 class HelplinesController(Controller):
@@ -165,7 +142,10 @@ class HelplinesController(Controller):
         responses=documented(HelplineList, "The helplines", 404),
     )
     async def helplines(
-        self, request: Request[Any, Any, Any], state: State, lang: LangQuery = None
+        self,
+        request: Request[Any, Any, Any],
+        finder: NamedDependency[Finder],
+        lang: LangQuery = None,
     ) -> PreEncodedResponse:
         chosen = request_language(request, lang)
-        return content_response(request, state.finder.helplines(chosen), chosen)
+        return content_response(request, finder.helplines(chosen), chosen)

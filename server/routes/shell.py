@@ -7,20 +7,20 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, Router, get
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.file_system import BaseLocalFileSystem
 from litestar.params import FromPath
 from litestar.response.file import ASGIFileResponse
 from litestar.static_files import StaticFiles
 
 from server.errors import ApiError
-from server.precache import Shell, ShellFile
+from server.precache import SCREENS, Shell, ShellFile
+from server.settings import Settings
 
 # Every screen's address answers with the same shell, so links and QR codes can point at
 # any of them; the page's JavaScript then draws the screen.
-SCREENS = ["/", "/help", "/report", "/check", "/settings", "/about", "/glossary"]
-# Youth voice (issue 16).
-SCREENS += ["/report/unsafe-place", "/said-we-did"]
+SCREEN_PATHS = [path for path in SCREENS.values() if "{" not in path]
+CARD_SCREEN = SCREENS["card"].replace("{id}", "{card_id:str}")
 # Revalidate every time (cheap: a 304 when nothing changed).
 NO_CACHE = "no-cache"
 # Hashed addresses never change their bytes.
@@ -33,20 +33,14 @@ class AppConfig(msgspec.Struct):
     shell_version: str
 
 
-def _send(
-    request: Request[Any, Any, Any], file: ShellFile, cache_control: str, body: bytes | None = None
-) -> Response[bytes]:
-    etag = f'"{file.revision}"'
-    headers = {"Cache-Control": cache_control, "ETag": etag}
-    if request.headers.get("if-none-match", "").strip().removeprefix("W/") == etag:
-        return Response(content=b"", status_code=304, headers=headers)
-    return Response(
-        content=file.body if body is None else body, media_type=file.media_type, headers=headers
-    )
+def _send(file: ShellFile, cache_control: str) -> Response[bytes]:
+    """The file with its ETag; ConditionalGet answers 304 when the browser has it."""
+    headers = {"Cache-Control": cache_control, "ETag": f'"{file.revision}"'}
+    return Response(content=file.body, media_type=file.media_type, headers=headers)
 
 
 def _shell_page(request: Request[Any, Any, Any], shell: Shell) -> Response[bytes]:
-    return _send(request, shell.files["/"], NO_CACHE)
+    return _send(shell.files["/"], NO_CACHE)
 
 
 def _not_found() -> ApiError:
@@ -56,35 +50,43 @@ def _not_found() -> ApiError:
 class ShellController(Controller):
     include_in_schema = False
 
-    @get(SCREENS, name="shell:screen")
-    async def screen(self, request: Request[Any, Any, Any], state: State) -> Response[bytes]:
-        return _shell_page(request, state.shell)
+    @get(SCREEN_PATHS, name="shell:screen")
+    async def screen(
+        self, request: Request[Any, Any, Any], shell: NamedDependency[Shell]
+    ) -> Response[bytes]:
+        return _shell_page(request, shell)
 
-    @get("/cards/{card_id:str}", name="shell:card")
+    @get(CARD_SCREEN, name="shell:card")
     async def card(
-        self, request: Request[Any, Any, Any], state: State, card_id: FromPath[str]
+        self, request: Request[Any, Any, Any], shell: NamedDependency[Shell], card_id: FromPath[str]
     ) -> Response[bytes]:
         # Unknown cards still get the shell, which says so in the chosen language.
-        return _shell_page(request, state.shell)
+        return _shell_page(request, shell)
 
     @get("/sw.js", name="shell:worker")
-    async def worker(self, request: Request[Any, Any, Any], state: State) -> Response[bytes]:
-        shell: Shell = state.shell
+    async def worker(
+        self, request: Request[Any, Any, Any], shell: NamedDependency[Shell]
+    ) -> Response[bytes]:
         if not shell.worker:
             raise _not_found()
         worker = ShellFile("/sw.js", Path("sw.js"), shell.worker, shell.version, MEDIA_TYPE_JS)
         # The browser checks the worker for updates; it must never come from a cache.
-        return _send(request, worker, NO_CACHE)
+        return _send(worker, NO_CACHE)
 
     @get(["/manifest.webmanifest", "/offline.html"], name="shell:file")
-    async def top_level(self, request: Request[Any, Any, Any], state: State) -> Response[bytes]:
-        return _asset(request, state.shell, request.url.path)
+    async def top_level(
+        self, request: Request[Any, Any, Any], shell: NamedDependency[Shell]
+    ) -> Response[bytes]:
+        return _asset(request, shell, request.url.path)
 
     @get("/assets/{asset_path:path}", name="shell:asset")
     async def asset(
-        self, request: Request[Any, Any, Any], state: State, asset_path: FromPath[PurePath]
+        self,
+        request: Request[Any, Any, Any],
+        shell: NamedDependency[Shell],
+        asset_path: FromPath[PurePath],
     ) -> Response[bytes]:
-        return _asset(request, state.shell, "/assets/" + asset_path.as_posix().lstrip("/"))
+        return _asset(request, shell, "/assets/" + asset_path.as_posix().lstrip("/"))
 
 
 def _asset(request: Request[Any, Any, Any], shell: Shell, url: str) -> Response[bytes]:
@@ -93,21 +95,23 @@ def _asset(request: Request[Any, Any, Any], shell: Shell, url: str) -> Response[
         raise _not_found()
     version = request.query_params.get("v")
     if version is None:
-        return _send(request, file, NO_CACHE)
+        return _send(file, NO_CACHE)
     if version != file.revision:
         # An old hashed address: its bytes are gone, and serving today's bytes under it
         # would let a year-long cache keep the wrong file.
         raise _not_found()
-    return _send(request, file, IMMUTABLE)
+    return _send(file, IMMUTABLE)
 
 
 class AppConfigController(Controller):
     tags = ["app"]
 
     @get("/app-config", summary="Settings the app shell needs, such as the quick exit's site")
-    async def app_config(self, state: State) -> Response[AppConfig]:
+    async def app_config(
+        self, settings: NamedDependency[Settings], shell: NamedDependency[Shell]
+    ) -> Response[AppConfig]:
         return Response(
-            AppConfig(exit_url=state.settings.exit_url, shell_version=state.shell.version),
+            AppConfig(exit_url=settings.exit_url, shell_version=shell.version),
             headers={"Cache-Control": NO_CACHE},
         )
 

@@ -14,7 +14,7 @@ import anyio.to_thread
 import msgspec
 from litestar import Controller, Request, Response, Router, delete, get, patch, post
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader, Cookie, State
+from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import DefineMiddleware
@@ -25,18 +25,22 @@ from litestar.utils.scope.state import ScopeState
 from msgspec import Meta
 
 from server.errors import ApiError
+from server.ratelimit import RateLimiter
 from server.reports import (
     PAGE_SIZE,
     Category,
     InboxItem,
+    Limits,
     ReportDetail,
+    ReportStore,
     ReportText,
     Status,
-    clean_text,
+    message_text,
 )
+from server.routes.deps import request_source
 from server.secrets_store import load_or_create
 from server.settings import Settings
-from server.staff import Account, AuditEntry, Role, StaffError, StaffUser
+from server.staff import Account, AuditEntry, Role, StaffService, StaffUser
 
 STAFF_PATH = "/api/v1/staff"
 SESSION_COOKIE = "staff_session"
@@ -107,9 +111,11 @@ CategoryQuery = Annotated[
 Username = Annotated[str, PathParameter(max_length=40, description="The account's username.")]
 
 
-def provide_staff(request: Request[Any, Any, Any], state: State) -> StaffUser:
+def provide_staff(
+    request: Request[Any, Any, Any], staff_service: NamedDependency[StaffService]
+) -> StaffUser:
     """The signed-in staff member, or 401."""
-    user = state.staff.resolve(request.cookies.get(SESSION_COOKIE, ""))
+    user = staff_service.resolve(request.cookies.get(SESSION_COOKIE, ""))
     if user is None:
         raise ApiError(401, "not_signed_in", "Please sign in first.")
     return user
@@ -121,19 +127,17 @@ def provide_admin(staff: NamedDependency[StaffUser]) -> StaffUser:
     return staff
 
 
-def _secure(request: Request[Any, Any, Any], state: State) -> bool:
-    return request.url.scheme == "https" or state.settings.public_url.startswith("https://")
-
-
-def session_cookie(request: Request[Any, Any, Any], state: State, token: str) -> Cookie:
+def session_cookie(
+    request: Request[Any, Any, Any], settings: Settings, staff: StaffService, token: str
+) -> Cookie:
     return Cookie(
         key=SESSION_COOKIE,
         value=token,
         path=STAFF_PATH,
-        max_age=state.staff.session_seconds,
+        max_age=staff.session_seconds,
         httponly=True,
         samesite="strict",
-        secure=_secure(request, state),
+        secure=request.url.scheme == "https" or settings.public_url.startswith("https://"),
     )
 
 
@@ -148,45 +152,56 @@ class StaffController(Controller):
     # -- signing in and out
 
     @get("/session", summary="Who is signed in, and the CSRF token for state-changing requests")
-    async def session(self, request: Request[Any, Any, Any], state: State) -> SessionOut:
+    async def session(
+        self, request: Request[Any, Any, Any], staff_service: NamedDependency[StaffService]
+    ) -> SessionOut:
         token = ScopeState.from_scope(request.scope).csrf_token
-        user = await _resolve(request, state)
+        user = await _resolve(request, staff_service)
         return SessionOut(csrf_token=str(token), user=user)
 
     @post(
         "/login", summary="Sign in; sets the session cookie", status_code=200, sync_to_thread=True
     )
     def login(
-        self, request: Request[Any, Any, Any], state: State, data: JSONBody[LoginIn]
+        self,
+        request: Request[Any, Any, Any],
+        settings: NamedDependency[Settings],
+        staff_service: NamedDependency[StaffService],
+        limiter: NamedDependency[RateLimiter],
+        limits: NamedDependency[Limits],
+        data: JSONBody[LoginIn],
     ) -> Response[StaffUser]:
-        state.limiter.check([(state.limits.login, state.limiter.source(request))])
-        user = state.staff.authenticate(data.username, data.password)
+        limiter.check([(limits.login, request_source(limiter, request))])
+        user = staff_service.authenticate(data.username, data.password)
         if user is None:
             raise ApiError(401, "wrong_login", "That username and password do not match.")
-        token = state.staff.start_session(user)
-        return Response(user, cookies=[session_cookie(request, state, token)])
+        token = staff_service.start_session(user)
+        return Response(user, cookies=[session_cookie(request, settings, staff_service, token)])
 
     @post("/logout", summary="Sign out", status_code=204, sync_to_thread=True)
     def logout(
-        self, request: Request[Any, Any, Any], state: State, staff: NamedDependency[StaffUser]
+        self,
+        request: Request[Any, Any, Any],
+        settings: NamedDependency[Settings],
+        staff_service: NamedDependency[StaffService],
+        staff: NamedDependency[StaffUser],
     ) -> Response[None]:
-        state.staff.end_session(request.cookies.get(SESSION_COOKIE, ""), staff)
-        return Response(
-            None, status_code=204, cookies=[_expire(session_cookie(request, state, ""))]
-        )
+        staff_service.end_session(request.cookies.get(SESSION_COOKIE, ""), staff)
+        cookie = _expire(session_cookie(request, settings, staff_service, ""))
+        return Response(None, status_code=204, cookies=[cookie])
 
     # -- the inbox
 
     @get("/reports", summary="Reports, danger now first, then newest first", sync_to_thread=True)
     def inbox(
         self,
-        state: State,
+        reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
         status: StatusQuery = None,
         category: CategoryQuery = None,
         page: Page = 1,
     ) -> Inbox:
-        items, total = state.reports.inbox(staff.username, status, category, page)
+        items, total = reports.inbox(staff.username, status, category, page)
         return Inbox(
             items=items, page=page, pages=max(1, math.ceil(total / PAGE_SIZE)), total=total
         )
@@ -198,7 +213,7 @@ class StaffController(Controller):
     )
     def export(
         self,
-        state: State,
+        reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
         status: StatusQuery = None,
         category: CategoryQuery = None,
@@ -210,7 +225,7 @@ class StaffController(Controller):
         ] = None,
     ) -> Response[str]:
         id_list = [int(i) for i in ids.split(",")] if ids else None
-        text, _count = state.reports.export_csv(staff.username, status, category, id_list)
+        text, _count = reports.export_csv(staff.username, status, category, id_list)
         return Response(
             text,
             media_type="text/csv; charset=utf-8",
@@ -219,9 +234,12 @@ class StaffController(Controller):
 
     @get("/reports/{report_id:int}", summary="One report with its messages", sync_to_thread=True)
     def report(
-        self, state: State, staff: NamedDependency[StaffUser], report_id: ReportId
+        self,
+        reports: NamedDependency[ReportStore],
+        staff: NamedDependency[StaffUser],
+        report_id: ReportId,
     ) -> ReportDetail:
-        return _found(state.reports.get(staff.username, report_id))
+        return _found(reports.get(staff.username, report_id))
 
     @patch(
         "/reports/{report_id:int}",
@@ -230,12 +248,12 @@ class StaffController(Controller):
     )
     def update(
         self,
-        state: State,
+        reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
         report_id: ReportId,
         data: JSONBody[ReportPatch],
     ) -> ReportDetail:
-        return _found(state.reports.update(staff.username, report_id, data.status, data.notes))
+        return _found(reports.update(staff.username, report_id, data.status, data.notes))
 
     @post(
         "/reports/{report_id:int}/messages",
@@ -245,30 +263,30 @@ class StaffController(Controller):
     )
     def message(
         self,
-        state: State,
+        reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
         report_id: ReportId,
         data: JSONBody[MessageIn],
     ) -> ReportDetail:
-        text = clean_text(data.text)
-        if not text:
-            raise ApiError(422, "invalid_input", "Check 'text': please write a message.")
-        return _found(state.reports.add_team_message(staff.username, report_id, text))
+        text = message_text(data.text)
+        return _found(reports.add_team_message(staff.username, report_id, text))
 
     # -- accounts and the audit log: admins only
 
     @get("/accounts", summary="Staff accounts (admins only)", sync_to_thread=True)
-    def accounts(self, state: State, admin: NamedDependency[StaffUser]) -> list[Account]:
-        return state.staff.accounts()
+    def accounts(
+        self, staff_service: NamedDependency[StaffService], admin: NamedDependency[StaffUser]
+    ) -> list[Account]:
+        return staff_service.accounts()
 
     @post("/accounts", summary="Add a staff account (admins only)", sync_to_thread=True)
     def add_account(
-        self, state: State, admin: NamedDependency[StaffUser], data: JSONBody[AccountIn]
+        self,
+        staff_service: NamedDependency[StaffService],
+        admin: NamedDependency[StaffUser],
+        data: JSONBody[AccountIn],
     ) -> Account:
-        try:
-            return state.staff.add(admin.username, data.username, data.password, data.role)
-        except StaffError as exc:
-            raise ApiError(422, "invalid_account", str(exc)) from None
+        return staff_service.add(admin.username, data.username, data.password, data.role)
 
     @delete(
         "/accounts/{username:str}",
@@ -276,24 +294,32 @@ class StaffController(Controller):
         sync_to_thread=True,
     )
     def remove_account(
-        self, state: State, admin: NamedDependency[StaffUser], username: Username
+        self,
+        staff_service: NamedDependency[StaffService],
+        admin: NamedDependency[StaffUser],
+        username: Username,
     ) -> None:
         if username.casefold() == admin.username.casefold():
             raise ApiError(409, "cannot_remove_self", "You cannot remove your own account.")
-        if not state.staff.remove(admin.username, username):
+        if not staff_service.remove(admin.username, username):
             raise ApiError(404, "account_not_found", "There is no account with that username.")
 
     @get("/audit", summary="The audit log, newest first (admins only)", sync_to_thread=True)
-    def audit(self, state: State, admin: NamedDependency[StaffUser], page: Page = 1) -> AuditPage:
-        entries, total = state.staff.audit_log(page)
+    def audit(
+        self,
+        staff_service: NamedDependency[StaffService],
+        admin: NamedDependency[StaffUser],
+        page: Page = 1,
+    ) -> AuditPage:
+        entries, total = staff_service.audit_log(page)
         return AuditPage(entries=entries, page=page, total=total)
 
 
-async def _resolve(request: Request[Any, Any, Any], state: State) -> StaffUser | None:
+async def _resolve(request: Request[Any, Any, Any], staff: StaffService) -> StaffUser | None:
     token = request.cookies.get(SESSION_COOKIE, "")
     if not token:
         return None
-    return await anyio.to_thread.run_sync(state.staff.resolve, token)
+    return await anyio.to_thread.run_sync(staff.resolve, token)
 
 
 def _expire(cookie: Cookie) -> Cookie:

@@ -6,30 +6,27 @@ staff sign-in and CSRF check, like the inbox.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import anyio
-import anyio.to_thread
 import msgspec
-from litestar import Controller, Litestar, MediaType, Request, Response, Router, delete, get, post
+from litestar import Controller, MediaType, Request, Response, Router, delete, get, post
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader, State
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.middleware import DefineMiddleware
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from msgspec import Meta
 
+from server.content import Content
+from server.i18n import Languages
 from server.messages import UI_MESSAGES
 from server.problems import Forbidden, NotFound, TooMany
-from server.reports import THANK_YOU
-from server.routes.deps import LangQuery, request_language
+from server.ratelimit import RateLimiter
+from server.reports import Limits, ReportStore
+from server.reports.model import THANK_YOU
+from server.routes.deps import LangQuery, request_language, request_source
 from server.routes.lessons import HTML_START, _page_template
 from server.routes.reports import MAX_BODY, require_json
 from server.routes.staff import (
@@ -101,13 +98,10 @@ class UnsafePlaceReceived(msgspec.Struct, frozen=True):
     sector: str
 
 
-def _voice(state: State) -> Voice:
-    voice: Voice = state.voice
-    return voice
-
-
-def _questions_out(voice: Voice, ids: list[str], lang: str, state: State) -> list[QuestionOut]:
-    translate = state.languages.gettext(lang).gettext
+def _questions_out(
+    voice: Voice, ids: list[str], lang: str, languages: Languages
+) -> list[QuestionOut]:
+    translate = languages.gettext(lang).gettext
     out = []
     for question_id in ids:
         question = voice.questions.by_id[question_id]
@@ -134,17 +128,17 @@ class PulseController(Controller):
     async def questions(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        voice: NamedDependency[Voice],
+        languages: NamedDependency[Languages],
         card: Annotated[
             str | None, QueryParameter(max_length=80, description="Only this card's questions.")
         ] = None,
         lang: LangQuery = None,
     ) -> list[QuestionOut]:
         chosen = request_language(request, lang)
-        voice = _voice(state)
         asked = voice.questions.for_card(card) if card else voice.questions.by_id.values()
         ids = [q.id for q in asked]
-        return _questions_out(voice, ids, chosen, state)
+        return _questions_out(voice, ids, chosen, languages)
 
     @post(
         "/sessions",
@@ -154,22 +148,31 @@ class PulseController(Controller):
         sync_to_thread=True,
     )
     def open_session(
-        self, request: Request[Any, Any, Any], state: State, data: JSONBody[OpenIn]
+        self,
+        request: Request[Any, Any, Any],
+        voice: NamedDependency[Voice],
+        content: NamedDependency[Content],
+        limiter: NamedDependency[RateLimiter],
+        data: JSONBody[OpenIn],
     ) -> Opened:
-        if data.card_id not in state.content.cards:
+        if data.card_id not in content.cards:
             raise NotFound("card_not_found", "We could not find that card.")
-        state.limiter.check([(SESSION_OPENS, state.limiter.source(request))])
-        return _voice(state).pulse.open_session(data.card_id)
+        limiter.check([(SESSION_OPENS, request_source(limiter, request))])
+        return voice.pulse.open_session(data.card_id)
 
     @get("/sessions/{code:str}", summary="A pulse and its questions, in the chosen language")
     async def session(
-        self, request: Request[Any, Any, Any], state: State, code: Code, lang: LangQuery = None
+        self,
+        request: Request[Any, Any, Any],
+        voice: NamedDependency[Voice],
+        languages: NamedDependency[Languages],
+        code: Code,
+        lang: LangQuery = None,
     ) -> SessionOut:
         chosen = request_language(request, lang)
-        voice = _voice(state)
         session = voice.pulse.session(code)
         return SessionOut(
-            session=session, questions=_questions_out(voice, session.questions, chosen, state)
+            session=session, questions=_questions_out(voice, session.questions, chosen, languages)
         )
 
     @post(
@@ -181,12 +184,12 @@ class PulseController(Controller):
     )
     def set_phase(
         self,
-        state: State,
+        voice: NamedDependency[Voice],
         code: Code,
         data: JSONBody[PhaseIn],
         presenter_key: Annotated[str, HeaderParameter(name="X-Presenter-Key", max_length=64)],
     ) -> Session:
-        return _voice(state).pulse.set_phase(code, presenter_key, data.phase)
+        return voice.pulse.set_phase(code, presenter_key, data.phase)
 
     @post(
         "/sessions/{code:str}/answers",
@@ -195,11 +198,16 @@ class PulseController(Controller):
         guards=[require_json],
         sync_to_thread=True,
     )
-    def answer(self, state: State, code: Code, data: JSONBody[AnswersIn]) -> Counted:
-        voice = _voice(state)
+    def answer(
+        self,
+        voice: NamedDependency[Voice],
+        limiter: NamedDependency[RateLimiter],
+        code: Code,
+        data: JSONBody[AnswersIn],
+    ) -> Counted:
         session = voice.pulse.session(code)
         # The session's own limit: a class shares one address, so it is keyed by the code.
-        wait = state.limiter.hit([(SESSION_ANSWERS, session.code.encode())])
+        wait = limiter.hit([(SESSION_ANSWERS, session.code.encode())])
         if wait:
             raise TooMany(
                 "too_many_requests", "Too many answers at once. Try again.", int(wait) + 1
@@ -208,8 +216,8 @@ class PulseController(Controller):
         return Counted(counted=True)
 
     @get("/sessions/{code:str}/results", summary="The class's results, once 10 have answered")
-    async def results(self, state: State, code: Code) -> list[PhaseResult]:
-        return _voice(state).pulse.results(code)
+    async def results(self, voice: NamedDependency[Voice], code: Code) -> list[PhaseResult]:
+        return voice.pulse.results(code)
 
     @post(
         "/answers",
@@ -219,10 +227,14 @@ class PulseController(Controller):
         sync_to_thread=True,
     )
     def card_answer(
-        self, request: Request[Any, Any, Any], state: State, data: JSONBody[CardAnswerIn]
+        self,
+        request: Request[Any, Any, Any],
+        voice: NamedDependency[Voice],
+        limiter: NamedDependency[RateLimiter],
+        data: JSONBody[CardAnswerIn],
     ) -> Counted:
-        state.limiter.check([(APP_ANSWERS, state.limiter.source(request))])
-        _voice(state).pulse.app_answer(data.question, data.answer)
+        limiter.check([(APP_ANSWERS, request_source(limiter, request))])
+        voice.pulse.app_answer(data.question, data.answer)
         return Counted(counted=True)
 
 
@@ -237,17 +249,21 @@ class UnsafePlaceController(Controller):
 
     @post("", summary="Report a place that feels unsafe", status_code=201, sync_to_thread=True)
     def create(
-        self, request: Request[Any, Any, Any], state: State, data: JSONBody[NewUnsafePlace]
+        self,
+        request: Request[Any, Any, Any],
+        voice: NamedDependency[Voice],
+        reports: NamedDependency[ReportStore],
+        languages: NamedDependency[Languages],
+        limiter: NamedDependency[RateLimiter],
+        limits: NamedDependency[Limits],
+        data: JSONBody[NewUnsafePlace],
     ) -> Response[UnsafePlaceReceived]:
-        translate = state.languages.gettext(data.lang).gettext
-        limits, limiter = state.limits, state.limiter
+        translate = languages.gettext(data.lang).gettext
         limiter.check(
-            [(limits.report, limiter.source(request)), (limits.report_global, b"")],
+            [(limits.report, request_source(limiter, request)), (limits.report_global, b"")],
             lang_gettext=translate,
         )
-        created, sector = places.store_unsafe_place(
-            state.reports, _voice(state).directory.get(), data
-        )
+        created, sector = places.store_unsafe_place(reports, voice.directory.get(), data)
         body = UnsafePlaceReceived(
             code=created.code, status="received", message=translate(THANK_YOU), sector=sector
         )
@@ -260,10 +276,14 @@ class UpdatesController(Controller):
 
     @get("", summary="You said, we did: what has changed, in the chosen language")
     async def updates(
-        self, request: Request[Any, Any, Any], state: State, lang: LangQuery = None
+        self,
+        request: Request[Any, Any, Any],
+        voice: NamedDependency[Voice],
+        languages: NamedDependency[Languages],
+        lang: LangQuery = None,
     ) -> Response[list[ShownUpdate]]:
         chosen = request_language(request, lang)
-        shown = _voice(state).updates.shown(chosen, state.languages.gettext(chosen).gettext)
+        shown = voice.updates.shown(chosen, languages.gettext(chosen).gettext)
         return Response(shown, headers={"Cache-Control": "no-cache", "Content-Language": chosen})
 
 
@@ -293,7 +313,8 @@ class VoiceStaffController(Controller):
     def figures(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        voice: NamedDependency[Voice],
+        reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
         year: Year = None,
         format: Annotated[
@@ -301,11 +322,11 @@ class VoiceStaffController(Controller):
         ] = None,
     ) -> Response[Any]:
         chosen = _year(year)
-        figures = _voice(state).figures(state.reports, chosen, dt.datetime.now(dt.UTC).date())
+        figures = voice.figures(reports, chosen, dt.datetime.now(dt.UTC).date())
         wants_csv = format == "csv" or (
             format is None and "text/csv" in request.headers.get("accept", "")
         )
-        with state.reports.write() as conn:
+        with reports.write() as conn:
             write_audit(conn, staff.username, "view_figures", None, f"year={chosen}")
         if wants_csv:
             return Response(
@@ -323,12 +344,13 @@ class VoiceStaffController(Controller):
     )
     def chart(
         self,
-        state: State,
+        voice: NamedDependency[Voice],
+        reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
         name: Annotated[str, PathParameter(max_length=100)],
         year: Year = None,
     ) -> Response[str]:
-        figures = _voice(state).figures(state.reports, _year(year), dt.datetime.now(dt.UTC).date())
+        figures = voice.figures(reports, _year(year), dt.datetime.now(dt.UTC).date())
         drawn = charts.charts(figures)
         name = name.removesuffix(".svg")
         if name not in drawn:
@@ -337,9 +359,13 @@ class VoiceStaffController(Controller):
 
     @get("/figures/charts", summary="The names of the figures' charts", sync_to_thread=True)
     def chart_names(
-        self, state: State, staff: NamedDependency[StaffUser], year: Year = None
+        self,
+        voice: NamedDependency[Voice],
+        reports: NamedDependency[ReportStore],
+        staff: NamedDependency[StaffUser],
+        year: Year = None,
     ) -> list[str]:
-        figures = _voice(state).figures(state.reports, _year(year), dt.datetime.now(dt.UTC).date())
+        figures = voice.figures(reports, _year(year), dt.datetime.now(dt.UTC).date())
         return [f"{name}.svg" for name in charts.charts(figures)]
 
     @get(
@@ -349,18 +375,21 @@ class VoiceStaffController(Controller):
     )
     def unsafe_place(
         self,
-        state: State,
+        voice: NamedDependency[Voice],
+        reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
         report_id: Annotated[int, PathParameter(ge=1)],
     ) -> UnsafePlace:
-        found = places.unsafe_place(state.reports, report_id)
+        found = places.unsafe_place(reports, report_id)
         if found is None:
             raise NotFound("report_not_found", "There is no unsafe-place report with that number.")
         return found
 
     @get("/updates", summary="You said, we did: every update", sync_to_thread=True)
-    def updates(self, state: State, staff: NamedDependency[StaffUser]) -> list[Update]:
-        return _voice(state).updates.all()
+    def updates(
+        self, voice: NamedDependency[Voice], staff: NamedDependency[StaffUser]
+    ) -> list[Update]:
+        return voice.updates.all()
 
     @post(
         "/updates",
@@ -369,24 +398,29 @@ class VoiceStaffController(Controller):
         sync_to_thread=True,
     )
     def publish(
-        self, state: State, staff: NamedDependency[StaffUser], data: JSONBody[NewUpdate]
+        self,
+        voice: NamedDependency[Voice],
+        reports: NamedDependency[ReportStore],
+        staff: NamedDependency[StaffUser],
+        data: JSONBody[NewUpdate],
     ) -> Update:
-        update = _voice(state).updates.publish(staff.username, data)
-        with state.reports.write() as conn:
+        update = voice.updates.publish(staff.username, data)
+        with reports.write() as conn:
             write_audit(conn, staff.username, "publish_update", None, f"update {update.id}")
         return update
 
     @delete("/updates/{update_id:int}", summary="Withdraw an update", sync_to_thread=True)
     def withdraw(
         self,
-        state: State,
+        voice: NamedDependency[Voice],
+        reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
         update_id: Annotated[int, PathParameter(ge=1)],
     ) -> None:
         if staff.role != "admin":
             raise Forbidden("admin_only", "Only an admin can do that.")
-        _voice(state).updates.remove(update_id)
-        with state.reports.write() as conn:
+        voice.updates.remove(update_id)
+        with reports.write() as conn:
             write_audit(conn, staff.username, "withdraw_update", None, f"update {update_id}")
 
     @get(
@@ -394,9 +428,11 @@ class VoiceStaffController(Controller):
         summary="The updates to translate, as content/updates.yaml for the catalogue",
         sync_to_thread=True,
     )
-    def export(self, state: State, staff: NamedDependency[StaffUser]) -> Response[str]:
+    def export(
+        self, voice: NamedDependency[Voice], staff: NamedDependency[StaffUser]
+    ) -> Response[str]:
         return Response(
-            _voice(state).updates.export_yaml(),
+            voice.updates.export_yaml(),
             media_type="application/yaml; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="updates.yaml"'},
         )
@@ -429,47 +465,20 @@ class PulsePageController(Controller):
     async def page(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        settings: NamedDependency[Settings],
+        languages: NamedDependency[Languages],
         code: OptionalCode = None,
         lang: LangQuery = None,
     ) -> Response[str]:
         chosen = request_language(request, lang)
-        template = _page_template(Path(state.settings.pwa_dir) / "lessons" / "pupil.html")
-        direction = state.languages.info[chosen].direction
+        template = _page_template(Path(settings.pwa_dir) / "lessons" / "pupil.html")
+        direction = languages.info[chosen].direction
         html = template.replace(HTML_START, f'<html lang="{chosen}" dir="{direction}">', 1)
         return Response(
             content=html,
             media_type=MediaType.HTML,
             headers={"Cache-Control": "no-cache", "Content-Language": chosen},
         )
-
-
-logger = logging.getLogger("server.voice")
-
-UPKEEP_EVERY_SECONDS = 3600
-
-
-@asynccontextmanager
-async def voice_upkeep(app: Litestar) -> AsyncIterator[None]:
-    """Forget the phone tokens of closed pulse sessions, at start-up and every hour."""
-    voice: Voice = app.state.voice
-
-    async def loop() -> None:
-        while True:
-            try:
-                await anyio.to_thread.run_sync(voice.pulse.purge)
-            except Exception as exc:
-                logger.error("Pulse upkeep failed: %s", type(exc).__name__)
-            await anyio.sleep(UPKEEP_EVERY_SECONDS)
-
-    task = asyncio.get_running_loop().create_task(loop())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        voice.close()
 
 
 PUBLIC_CONTROLLERS = [PulseController, UnsafePlaceController, UpdatesController]

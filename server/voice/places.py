@@ -9,6 +9,7 @@ module. Free text is optional; the team reads it, and it is never published.
 from __future__ import annotations
 
 import math
+import sqlite3
 from typing import Annotated, Literal
 
 import msgspec
@@ -17,7 +18,8 @@ from msgspec import Meta
 
 from server.postcodes import InvalidPostcode, in_uk, parse_postcode
 from server.problems import Invalid
-from server.reports import Created, NewReport, ReportLang, ReportStore, When, clean_text, to_hour
+from server.reports import Created, NewReport, ReportStore, clean_text
+from server.reports.model import ReportLang, When
 
 Kind = Literal[
     "badly_lit",
@@ -140,18 +142,15 @@ def store_unsafe_place(
         where=f"{sector}: {KIND_TEXT[place.kind]}, {TIME_TEXT[place.time_of_day]}",
         area=district_of(sector),
     )
-    hour = to_hour(store.clock())
 
-    def job(conn: object) -> Created:
-        created, _new = store._create_in(conn, report, None, b"", hour)  # type: ignore[arg-type]
-        conn.execute(  # type: ignore[attr-defined]
-            "INSERT INTO unsafe_places (report_id, sector, kind, time_of_day) "
-            "VALUES (last_insert_rowid(), ?, ?, ?)",
-            (sector, place.kind, place.time_of_day),
+    def also(conn: sqlite3.Connection, report_id: int) -> None:
+        conn.execute(
+            "INSERT INTO unsafe_places (report_id, sector, kind, time_of_day) VALUES (?, ?, ?, ?)",
+            (report_id, sector, place.kind, place.time_of_day),
         )
-        return created
 
-    return store.writer.submit(job), sector
+    created, _ = store.create_with(report, also)
+    return created, sector
 
 
 def unsafe_place(store: ReportStore, report_id: int) -> UnsafePlace | None:

@@ -1,11 +1,14 @@
-"""Wiring for youth voice: the stores create_app() keeps (no web framework in here)."""
+"""Youth voice as one service for the app's Services (no web framework in here)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import anyio
+import anyio.to_thread
 
 from server.content import Content
 from server.db import ThreadLocalDatabase
@@ -23,16 +26,32 @@ SESSIONS_PER_HOUR = 20
 SESSION_ANSWERS = Limit("pulse_answers", 120, 60.0)
 SESSION_OPENS = Limit("pulse_sessions", SESSIONS_PER_HOUR)
 APP_ANSWERS = Limit("pulse_app_answers", 30)
+# How often the phone tokens of closed pulse sessions are forgotten.
+UPKEEP_EVERY_SECONDS = 3600
+
+logger = logging.getLogger("server.voice")
 
 
-@dataclass
 class Voice:
-    questions: PulseQuestions
-    pulse: PulseStore
-    updates: UpdateStore
-    directory: ThreadLocalDatabase
-    _cache: dict[object, stats.Figures] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    """Class pulses, card questions, "You said, we did" and the partnership figures.
+
+    A plain class, not a dataclass: handlers get it as ``NamedDependency[Voice]`` and the
+    framework would otherwise try to convert a dataclass field by field.
+    """
+
+    def __init__(
+        self,
+        questions: PulseQuestions,
+        pulse: PulseStore,
+        updates: UpdateStore,
+        directory: ThreadLocalDatabase,
+    ) -> None:
+        self.questions = questions
+        self.pulse = pulse
+        self.updates = updates
+        self.directory = directory  # the app's directory.db, for postcode sectors
+        self._cache: dict[object, stats.Figures] = {}
+        self._lock = threading.Lock()
 
     def figures(self, reports: ReportStore, year: int, today: dt.date) -> stats.Figures:
         """The protected figures; the same tallies give the same answer, computed once (the
@@ -57,17 +76,29 @@ class Voice:
         return cached
 
     def close(self) -> None:
+        """Close voice.db (directory.db is the app's, closed with it)."""
         self.pulse.close()
         self.updates.close()
-        self.directory.close()
 
 
-def build_voice(settings: Settings, content: Content) -> Voice:
+def build_voice(settings: Settings, content: Content, directory: ThreadLocalDatabase) -> Voice:
+    """Youth voice on voice.db; `directory` (the app's directory.db) finds postcode sectors."""
     questions = load_questions(Path(settings.content_dir), set(content.cards))
     path = settings.data_path / "voice.db"
     return Voice(
         questions=questions,
         pulse=PulseStore(path, questions),
         updates=UpdateStore(path, questions),
-        directory=ThreadLocalDatabase(settings.data_path / "directory.db"),
+        directory=directory,
     )
+
+
+async def upkeep_forever(voice: Voice, every: float = UPKEEP_EVERY_SECONDS) -> None:
+    """Forget the phone tokens of closed pulse sessions now and then every `every` seconds,
+    until cancelled; a failed run is logged (its kind only) and the next one still happens."""
+    while True:
+        try:
+            await anyio.to_thread.run_sync(voice.pulse.purge)
+        except Exception as exc:  # keep forgetting next hour even if this run failed
+            logger.error("Pulse upkeep failed: %s", type(exc).__name__)
+        await anyio.sleep(every)

@@ -87,3 +87,22 @@ def test_parent_cards_link_hard_words_to_the_glossary(page: Any, app_server: Run
     entry_id = href.split("#", 1)[1]
     page.wait_for_function(f"() => document.activeElement?.id === '{entry_id}'")
     assert page.locator(f"#{entry_id} dd").first.inner_text()
+
+
+def test_young_people_cards_link_hard_words_to_the_glossary(
+    page: Any, app_server: RunningServer
+) -> None:
+    base = app_server.base_url
+    open_screen(page, base, "/cards/carrying-a-knife-the-law?lang=en")
+    page.locator("a.app-glossary-link").first.wait_for()
+    hrefs = page.locator("a.app-glossary-link").evaluate_all(
+        "as => as.map(a => a.getAttribute('href'))"
+    )
+    linked = {href.split("#", 1)[1] for href in hrefs}
+    assert {
+        "offensive-weapon",
+        "detention-and-training-order",
+        "referral-order",
+        "exceptional-circumstances",
+        "custody",
+    } <= linked

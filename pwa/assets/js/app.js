@@ -3,38 +3,38 @@
 
 import * as card from "./card.js";
 import * as check from "./check.js";
-import { button, h } from "./dom.js";
 import { initQuickExit, setExitUrl } from "./exit.js";
 import * as help from "./help.js";
 import * as home from "./home.js";
-import {
-  applyLanguage,
-  chooseBundle,
-  getConfig,
-  getLocales,
-  loadBundle,
-  translator,
-} from "./i18n.js";
+import { chooseBundle, getConfig, getLocales } from "./i18n.js";
+import { API, loadBundle } from "./lib/api.js";
+import { h } from "./lib/dom.js";
+import { applyLanguage, translator } from "./lib/i18n.js";
 import { about, glossary, settingsScreen } from "./pages.js";
 import { flush } from "./queue.js";
 import * as report from "./report.js";
 import { saveSettings, settings } from "./store.js";
 import { saidWeDid, unsafePlace } from "./voice.js";
+import { button } from "./widgets.js";
 
 initQuickExit();
 
-const ROUTES = [
-  [/^\/$/, home.render],
-  [/^\/cards\/([a-z0-9-]+)\/?$/, card.render],
-  [/^\/help\/?$/, help.render],
-  [/^\/report\/?$/, report.render],
-  [/^\/report\/unsafe-place\/?$/, unsafePlace],
-  [/^\/said-we-did\/?$/, saidWeDid],
-  [/^\/check\/?$/, check.render],
-  [/^\/settings\/?$/, settingsScreen],
-  [/^\/about\/?$/, about],
-  [/^\/glossary\/?$/, glossary],
-];
+// What draws each screen; the screens' addresses come from the bundle (server/precache.py).
+const DRAW = {
+  home: home.render,
+  card: card.render,
+  help: help.render,
+  report: report.render,
+  unsafePlace,
+  saidWeDid,
+  check: check.render,
+  settings: settingsScreen,
+  about,
+  glossary,
+};
+let routes = [];
+const screenPattern = (path) =>
+  new RegExp(`^${path.replace(/\/$/, "").replace("{id}", "([a-z0-9-]+)")}/?$`);
 const root = document.documentElement;
 const main = document.getElementById("app-screen");
 const notices = document.getElementById("app-notices");
@@ -58,7 +58,7 @@ const app = {
     const path = location.pathname;
     app.params = new URLSearchParams(location.search);
     app.settings = settings();
-    const route = ROUTES.find(([pattern]) => pattern.test(path));
+    const route = routes.find(([pattern]) => pattern.test(path));
     main.replaceChildren();
     let title = "";
     if (route) title = await route[1](app, main, path.match(route[0]), app.params);
@@ -111,6 +111,9 @@ const app = {
 
 function useBundle(bundle) {
   app.bundle = bundle;
+  routes = Object.entries(bundle.screens)
+    .filter(([name]) => DRAW[name])
+    .map(([name, path]) => [screenPattern(path), DRAW[name]]);
   app.t = translator(bundle.messages);
   applyLanguage(bundle, app.t);
   document.getElementById("notice-unreviewed")?.remove();
@@ -125,7 +128,7 @@ document.addEventListener("click", (event) => {
   if (!link || event.defaultPrevented || event.button !== 0) return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || link.target) return;
   const url = new URL(link.href);
-  if (url.origin !== location.origin || !ROUTES.some(([p]) => p.test(url.pathname))) return;
+  if (url.origin !== location.origin || !routes.some(([p]) => p.test(url.pathname))) return;
   event.preventDefault();
   if (url.pathname === location.pathname && url.search === location.search && url.hash) {
     history.pushState(null, "", url);
@@ -140,9 +143,9 @@ function keepOffline() {
   const worker = navigator.serviceWorker?.controller || app.registration?.active;
   if (!worker || !app.bundle) return;
   const lang = app.bundle.lang;
-  const urls = [`/api/v1/bundle?lang=${lang}`, "/api/v1/locales", "/api/v1/app-config"];
-  urls.push(`/api/v1/updates?lang=${lang}`);
-  if (lang !== "en") urls.push("/api/v1/bundle?lang=en");
+  const urls = [`${API}/bundle?lang=${lang}`, `${API}/locales`, `${API}/app-config`];
+  urls.push(`${API}/updates?lang=${lang}`);
+  if (lang !== "en") urls.push(`${API}/bundle?lang=en`);
   worker.postMessage({ type: "keep", urls });
 }
 

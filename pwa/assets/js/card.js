@@ -1,9 +1,10 @@
 // One card: key points first, then sections, sources and "last checked", then related help.
 // ESOL hooks: English alongside ([data-bilingual] pairs), glossary links, read aloud.
 
-import { add, h } from "./dom.js";
+import { add, h } from "./lib/dom.js";
 import { helplineList } from "./help.js";
 import { cardQuestion } from "./voice.js";
+import { mistakeLink } from "./mistake.js";
 
 const WORD = "[\\p{L}\\p{N}]";
 
@@ -74,8 +75,10 @@ export async function render(app, main, match) {
   const dir = bundle.direction;
   const bilingual =
     lang !== "en" && (app.settings.bilingual || app.params.get("bilingual") === "1");
+  // Parents' and young people's cards link their hard words to the glossary.
+  const linksGlossary = card.audience === "parent" || card.audience === "young_person";
   let english = null;
-  if (bilingual || card.audience === "parent") {
+  if (bilingual || linksGlossary) {
     try {
       english = await app.english();
     } catch {
@@ -83,8 +86,7 @@ export async function render(app, main, match) {
     }
   }
   const enCard = bilingual ? english?.cards.find((c) => c.id === card.id) : null;
-  const link =
-    card.audience === "parent" ? glossaryMatcher(english?.glossary || bundle.glossary) : null;
+  const link = linksGlossary ? glossaryMatcher(english?.glossary || bundle.glossary) : null;
   // Glossary links go in paragraphs and key points, not in headings.
   const rich = (tag, value) => (link && tag === "p" ? link(value) : [value]);
 
@@ -234,6 +236,7 @@ export async function render(app, main, match) {
       `${t("card.last_checked")}: `,
       h("time", { datetime: card.reviewed_on }, card.reviewed_on_text),
     ),
+    mistakeLink(app, "card", card.id),
   );
   const helplines = card.related_help.helplines
     .map((id) => bundle.helplines.find((line) => line.id === id))

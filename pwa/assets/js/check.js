@@ -1,17 +1,11 @@
 // Check a report: enter the follow-up code, see its status and messages, reply.
 
-import { add, h, showErrors } from "./dom.js";
+import { API, request } from "./lib/api.js";
+import { add, h } from "./lib/dom.js";
 import { savedCodes } from "./store.js";
+import { showErrors } from "./widgets.js";
 
-async function post(url, body) {
-  const response = await fetch(url, {
-    method: "POST",
-    cache: "no-store",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(body),
-  });
-  return { ok: response.ok, body: await response.json().catch(() => ({})) };
-}
+const post = (url, body) => request("POST", url, { body, cache: "no-store" });
 
 // The answer: {status, status_text, lang, messages: [{sender, text, date, date_text}]}.
 function thread(app, found) {
@@ -76,7 +70,7 @@ export function render(app, main) {
   const lookup = async () => {
     let answer;
     try {
-      answer = await post(`/api/v1/reports/lookup?lang=${app.bundle.lang}`, { code });
+      answer = await post(`${API}/reports/lookup?lang=${app.bundle.lang}`, { code });
     } catch {
       showErrors(form, t, [["code", t("check.offline")]]);
       return;
@@ -117,7 +111,7 @@ export function render(app, main) {
       }
       let answer;
       try {
-        answer = await post(`/api/v1/reports/reply?lang=${app.bundle.lang}`, { code, text: value });
+        answer = await post(`${API}/reports/reply?lang=${app.bundle.lang}`, { code, text: value });
       } catch {
         showErrors(reply, t, [["reply", t("check.offline")]]);
         return;

@@ -1,21 +1,12 @@
 // The help finder: location (asked only when tapped) or a postcode, filters, results with
 // tap to call and text, and the national helplines, which are always shown, offline too.
 
-import { add, checkbox, h, showErrors, telLink } from "./dom.js";
+import { API, request } from "./lib/api.js";
+import { add, h } from "./lib/dom.js";
+import { mistakeLink } from "./mistake.js";
 import { lastHelp, saveLastHelp } from "./store.js";
+import { checkbox, showErrors, telLink } from "./widgets.js";
 
-export const CATEGORIES = [
-  "youth_club",
-  "sport_and_boxing",
-  "mentoring",
-  "mental_health",
-  "victim_support",
-  "exploitation_support",
-  "family_support",
-  "education_training",
-  "legal_advice",
-  "helpline",
-];
 const TEXTABLE = new Set(["mobile", "text", "sms"]);
 
 // Numbers grouped as people read them out: 0800 1111, 020 7946 0000, 01582 123456.
@@ -76,6 +67,7 @@ export function helplineList(app, lines, heading = "h3") {
             h("a", { href: line.url, rel: "noreferrer" }, t("help.website", { name: line.name })),
           ],
         ),
+        mistakeLink(app, "helpline", line.id),
       ),
     ),
   );
@@ -166,6 +158,7 @@ function resultList(app, results) {
 
 export async function render(app, main, _match, params) {
   const { t, bundle } = app;
+  const categories = bundle.choices.service_categories;
   const chosenCategory = params.get("category");
   const status = h("div", { class: "app-help-status", "aria-live": "polite" });
   const results = h("div", { class: "app-help-results", id: "results" });
@@ -210,7 +203,7 @@ export async function render(app, main, _match, params) {
           "fieldset",
           { class: "app-fieldset app-form-group" },
           h("legend", { class: "app-fieldset__legend" }, t("help.category")),
-          CATEGORIES.map((c) =>
+          categories.map((c) =>
             checkbox({
               id: `category-${c}`,
               label: t(`category.${c}`),
@@ -282,7 +275,7 @@ export async function render(app, main, _match, params) {
   const search = async (where) => {
     const query = new URLSearchParams({ lang: bundle.lang, limit: "20" });
     for (const [key, value] of Object.entries(where)) query.set(key, value);
-    for (const c of CATEGORIES)
+    for (const c of categories)
       if (form.elements[`category-${c}`].checked) query.append("category", c);
     const age = form.elements.age.value.trim();
     if (age) {
@@ -297,21 +290,18 @@ export async function render(app, main, _match, params) {
     if (form.elements["open-now"].checked) query.set("open_now", "true");
     showErrors(form, t, []);
     status.replaceChildren(h("p", {}, t("help.searching")));
-    let response;
+    let answer;
     try {
       // no-store: a search (and so a place) is never written to the browser's cache.
-      response = await fetch(`/api/v1/services/nearby?${query}`, {
-        headers: { Accept: "application/json" },
-        cache: "no-store",
-      });
+      answer = await request("GET", `${API}/services/nearby?${query}`, { cache: "no-store" });
     } catch {
       if (!showLast(t("help.offline_last"))) {
         status.replaceChildren(h("p", { class: "app-inset" }, t("help.offline")));
       }
       return;
     }
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) {
+    const { body } = answer;
+    if (!answer.ok) {
       status.replaceChildren();
       const field = "postcode" in where ? "postcode" : "use-location";
       showErrors(form, t, [[field, body.error?.message || t("error.generic")]]);

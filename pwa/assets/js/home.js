@@ -1,6 +1,6 @@
 // Home: who are you? Then that audience's cards.
 
-import { add, h } from "./dom.js";
+import { add, h } from "./lib/dom.js";
 
 const AUDIENCES = [
   ["young_person", "home.young_person"],

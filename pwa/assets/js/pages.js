@@ -1,7 +1,8 @@
 // Settings, About and the glossary.
 
-import { add, checkbox, h, radios } from "./dom.js";
+import { add, h } from "./lib/dom.js";
 import { saveSettings, settings } from "./store.js";
+import { checkbox, radios } from "./widgets.js";
 
 const SIZES = ["standard", "large", "larger"];
 

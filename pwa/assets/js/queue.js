@@ -2,9 +2,8 @@
 // deleted at once), and they can be discarded. No Background Sync (Safari and Firefox lack
 // it): the app retries whenever it opens or the phone comes back online.
 
+import { API, request } from "./lib/api.js";
 import { queued, saveQueue } from "./store.js";
-
-const REPORTS = "/api/v1/reports";
 
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -16,20 +15,12 @@ export function newKey() {
 }
 
 // Sends one report. Returns {ok, body} for an answer, or throws when there is no signal.
-export async function send(key, report) {
-  const response = await fetch(REPORTS, {
-    method: "POST",
+export const send = (key, report) =>
+  request("POST", `${API}/reports`, {
+    body: report,
     cache: "no-store",
-    headers: {
-      "Content-Type": "application/json",
-      Accept: "application/json",
-      "Idempotency-Key": key,
-    },
-    body: JSON.stringify(report),
+    headers: { "Idempotency-Key": key },
   });
-  const body = await response.json().catch(() => ({}));
-  return { ok: response.ok, status: response.status, body };
-}
 
 export function enqueue(key, report) {
   saveQueue([...queued().filter((item) => item.key !== key), { key, report }]);

@@ -1,20 +1,11 @@
 // Report anonymously: one question per step (GOV.UK's question pages), a plain-words
 // explanation of what anonymous means here, then the follow-up code, never kept unless asked.
 
-import { add, button, h, radios, showErrors, telLink, uid } from "./dom.js";
+import { add, h, uid } from "./lib/dom.js";
 import { discard, enqueue, flush, newKey, send } from "./queue.js";
 import { queued, saveCodes, savedCodes } from "./store.js";
+import { button, radios, showErrors, telLink } from "./widgets.js";
 
-const CATEGORIES = [
-  "seen_a_knife",
-  "someone_carrying",
-  "threat_or_planned_violence",
-  "being_pressured_or_exploited",
-  "unsafe_place",
-  "something_else",
-];
-const WHEN = ["now", "today", "this_week", "earlier"];
-const STEPS = ["danger", "category", "what", "where", "when", "check"];
 const AREA = /^[A-Z]{1,2}[0-9][A-Z0-9]?$/;
 
 // Typed answers live only in this page's memory: never in storage, never in the address.
@@ -125,17 +116,7 @@ function anonymity(t) {
 
 function answersList(app) {
   const { t } = app;
-  const rows = [
-    ["danger", t("report.q_danger"), draft.danger_now ? t("form.yes") : t("form.no")],
-    ["category", t("report.q_category"), t(`report.category.${draft.category}`)],
-    ["what", t("report.q_what"), draft.what_happened],
-    [
-      "where",
-      t("report.q_where"),
-      [draft.where, draft.area].filter(Boolean).join(", ") || t("report.not_given"),
-    ],
-    ["when", t("report.q_when"), t(`report.when.${draft.when}`)],
-  ];
+  const rows = Object.entries(QUESTIONS).map(([step, q]) => [step, q.title(t), q.shown(t)]);
   return h(
     "dl",
     { class: "app-summary-list" },
@@ -293,185 +274,156 @@ function outcomeScreen(app, main) {
   return t("report.offline_title");
 }
 
-export function render(app, main, _match, params) {
+// The questions, in order. Each names the answer it keeps in `draft` (later steps need it; a
+// reload loses the answers, as they are only in memory), its title and how the check page
+// shows its answer. A choice lists its options and the error when none is chosen; others
+// `ask(app)` for [fields, check on Continue].
+const QUESTIONS = {
+  danger: {
+    needs: "danger_now",
+    title: (t) => t("report.q_danger"),
+    error: (t) => t("report.q_danger_error"),
+    options: ({ t }) => [
+      ["yes", t("form.yes")],
+      ["no", t("form.no")],
+    ],
+    answer: (value) => value === "yes",
+    shown: (t) => (draft.danger_now ? t("form.yes") : t("form.no")),
+  },
+  category: {
+    needs: "category",
+    emergency: true,
+    title: (t) => t("report.q_category"),
+    error: (t) => t("report.q_category_error"),
+    options: ({ t, bundle }) =>
+      bundle.choices.report_categories.map((c) => [c, t(`report.category.${c}`)]),
+    shown: (t) => t(`report.category.${draft.category}`),
+  },
+  what: {
+    needs: "what_happened",
+    title: (t) => t("report.q_what"),
+    ask: askWhat,
+    shown: () => draft.what_happened,
+  },
+  where: {
+    title: (t) => t("report.q_where"),
+    ask: askWhere,
+    shown: (t) => [draft.where, draft.area].filter(Boolean).join(", ") || t("report.not_given"),
+  },
+  when: {
+    needs: "when",
+    title: (t) => t("report.q_when"),
+    error: (t) => t("report.q_when_error"),
+    options: ({ t, bundle }) => bundle.choices.report_when.map((w) => [w, t(`report.when.${w}`)]),
+    shown: (t) => t(`report.when.${draft.when}`),
+  },
+};
+const STEPS = [...Object.keys(QUESTIONS), "check"];
+
+// A question answered with radios named after its step.
+function choose(app, name, q) {
+  const options = q.options(app);
+  const answer = q.answer || ((value) => value);
+  const field = q.needs;
+  const kept = options.find(([value]) => answer(value) === draft[field]);
+  return [
+    radios({ name, legend: q.title(app.t), options, value: kept ? kept[0] : null, page: true }),
+    (form) => {
+      const value = chosen(form, name);
+      if (!value) return [[`${name}-0`, q.error(app.t)]];
+      draft[field] = answer(value);
+      return [];
+    },
+  ];
+}
+
+function askWhat({ t }) {
+  const area = h("textarea", {
+    class: "app-textarea",
+    id: "what",
+    name: "what",
+    rows: "8",
+    maxlength: "4000",
+    "aria-describedby": "what-hint",
+  });
+  area.value = draft.what_happened || "";
+  return [
+    h(
+      "div",
+      { class: "app-form-group" },
+      h(
+        "h1",
+        { class: "app-heading-l", tabindex: "-1" },
+        h("label", { for: "what" }, t("report.q_what")),
+      ),
+      h("p", { class: "app-hint", id: "what-hint" }, t("report.q_what_hint")),
+      area,
+    ),
+    () => {
+      const value = area.value.trim();
+      if (!value) return [["what", t("report.q_what_error")]];
+      if (value.length > 4000) return [["what", t("report.q_what_too_long")]];
+      draft.what_happened = value;
+      return [];
+    },
+  ];
+}
+
+function askWhere({ t }) {
+  const where = h("input", {
+    class: "app-input",
+    id: "where",
+    name: "where",
+    type: "text",
+    maxlength: "200",
+    autocomplete: "off",
+    "aria-describedby": "where-hint",
+  });
+  const areaInput = h("input", {
+    class: "app-input app-input--short",
+    id: "area",
+    name: "area",
+    type: "text",
+    maxlength: "4",
+    autocomplete: "off",
+    spellcheck: "false",
+    "aria-describedby": "area-hint",
+  });
+  where.value = draft.where || "";
+  areaInput.value = draft.area || "";
+  return [
+    [
+      h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.q_where")),
+      h(
+        "div",
+        { class: "app-form-group" },
+        h("label", { class: "app-label", for: "where" }, t("report.where_label")),
+        h("p", { class: "app-hint", id: "where-hint" }, t("report.where_hint")),
+        where,
+      ),
+      h(
+        "div",
+        { class: "app-form-group" },
+        h("label", { class: "app-label", for: "area" }, t("report.area_label")),
+        h("p", { class: "app-hint", id: "area-hint" }, t("report.area_hint")),
+        areaInput,
+      ),
+    ],
+    () => {
+      const area = areaInput.value.trim().toUpperCase().replace(/\s+/g, "");
+      if (area && !AREA.test(area)) return [["area", t("report.area_error")]];
+      const place = where.value.trim();
+      if (place.length > 200) return [["where", t("report.where_too_long")]];
+      draft.where = place || undefined;
+      draft.area = area || undefined;
+      return [];
+    },
+  ];
+}
+
+// Check your answers, then what anonymous means, then send.
+function checkPage(app, main) {
   const { t } = app;
-  const step = params.get("step");
-  if (outcome && !step) return outcomeScreen(app, main);
-  const stepIndex = STEPS.indexOf(step);
-  // Each step needs the answers before it; a reload loses them (they are only in memory).
-  const needed = ["danger_now", "category", "what_happened", null, "when"].slice(0, stepIndex);
-  if (stepIndex < 0 || !key || needed.some((field) => field && draft[field] === undefined)) {
-    return start(app, main);
-  }
-  outcome = null;
-  if (step === "danger") {
-    add(
-      main,
-      ...question(
-        app,
-        step,
-        radios({
-          name: "danger",
-          legend: t("report.q_danger"),
-          options: [
-            ["yes", t("form.yes")],
-            ["no", t("form.no")],
-          ],
-          value: draft.danger_now === undefined ? null : draft.danger_now ? "yes" : "no",
-          page: true,
-        }),
-        (form) => {
-          const value = chosen(form, "danger");
-          if (!value) return [["danger-0", t("report.q_danger_error")]];
-          draft.danger_now = value === "yes";
-          return [];
-        },
-      ),
-    );
-    return t("report.q_danger");
-  }
-  if (step === "category") {
-    add(
-      main,
-      draft.danger_now ? emergencyPanel(t) : null,
-      ...question(
-        app,
-        step,
-        radios({
-          name: "category",
-          legend: t("report.q_category"),
-          options: CATEGORIES.map((c) => [c, t(`report.category.${c}`)]),
-          value: draft.category,
-          page: true,
-        }),
-        (form) => {
-          const value = chosen(form, "category");
-          if (!value) return [["category-0", t("report.q_category_error")]];
-          draft.category = value;
-          return [];
-        },
-      ),
-    );
-    return t("report.q_category");
-  }
-  if (step === "what") {
-    const area = h("textarea", {
-      class: "app-textarea",
-      id: "what",
-      name: "what",
-      rows: "8",
-      maxlength: "4000",
-      "aria-describedby": "what-hint",
-    });
-    area.value = draft.what_happened || "";
-    add(
-      main,
-      ...question(
-        app,
-        step,
-        h(
-          "div",
-          { class: "app-form-group" },
-          h(
-            "h1",
-            { class: "app-heading-l", tabindex: "-1" },
-            h("label", { for: "what" }, t("report.q_what")),
-          ),
-          h("p", { class: "app-hint", id: "what-hint" }, t("report.q_what_hint")),
-          area,
-        ),
-        () => {
-          const value = area.value.trim();
-          if (!value) return [["what", t("report.q_what_error")]];
-          if (value.length > 4000) return [["what", t("report.q_what_too_long")]];
-          draft.what_happened = value;
-          return [];
-        },
-      ),
-    );
-    return t("report.q_what");
-  }
-  if (step === "where") {
-    const where = h("input", {
-      class: "app-input",
-      id: "where",
-      name: "where",
-      type: "text",
-      maxlength: "200",
-      autocomplete: "off",
-      "aria-describedby": "where-hint",
-    });
-    const areaInput = h("input", {
-      class: "app-input app-input--short",
-      id: "area",
-      name: "area",
-      type: "text",
-      maxlength: "4",
-      autocomplete: "off",
-      spellcheck: "false",
-      "aria-describedby": "area-hint",
-    });
-    where.value = draft.where || "";
-    areaInput.value = draft.area || "";
-    add(
-      main,
-      ...question(
-        app,
-        step,
-        [
-          h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.q_where")),
-          h(
-            "div",
-            { class: "app-form-group" },
-            h("label", { class: "app-label", for: "where" }, t("report.where_label")),
-            h("p", { class: "app-hint", id: "where-hint" }, t("report.where_hint")),
-            where,
-          ),
-          h(
-            "div",
-            { class: "app-form-group" },
-            h("label", { class: "app-label", for: "area" }, t("report.area_label")),
-            h("p", { class: "app-hint", id: "area-hint" }, t("report.area_hint")),
-            areaInput,
-          ),
-        ],
-        () => {
-          const area = areaInput.value.trim().toUpperCase().replace(/\s+/g, "");
-          if (area && !AREA.test(area)) return [["area", t("report.area_error")]];
-          const place = where.value.trim();
-          if (place.length > 200) return [["where", t("report.where_too_long")]];
-          draft.where = place || undefined;
-          draft.area = area || undefined;
-          return [];
-        },
-      ),
-    );
-    return t("report.q_where");
-  }
-  if (step === "when") {
-    add(
-      main,
-      ...question(
-        app,
-        step,
-        radios({
-          name: "when",
-          legend: t("report.q_when"),
-          options: WHEN.map((w) => [w, t(`report.when.${w}`)]),
-          value: draft.when,
-          page: true,
-        }),
-        (form) => {
-          const value = chosen(form, "when");
-          if (!value) return [["when-0", t("report.q_when_error")]];
-          draft.when = value;
-          return [];
-        },
-      ),
-    );
-    return t("report.q_when");
-  }
-  // Check your answers, then what anonymous means, then send.
   const sendButton = h(
     "button",
     { type: "submit", class: "app-button", id: "send-report" },
@@ -489,11 +441,33 @@ export function render(app, main, _match, params) {
   });
   add(
     main,
-    backLink(app, step),
+    backLink(app, "check"),
     h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.check_title")),
     draft.danger_now ? emergencyPanel(t) : null,
     answersList(app),
     form,
   );
   return t("report.check_title");
+}
+
+export function render(app, main, _match, params) {
+  const { t } = app;
+  const step = params.get("step");
+  if (outcome && !step) return outcomeScreen(app, main);
+  const stepIndex = STEPS.indexOf(step);
+  // Each step needs the answers before it.
+  const needed = STEPS.slice(0, stepIndex).map((s) => QUESTIONS[s].needs);
+  if (stepIndex < 0 || !key || needed.some((field) => field && draft[field] === undefined)) {
+    return start(app, main);
+  }
+  outcome = null;
+  const q = QUESTIONS[step];
+  if (!q) return checkPage(app, main);
+  const [body, check] = q.ask ? q.ask(app) : choose(app, step, q);
+  add(
+    main,
+    q.emergency && draft.danger_now ? emergencyPanel(t) : null,
+    ...question(app, step, body, check),
+  );
+  return q.title(t);
 }

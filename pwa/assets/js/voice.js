@@ -1,10 +1,10 @@
 // Youth voice in the app: the optional question at the end of a card, the "A place feels
 // unsafe" form, and the "You said, we did" screen (kept for offline use like the cards).
 
-import { add, button, h, radios, showErrors } from "./dom.js";
-import { getJSON } from "./i18n.js";
+import { API, getJSON, request } from "./lib/api.js";
+import { add, h } from "./lib/dom.js";
+import { button, radios, showErrors } from "./widgets.js";
 
-const API = "/api/v1";
 const KINDS = ["badly_lit", "people_dealing", "groups_gathering", "seen_weapon", "followed_or_harassed", "other"];
 const TIMES = ["morning", "afternoon", "evening", "night", "any_time"];
 const WHEN = ["now", "today", "this_week", "earlier"];
@@ -12,13 +12,8 @@ const WHEN = ["now", "today", "this_week", "earlier"];
 const askedKey = (id) => `cc-pulse-asked-${id}`;
 
 async function post(path, body) {
-  const response = await fetch(API + path, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(body),
-  });
-  const data = await response.json().catch(() => ({}));
-  return { ok: response.ok, data };
+  const { ok, body: data } = await request("POST", API + path, { body });
+  return { ok, data };
 }
 
 /** The card's first pulse question not yet answered on this phone, with Skip; or nothing. */

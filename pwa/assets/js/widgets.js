@@ -1,27 +1,7 @@
-// Builds elements without innerHTML, so card text and API answers can never become markup.
+// The app's form widgets, GOV.UK style: error summary and messages, radios, checkboxes,
+// buttons and tap-to-call links, built with lib/dom.js (never innerHTML).
 
-export function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
-    else if (name === "class") el.className = value;
-    else el.setAttribute(name, value === true ? "" : value);
-  }
-  append(el, children);
-  return el;
-}
-
-export function append(el, children) {
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : String(child));
-  }
-  return el;
-}
-
-let ids = 0;
-export const uid = (prefix) => `${prefix}-${++ids}`;
+import { h, uid } from "./lib/dom.js";
 
 // GOV.UK's error summary: a titled box of links to each field, focused so it is read out.
 export function errorSummary(t, errors) {
@@ -146,5 +126,3 @@ export function telLink(number, label) {
   return h("a", { href: `tel:${digits}`, class: "app-tel" }, label || h("bdi", {}, number));
 }
 
-// Like Element.append, but flattens nested arrays of children.
-export const add = (el, ...children) => append(el, children);

@@ -1,10 +1,20 @@
-"""Draws the app's icons (a plain card on the theme colour) as small PNGs, without any library."""
+"""Draws the app's icons (a plain card on the theme colour) as small PNGs, without any library.
+
+A development script, not part of the app: run it after changing the drawing, then
+`consequences pwa precache`, and commit the icons.
+
+    python scripts/draw_icons.py [--pwa-dir DIR]
+"""
 
 from __future__ import annotations
 
 import struct
 import zlib
 from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).resolve().parent.parent
 
 THEME = (0x0B, 0x3D, 0x5C)
 CARD = (0xFF, 0xFF, 0xFF)
@@ -61,3 +71,20 @@ def write_icons(folder: Path) -> list[Path]:
         path.write_bytes(png(size, scale))
         written.append(path)
     return written
+
+
+@click.command(help="Draw the app icons (192 and 512 px, and a maskable 512 px).")
+@click.option(
+    "--pwa-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=ROOT / "pwa",
+    show_default=True,
+    help="the app shell's folder; icons go in its assets/icons/",
+)
+def main(pwa_dir: Path) -> None:
+    for path in write_icons(pwa_dir / "assets" / "icons"):
+        click.echo(f"Wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+// The API client: JSON in and out, the one error shape, and the offline bundle per language.
+
+export const API = "/api/v1";
+
+// Any method; answers {ok, status, body} (body {} when it is not JSON), throws with no signal.
+export async function request(method, url, { body, headers = {}, cache } = {}) {
+  const response = await fetch(url, {
+    method,
+    cache,
+    credentials: "same-origin",
+    headers: {
+      Accept: "application/json",
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = response.status === 204 ? {} : await response.json().catch(() => ({}));
+  return { ok: response.ok, status: response.status, body: answer };
+}
+
+// GET, and the body; a failed answer throws an Error with its status.
+export async function getJSON(url) {
+  const { ok, status, body } = await request("GET", url);
+  if (ok) return body;
+  const error = new Error(body.error?.message || `HTTP ${status}`);
+  error.status = status;
+  throw error;
+}
+
+const bundles = new Map();
+
+// Everything for one language (messages, cards, helplines, glossary, the app's choices and
+// screens); without a language the server negotiates one. Asked once per page.
+export function loadBundle(lang) {
+  const key = lang || "";
+  if (!bundles.has(key)) {
+    const url = lang ? `${API}/bundle?lang=${encodeURIComponent(lang)}` : `${API}/bundle`;
+    bundles.set(
+      key,
+      getJSON(url).catch((error) => {
+        bundles.delete(key);
+        throw error;
+      }),
+    );
+  }
+  return bundles.get(key);
+}

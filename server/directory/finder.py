@@ -1,0 +1,255 @@
+"""The finder the routes use: where a postcode is, and a nearby search in one call.
+
+It knows nothing of HTTP: bad input and missing things are server.problems errors, which
+server.errors answers in the one error shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import msgspec
+import sqlite_utils
+
+from server.cards import CardService
+from server.content import CATEGORIES
+from server.db import ThreadLocalDatabase
+from server.directory.answers import (
+    LOCATION_LABEL,
+    CategoryList,
+    CategoryOut,
+    HelplineList,
+    KnownService,
+    NearbyWire,
+    Origin,
+    load_services,
+)
+from server.directory.importer import directory_generation
+from server.directory.models import SCHEDULES, encode
+from server.directory.search import Filters, nearest
+from server.encoded import Encoded
+from server.encoded import encode as encode_with_etag
+from server.geocode import Geocoder, GeocodingUnavailable
+from server.messages import UI_MESSAGES
+from server.opening_hours import LONDON, OpeningTimes, describe
+from server.oruk import language_code
+from server.postcodes import InvalidPostcode, Place, has_tables, lookup, parse_postcode
+from server.problems import Invalid, NotAvailable, NotFound, Unavailable
+
+
+def london_now() -> dt.datetime:
+    return dt.datetime.now(LONDON)
+
+
+# Encoded services kept in memory, at most (about 2 kB each).
+_MAX_KNOWN = 50_000
+
+
+@dataclass(frozen=True)
+class NearbyQuery:
+    """A nearby search as someone asked for it: from a location or a postcode, with filters.
+
+    The place is never logged or stored.
+    """
+
+    lang: str
+    lat: float | None = None
+    lon: float | None = None
+    postcode: str | None = None
+    radius_km: float = 10.0
+    limit: int = 20
+    categories: Sequence[str] = ()
+    age: int | None = None
+    # Any way a feed or person writes a language: 'ur', 'urd', 'Urdu'.
+    language: str | None = None
+    free: bool = False
+    open_now: bool = False
+    keywords: str | None = None
+
+
+class Finder:
+    """Postcode lookup and nearby search over the directory, in the chosen language."""
+
+    def __init__(
+        self,
+        db: ThreadLocalDatabase,
+        cards: CardService,
+        geocoder: Geocoder | None = None,
+        clock: Callable[[], dt.datetime] = london_now,
+    ) -> None:
+        self.db = db
+        self.languages = cards.languages
+        self.geocoder = geocoder
+        self.clock = clock
+        self._cards = cards
+        # Per language, translated once; the encoded ones are served with ETags.
+        self.translated_helplines = cache(cards.translated_helplines)
+        self.helplines = cache(self._helplines)
+        self.categories = cache(self._categories)
+        self._hours = lru_cache(maxsize=8192)(self._describe_hours)
+        self._helpline_answers: dict[tuple[str, frozenset[str]], msgspec.Raw] = {}
+        self._services: dict[tuple[int, str], KnownService] = {}
+        self._generation = -1
+        self._lock = threading.Lock()
+
+    def _describe_hours(self, schedules: str, lang: str) -> list[OpeningTimes]:
+        """Opening hours in words; kept, as the same few timetables recur across services."""
+        return describe(SCHEDULES.decode(schedules), lang, self.languages.gettext(lang).gettext)
+
+    def _hours_in(self, lang: str) -> Callable[[str], list[OpeningTimes]]:
+        return lambda schedules: self._hours(schedules, lang)
+
+    def _helplines(self, lang: str) -> Encoded:
+        return encode_with_etag(
+            HelplineList(**self.languages.fields(lang), helplines=self.translated_helplines(lang))
+        )
+
+    def _categories(self, lang: str) -> Encoded:
+        gettext = self.languages.gettext(lang).gettext
+        return encode_with_etag(
+            CategoryList(
+                **self.languages.fields(lang),
+                categories=[
+                    CategoryOut(id=c, name=gettext(UI_MESSAGES[f"category.{c}"]))
+                    for c in CATEGORIES
+                ],
+            )
+        )
+
+    def place(self, text: str) -> Place:
+        """Where a postcode is: offline tables first, then the online geocoder if turned on."""
+        try:
+            postcode = parse_postcode(text)
+        except InvalidPostcode:
+            raise Invalid(
+                "invalid_postcode",
+                "Check 'postcode': that does not look like a UK postcode. "
+                "Try one like LU1 2BQ, or just the first part, like LU1.",
+            ) from None
+        db = self.db.get()
+        tables = has_tables(db)
+        found = lookup(db, postcode) if tables else None
+        if found is None and self.geocoder is not None:
+            try:
+                point = self.geocoder.locate(postcode)
+            except GeocodingUnavailable:
+                raise Unavailable(
+                    "postcode_lookup_unavailable",
+                    "We cannot look up postcodes right now. Please use your location instead.",
+                ) from None
+            if point:
+                found = Place(postcode.text, *point, postcode.kind, postcode.text)
+        if found is not None:
+            return found
+        if not tables and self.geocoder is None:
+            raise NotAvailable(
+                "postcode_search_not_set_up",
+                "Postcode search is not set up on this server. Please use your location instead.",
+            )
+        raise NotFound(
+            "postcode_not_found",
+            "We could not find that postcode. Check it, or use your location instead.",
+        )
+
+    def may_wait(self, query: NearbyQuery) -> bool:
+        """Whether this search may wait on the network (the online geocoder), so needs a thread.
+
+        Everything else answers in well under a millisecond from the offline tables.
+        """
+        return query.postcode is not None and self.geocoder is not None
+
+    def origin(self, query: NearbyQuery) -> Origin:
+        """Where the search starts: the location given, or the postcode's place."""
+        if query.postcode is not None and (query.lat is not None or query.lon is not None):
+            raise Invalid("invalid_input", "Give either 'lat' and 'lon' or a 'postcode', not both.")
+        if query.postcode is not None:
+            place = self.place(query.postcode)
+            return Origin(
+                lat=place.lat, lon=place.lon, precision=place.precision, label=place.postcode
+            )
+        if query.lat is not None and query.lon is not None:
+            return Origin(
+                lat=query.lat,
+                lon=query.lon,
+                precision="location",
+                label=self.location_label(query.lang),
+            )
+        raise Invalid("invalid_input", "Give 'lat' and 'lon' (your location) or a 'postcode'.")
+
+    def search(self, query: NearbyQuery) -> bytes:
+        """The encoded NearbyAnswer: the nearest services, then the helplines that fit."""
+        origin = self.origin(query)
+        filters = Filters(
+            categories=query.categories,
+            age=query.age,
+            language=language_code(query.language) if query.language else None,
+            free=query.free,
+            keywords=(query.keywords or "").strip() or None,
+            open_at=self.clock() if query.open_now else None,
+        )
+        db = self.db.get()
+        now = self.clock()
+        hits = nearest(db, origin.lat, origin.lon, query.radius_km, query.limit, filters)
+        known = self._known(db, [h.service_id for h in hits], query.lang)
+        results = [
+            known[h.service_id].answer(known[h.service_id].place(h.service_id, h, query.lang, now))
+            for h in hits
+            if h.service_id in known
+        ]
+        return encode(
+            NearbyWire(
+                lang=query.lang,
+                origin=origin,
+                radius_km=query.radius_km,
+                results=results,
+                helplines=self._helplines_for(query.lang, frozenset(filters.categories)),
+            )
+        )
+
+    def _known(
+        self, db: sqlite_utils.Database, ids: list[int], lang: str
+    ) -> dict[int, KnownService]:
+        """Encoded facts for these services, loaded once per import and language."""
+        generation = directory_generation(db)
+        with self._lock:
+            if generation != self._generation or len(self._services) > _MAX_KNOWN:
+                # An import changed the directory (perhaps from another process).
+                self._services, self._generation = {}, generation
+            known = {i: self._services[(i, lang)] for i in ids if (i, lang) in self._services}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            loaded = load_services(db, missing, lang, self._hours_in(lang))
+            with self._lock:
+                if generation == self._generation:
+                    self._services.update({(i, lang): k for i, k in loaded.items()})
+            known.update(loaded)
+        return known
+
+    def _helplines_for(self, lang: str, categories: frozenset[str]) -> msgspec.Raw:
+        """The helplines that fit the categories asked for (all without any), encoded."""
+        key = (lang, categories)
+        if key not in self._helpline_answers:
+            self._helpline_answers[key] = msgspec.Raw(
+                encode(
+                    [
+                        h
+                        for h in self.translated_helplines(lang)
+                        if not categories or categories & set(h.categories)
+                    ]
+                )
+            )
+        return self._helpline_answers[key]
+
+    def service(self, service_id: int, lang: str) -> bytes:
+        """One encoded ServiceOut, placed at its first location."""
+        found = self._known(self.db.get(), [service_id], lang).get(service_id)
+        if found is None:
+            raise NotFound("service_not_found", "We could not find that service.")
+        return bytes(found.answer(found.place(service_id, None, lang, self.clock())))
+
+    def location_label(self, lang: str) -> str:
+        return self.languages.gettext(lang).gettext(LOCATION_LABEL)

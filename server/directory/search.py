@@ -1,0 +1,175 @@
+"""The nearest services: an R*Tree box, a flat-earth order in SQLite, exact great circles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from server.directory.models import SCHEDULES, dumps
+from server.opening_hours import is_open
+
+EARTH_RADIUS_KM = 6371.009  # geopy's great-circle radius, so our distances agree with it
+
+
+def great_circle_from(lat1: float, lon1: float) -> Callable[[float, float], float]:
+    """Distances in km from one point: geopy's great_circle, operation for operation.
+
+    The same operations in the same order give the same floats as geopy, so results rank
+    exactly as a scan with geopy would; the point's own sine and cosine are taken once.
+    """
+    lat1, lon1 = math.radians(lat1), math.radians(lon1)
+    sin_lat1, cos_lat1 = math.sin(lat1), math.cos(lat1)
+    sin, cos, atan2, sqrt, radians = math.sin, math.cos, math.atan2, math.sqrt, math.radians
+
+    def distance(lat2: float, lon2: float) -> float:
+        lat2 = radians(lat2)
+        sin_lat2, cos_lat2 = sin(lat2), cos(lat2)
+        delta_lng = radians(lon2) - lon1
+        cos_delta_lng, sin_delta_lng = cos(delta_lng), sin(delta_lng)
+        d = atan2(
+            sqrt(
+                (cos_lat2 * sin_delta_lng) ** 2
+                + (cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_delta_lng) ** 2
+            ),
+            sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta_lng,
+        )
+        return EARTH_RADIUS_KM * d
+
+    return distance
+
+
+def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
+    """(south, north, west, east) holding every point within km on the sphere, with a margin."""
+    angular = km / EARTH_RADIUS_KM
+    dlat = math.degrees(angular) * 1.001 + 1e-6
+    cos_lat = math.cos(math.radians(lat))
+    ratio = math.sin(angular) / cos_lat if cos_lat > 1e-9 else 2.0
+    dlon = 180.0 if ratio >= 1 else math.degrees(math.asin(ratio)) * 1.001 + 1e-6
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+@dataclass
+class Filters:
+    categories: Sequence[str] = ()
+    age: int | None = None
+    language: str | None = None
+    free: bool = False
+    keywords: str | None = None
+    open_at: dt.datetime | None = None
+
+    def sql(self, db: sqlite_utils.Database) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.categories:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM json_each(s.categories) c"
+                " WHERE c.value IN (SELECT value FROM json_each(?)))"
+            )
+            params.append(dumps(list(self.categories)))
+        if self.age is not None:
+            clauses.append(
+                "(s.min_age IS NULL OR s.min_age <= ?) AND (s.max_age IS NULL OR s.max_age >= ?)"
+            )
+            params += [self.age, self.age]
+        if self.language:
+            # A UK service that lists no languages is taken to speak English.
+            clauses.append(
+                "(EXISTS (SELECT 1 FROM json_each(s.languages) WHERE value = ?)"
+                " OR (? = 'en' AND s.languages = '[]'))"
+            )
+            params += [self.language, self.language]
+        if self.free:
+            clauses.append("s.free = 1")
+        if self.keywords:
+            clauses.append("s.id IN (SELECT rowid FROM services_fts WHERE services_fts MATCH ?)")
+            params.append(db.quote_fts(self.keywords))
+        return " AND ".join(clauses), params
+
+
+@dataclass(frozen=True)
+class Hit:
+    service_id: int
+    location_id: int
+    distance_km: float
+
+
+# Radii tried in turn: dense towns stop at the first, rural searches widen.
+_STEPS_KM = (1.5, 4.0, 10.0, 25.0, 50.0)
+_KM_PER_DEGREE = math.radians(1) * EARTH_RADIUS_KM
+# The flat-earth distance SQLite sorts by is within 3% (plus float rounding) of the true
+# great-circle distance for the 50 km and latitudes the UK needs; the search stops only
+# when no unread row could come closer than the results it has.
+_FLAT_ERROR = 0.03
+_FLAT_SLACK_KM = 0.001
+
+
+def nearest(
+    db: sqlite_utils.Database,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    limit: int,
+    filters: Filters | None = None,
+) -> list[Hit]:
+    """The nearest `limit` services within radius_km, one hit per service at its nearest place.
+
+    The R*Tree finds the locations in a box around a circle; SQLite orders them by a cheap
+    flat-earth distance and hands over only the first few, which get the exact great-circle
+    distance. The circle widens only while fewer than `limit` services are inside it, and
+    more rows are read only while an unread one might still be nearer than the answer.
+    """
+    filters = filters or Filters()
+    where, params = filters.sql(db)
+    needs_service = bool(where) or filters.open_at is not None
+    east_west = math.cos(math.radians(lat))
+    # Built from the constant fragments here; every value is a bound parameter.
+    sql = (
+        "SELECT l.id, l.service_id, l.lat, l.lon, "  # noqa: S608
+        "(l.lat - ?) * (l.lat - ?) + (l.lon - ?) * (l.lon - ?) * ? AS flat"
+        + (", s.schedules" if filters.open_at is not None else "")
+        + " FROM locations_rtree r JOIN locations l ON l.id = r.id"
+        + (" JOIN services s ON s.id = l.service_id" if needs_service else "")
+        + " WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?"
+        + (" AND " + where if where else "")
+        + " ORDER BY flat LIMIT ?"
+    )
+    flat_params = [lat, lat, lon, lon, east_west * east_west]
+    distance_to = great_circle_from(lat, lon)
+    steps = [s for s in _STEPS_KM if s < radius_km] + [radius_km]
+    best: dict[int, Hit] = {}
+    for step in steps:
+        fetch = 2 * limit + 8
+        while True:
+            rows = db.execute(
+                sql, [*flat_params, *bounding_box(lat, lon, step), *params, fetch]
+            ).fetchall()
+            best = {}
+            for row in rows:
+                distance = distance_to(row[2], row[3])
+                if distance > step:
+                    continue
+                if filters.open_at is not None and not is_open(
+                    SCHEDULES.decode(row[5]), filters.open_at
+                ):
+                    continue
+                hit = best.get(row[1])
+                if hit is None or (distance, row[0]) < (hit.distance_km, hit.location_id):
+                    best[row[1]] = Hit(row[1], row[0], distance)
+            if len(rows) < fetch:
+                break  # every location in the box was read
+            found = sorted(h.distance_km for h in best.values())
+            needed = found[limit - 1] if len(found) >= limit else step
+            nearest_unread = (
+                math.sqrt(rows[-1][4]) * _KM_PER_DEGREE / (1 + _FLAT_ERROR) - _FLAT_SLACK_KM
+            )
+            if nearest_unread > needed:
+                break
+            fetch *= 4
+        if len(best) >= limit:
+            break
+    return sorted(best.values(), key=lambda h: (h.distance_km, h.service_id))[:limit]

@@ -1,0 +1,158 @@
+"""ReportService without HTTP, and the app's lifespan: purge at start-up, close at shutdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+
+from server.app import create_app
+from server.i18n import Languages
+from server.messages import UI_MESSAGES
+from server.migrations import migrate
+from server.problems import Conflict, Invalid, NotFound, TooMany
+from server.ratelimit import Limit, RateLimiter
+from server.reports import Limits, NewReport, ReportService, ReportStore
+from server.reports.service import Emergency
+from server.settings import ROOT
+from tests.conftest import make_settings
+
+LANGUAGES = Languages(ROOT / "locales")
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[ReportService]:
+    migrate(tmp_path)
+    store = ReportStore(tmp_path / "reports.db", secrets.token_bytes(32), retention_days=90)
+    limits = Limits(
+        report=Limit("report", 2),
+        report_global=Limit("report_global", 100),
+        lookup=Limit("lookup", 3),
+        login=Limit("login", 3),
+    )
+    yield ReportService(store, RateLimiter(), limits, LANGUAGES)
+    store.close()
+
+
+def report(**changes: object) -> NewReport:
+    fields: dict[str, object] = {
+        "category": "unsafe_place",
+        "what_happened": "  Someone showed a knife by the shops.\x07 ",
+        "when": "today",
+        "danger_now": False,
+        "lang": "en",
+        **changes,
+    }
+    return NewReport(**fields)  # type: ignore[arg-type]
+
+
+def test_submit_cleans_stores_and_answers_in_the_reporters_language(
+    service: ReportService,
+) -> None:
+    answer, lang = service.submit(report(lang="pl", danger_now=True), None, b"a")
+    assert "pl" == lang
+    assert "received" == answer.status
+    polish = LANGUAGES.gettext("pl").gettext
+    assert polish(UI_MESSAGES["report.thank_you"]) == answer.message
+    assert UI_MESSAGES["report.thank_you"] != answer.message
+    assert Emergency(number="999", message=polish(UI_MESSAGES["report.emergency"])) == (
+        answer.emergency
+    )
+    thread = service.lookup(answer.code, "en", b"a")
+    assert "received" == thread.status
+    stored = service.store.conn.execute("SELECT what_happened FROM reports").fetchone()[0]
+    assert "Someone showed a knife by the shops." == stored
+
+
+def test_a_retry_is_answered_again_without_counting_against_the_limit(
+    service: ReportService,
+) -> None:
+    key = str(uuid.uuid4())
+    first, _ = service.submit(report(), key, b"a")
+    service.submit(report(what_happened="another"), None, b"a")  # the limit (2) is now spent
+    again, _ = service.submit(report(), key, b"a")
+    assert first.code == again.code
+    with pytest.raises(TooMany) as caught:
+        service.submit(report(what_happened="a third"), None, b"a")
+    assert "too_many_requests" == caught.value.code
+    assert caught.value.retry_after > 0
+    assert 2 == service.store.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+
+
+def test_refusals_are_domain_errors_with_the_api_codes(service: ReportService) -> None:
+    with pytest.raises(Invalid) as bad_key:
+        service.submit(report(), "not-a-uuid", b"a")
+    assert ("invalid_input", "Check 'Idempotency-Key': it must be a UUID.") == (
+        bad_key.value.code,
+        bad_key.value.message,
+    )
+    with pytest.raises(Invalid) as bad_area:
+        service.submit(report(area="LU1 2BQ"), None, b"a")
+    assert "invalid_input" == bad_area.value.code
+    assert bad_area.value.message.startswith("Check 'area': ")
+    key = str(uuid.uuid4())
+    service.submit(report(), key, b"b")
+    with pytest.raises(Invalid) as reused:
+        service.submit(report(what_happened="different"), key, b"b")
+    assert "idempotency_key_reused" == reused.value.code
+    with pytest.raises(NotFound) as missing:
+        service.lookup("river-pencil-orbit-4821", "en", b"c")
+    assert "code_not_found" == missing.value.code
+
+
+def test_a_reply_to_a_closed_report_is_a_conflict_in_the_chosen_language(
+    service: ReportService,
+) -> None:
+    answer, _ = service.submit(report(), None, b"a")
+    with pytest.raises(Invalid) as empty:
+        service.reply(answer.code, " \x07 ", "en", b"a")
+    assert "Check 'text': please write a message." == empty.value.message
+    service.store.conn.execute("UPDATE reports SET status = 'closed'")
+    service.store.conn.commit()
+    with pytest.raises(Conflict) as closed:
+        service.reply(answer.code, "hello", "pl", b"a")
+    assert "report_closed" == closed.value.code
+    assert LANGUAGES.gettext("pl").gettext(UI_MESSAGES["report.closed"]) == closed.value.message
+    assert UI_MESSAGES["report.closed"] != closed.value.message
+
+
+# -- the app's lifespan
+
+
+def test_the_lifespan_purges_at_start_up_and_closes_every_database_at_shutdown(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path / "data")
+    app = create_app(settings)
+    store: ReportStore = app.state.reports
+    store.create(report())
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=settings.report_retention_days + 2)
+    store.conn.execute("UPDATE reports SET received_hour = ?", (old.strftime("%Y-%m-%dT%H:00Z"),))
+    store.conn.commit()
+    reports_db = settings.data_path / "reports.db"
+
+    def stored() -> int:
+        conn = sqlite3.connect(reports_db)
+        try:
+            return int(conn.execute("SELECT count(*) FROM reports").fetchone()[0])
+        finally:
+            conn.close()
+
+    with TestClient(app) as client:
+        deadline = time.monotonic() + 10
+        while stored() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert 0 == stored()
+        assert 200 == client.get("/api/v1/health").status_code
+        app.state.staff_service.accounts()
+        app.state.directory_db.get()
+        databases = (app.state.reports.db, app.state.staff_service.db, app.state.directory_db)
+        assert all(database._all for database in databases)
+    assert [[], [], []] == [database._all for database in databases]
