@@ -2,7 +2,8 @@
 
 Every service the routes use is built here into one typed container, Services; handlers get
 each one as a typed dependency named after its field (``reports: NamedDependency[ReportStore]``).
-The app's one lifespan runs the hourly retention purge and closes every database at shutdown.
+The app's one lifespan runs the hourly retention purge and pulse upkeep, and closes every
+database at shutdown.
 """
 
 from __future__ import annotations
@@ -56,14 +57,16 @@ from server.routes.reports import ReportsController
 from server.routes.services import HelplinesController, ServicesController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.routes.staff import staff_router
+from server.routes.voice import PUBLIC_CONTROLLERS, PulsePageController, voice_staff_router
 from server.routes.withdraw import WithdrawController
 from server.security import security_headers_hook
 from server.settings import Settings
 from server.staff import StaffService
 from server.sync import sync_forever
+from server.voice.service import Voice, build_voice, upkeep_forever
 
 API_PREFIX = "/api/v1"
-COMPRESSION = CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6)
+COMPRESSION = CompressionConfig(backend="gzip", minimum_size=256, gzip_compress_level=9)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,6 +92,7 @@ class Services:
     feedback: FeedbackService
     notifier: Notifier
     listings: Listings
+    voice: Voice
 
     @classmethod
     def build(
@@ -137,6 +141,7 @@ class Services:
                 SuggestionStore(directory_db),
                 Limit("suggestion", settings.suggestions_per_hour),
             ),
+            voice=build_voice(settings, content, directory_db),
         )
 
     def state(self) -> State:
@@ -152,6 +157,7 @@ class Services:
         self.staff_service.close()
         self.directory_db.close()
         self.feedback.close()
+        self.voice.close()
 
 
 def _constant(value: object) -> Provide:
@@ -162,9 +168,10 @@ def _constant(value: object) -> Provide:
 
 
 def lifespan(services: Services) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    """While the app runs: purge reports past retention at start-up and then every hour, and
-    sync the directory's sources when the deployer turned that on.
-    At shutdown: stop both, then close every database."""
+    """While the app runs: purge reports past retention and forget the phone tokens of closed
+    pulse sessions, at start-up and then every hour; send staff notifications; sync the
+    directory's sources when the deployer turned that on.
+    At shutdown: stop them all, then close every database."""
 
     @asynccontextmanager
     async def run(_app: Litestar) -> AsyncIterator[None]:
@@ -172,6 +179,7 @@ def lifespan(services: Services) -> Callable[[Litestar], AbstractAsyncContextMan
         tasks = [
             loop.create_task(purge_forever(services.reports)),
             loop.create_task(notify_forever(services.notifier)),
+            loop.create_task(upkeep_forever(services.voice)),
         ]
         if services.settings.sync_every_hours:  # issue 15: scheduled directory sync
             tasks.append(loop.create_task(sync_forever(services.settings)))
@@ -214,6 +222,8 @@ def create_app(
             ServicesController,  # /services/nearby, /services/categories, /services/{id}
             HelplinesController,  # /helplines
             PostcodesController,  # /postcodes/{postcode}
+            *PUBLIC_CONTROLLERS,  # /pulse/..., /reports/unsafe-place, /updates (youth voice)
+            voice_staff_router(settings),  # /staff/figures..., /staff/updates...
         ],
     )
 
@@ -222,6 +232,7 @@ def create_app(
             api,
             openreferral_router(),  # /openreferral/...: our directory as ORUK 3.0, CORS *
             LessonPagesController,  # /present/{card_id}, /print/{card_id}
+            PulsePageController,  # /pulse, /pulse/{code} (pupils' class pulse page)
             lesson_assets(Path(settings.pwa_dir)),  # /lessons/...
             # The shell's screens, worker and hashed assets; then any other page in pwa/.
             ShellController,

@@ -482,3 +482,8 @@ UI_MESSAGES: dict[str, str] = {
     "staff.mark_done": N_("Mark done"),
     "staff.sources": N_("Directory sources"),
 }
+
+# Youth voice (issue 16): the pulse, unsafe places and "You said, we did".
+from server.voice.messages import VOICE_MESSAGES  # noqa: E402
+
+UI_MESSAGES.update(VOICE_MESSAGES)

@@ -427,9 +427,140 @@ def _reports_0004(db: Database) -> None:
     )
 
 
+@reports(name="0005_unsafe_places")
+def _reports_0005_unsafe_places(db: Database) -> None:
+    # Youth voice (issue 16): what makes a place feel unsafe, when, and only the postcode
+    # sector ("LU1 2"), never finer. The row goes with its report when the report is purged.
+    db.execute(
+        """
+        CREATE TABLE unsafe_places (
+            report_id INTEGER PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,
+            sector TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            time_of_day TEXT NOT NULL
+        )
+        """
+    )
+    # Monthly tallies for the partnership figures, kept after reports are purged: counts only,
+    # never linked to a report. Triggers keep them, so every way of storing a report counts.
+    db.execute(
+        """
+        CREATE TABLE report_tallies (
+            month TEXT NOT NULL,
+            category TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (month, category)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE unsafe_place_tallies (
+            month TEXT NOT NULL,
+            district TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (month, district, kind)
+        ) WITHOUT ROWID
+        """
+    )
+    db.executescript(
+        """
+        CREATE TRIGGER report_tally AFTER INSERT ON reports BEGIN
+            INSERT INTO report_tallies (month, category, count)
+            VALUES (substr(new.received_hour, 1, 7), new.category, 1)
+            ON CONFLICT (month, category) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER unsafe_place_tally AFTER INSERT ON unsafe_places BEGIN
+            INSERT INTO unsafe_place_tallies (month, district, kind, count)
+            SELECT substr(r.received_hour, 1, 7),
+                substr(new.sector, 1, instr(new.sector, ' ') - 1), new.kind, 1
+            FROM reports r WHERE r.id = new.report_id
+            ON CONFLICT (month, district, kind) DO UPDATE SET count = count + 1;
+        END;
+        """
+    )
+
+
+# -- voice.db: class pulses (counts only), app answers and "You said, we did" updates.
+voice = Migrations("voice")
+
+
+@voice(name="0001_pulse")
+def _voice_0001(db: Database) -> None:
+    # A session is the teacher's, not a pupil's: its code, a hash of the presenter's key and
+    # when it closes (two hours after it opened). Answers are only counts per session,
+    # phase, question and answer: no row per pupil, no time finer than the session's day.
+    db.execute(
+        """
+        CREATE TABLE pulse_sessions (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            key_hash BLOB NOT NULL,
+            card_id TEXT NOT NULL,
+            questions TEXT NOT NULL,
+            phase TEXT NOT NULL CHECK (phase IN ('before', 'after')),
+            day TEXT NOT NULL,
+            closes_at INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE pulse_counts (
+            session_id INTEGER NOT NULL REFERENCES pulse_sessions (id) ON DELETE CASCADE,
+            phase TEXT NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (session_id, phase, question, answer)
+        ) WITHOUT ROWID
+        """
+    )
+    # One answer per phone per phase: a hash of the random token the phone keeps in its
+    # session storage, deleted when the session closes. Never linked to the counts.
+    db.execute(
+        """
+        CREATE TABLE pulse_tokens (
+            session_id INTEGER NOT NULL REFERENCES pulse_sessions (id) ON DELETE CASCADE,
+            phase TEXT NOT NULL,
+            token_hash BLOB NOT NULL,
+            PRIMARY KEY (session_id, phase, token_hash)
+        ) WITHOUT ROWID
+        """
+    )
+    # The question at the end of a card in the app: counts per day, question and answer.
+    db.execute(
+        """
+        CREATE TABLE pulse_app_counts (
+            day TEXT NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (day, question, answer)
+        ) WITHOUT ROWID
+        """
+    )
+    # "You said, we did": short updates staff publish, tied to an area or a question.
+    db.execute(
+        """
+        CREATE TABLE updates (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            area TEXT,
+            question TEXT,
+            text TEXT NOT NULL,
+            english_only INTEGER NOT NULL CHECK (english_only IN (0, 1)),
+            staff_username TEXT NOT NULL
+        )
+        """
+    )
+
+
 DATABASES: dict[str, Migrations] = {
     "directory.db": directory,
     "reports.db": reports,
+    "voice.db": voice,
 }
 
 

@@ -3,6 +3,7 @@
 
 import { add, h } from "./lib/dom.js";
 import { helplineList } from "./help.js";
+import { cardQuestion } from "./voice.js";
 import { mistakeLink } from "./mistake.js";
 
 const WORD = "[\\p{L}\\p{N}]";
@@ -268,5 +269,6 @@ export async function render(app, main, match) {
   );
   add(main, article);
   readAloud(app, readButton, lang, article);
+  cardQuestion(app, card, article);
   return card.title;
 }
