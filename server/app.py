@@ -43,12 +43,12 @@ from server.precache import Shell, build_shell
 from server.ratelimit import Limit, RateLimiter, parse_proxies
 from server.reports import Limits, ReportService, ReportStore, open_store, purge_forever
 from server.routes.cards import CardsController
-from server.routes.feedback import FeedbackController, with_feedback_queue
+from server.routes.feedback import FeedbackController, StaffFeedbackController
 from server.routes.lessons import LessonPagesController, QrController, lesson_assets
 from server.routes.listings import (
+    ListingsStaffController,
     SourcesController,
     SuggestionsController,
-    listings_staff_router,
 )
 from server.routes.meta import MetaController
 from server.routes.openreferral import openreferral_router
@@ -57,7 +57,7 @@ from server.routes.reports import ReportsController
 from server.routes.services import HelplinesController, ServicesController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.routes.staff import staff_router
-from server.routes.voice import PUBLIC_CONTROLLERS, PulsePageController, voice_staff_router
+from server.routes.voice import PUBLIC_CONTROLLERS, PulsePageController, VoiceStaffController
 from server.routes.withdraw import WithdrawController
 from server.security import security_headers_hook
 from server.settings import Settings
@@ -213,17 +213,22 @@ def create_app(
             AppConfigController,  # /app-config
             QrController,  # /qr.svg
             ReportsController,  # /reports, /reports/lookup, /reports/reply (anonymous)
-            with_feedback_queue(staff_router(settings)),  # /staff/..., /staff/feedback
+            # /staff/... (session cookie + CSRF): the inbox, the feedback and listings queues,
+            # and the youth-voice figures and updates, all behind one sign-in and CSRF check.
+            staff_router(
+                settings,
+                StaffFeedbackController,
+                ListingsStaffController,
+                VoiceStaffController,
+            ),
             FeedbackController,  # /feedback ("Report a mistake", anonymous)
             WithdrawController,  # /reports/withdraw (anonymous)
-            listings_staff_router(settings),  # /staff/listings (suggested changes, sources)
             SuggestionsController,  # /services/{id}/suggestions (anonymous)
             SourcesController,  # /services/sources (staff only)
             ServicesController,  # /services/nearby, /services/categories, /services/{id}
             HelplinesController,  # /helplines
             PostcodesController,  # /postcodes/{postcode}
             *PUBLIC_CONTROLLERS,  # /pulse/..., /reports/unsafe-place, /updates (youth voice)
-            voice_staff_router(settings),  # /staff/figures..., /staff/updates...
         ],
     )
 

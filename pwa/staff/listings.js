@@ -87,14 +87,16 @@ async function start() {
   t = translator(bundle.messages);
   const inbox = document.getElementById("inbox");
   if (!inbox) return;
+  // The signed-in workspace holds the inbox; it is hidden until someone signs in.
+  const shown = document.getElementById("workspace") || inbox;
   const { section, refresh } = build();
   inbox.after(section);
-  // Shown with the inbox, and refreshed each time the inbox comes back into view.
+  // Shown with the workspace, and refreshed each time it comes back into view.
   const follow = () => {
-    section.hidden = inbox.hidden;
-    if (!inbox.hidden) refresh();
+    section.hidden = shown.hidden;
+    if (!shown.hidden) refresh();
   };
-  new MutationObserver(follow).observe(inbox, { attributes: true, attributeFilter: ["hidden"] });
+  new MutationObserver(follow).observe(shown, { attributes: true, attributeFilter: ["hidden"] });
   follow();
 }
 

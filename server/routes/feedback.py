@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, Router, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
@@ -98,9 +98,3 @@ class StaffFeedbackController(Controller):
         data: JSONBody[FeedbackPatch],
     ) -> None:
         feedback.mark(item_id, data.done, staff.username)
-
-
-def with_feedback_queue(staff: Router) -> Router:
-    """The staff router with the feedback queue added, behind the same sign-in and CSRF."""
-    staff.register(StaffFeedbackController)
-    return staff

@@ -6,11 +6,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Router, get, patch, post
-from litestar.config.csrf import CSRFConfig
+from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
-from litestar.middleware import DefineMiddleware
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from server.listings import (
@@ -25,14 +23,8 @@ from server.ratelimit import RateLimiter
 from server.routes.deps import request_source
 from server.routes.reports import require_json
 from server.routes.staff import (
-    CSRF_COOKIE,
-    CSRF_HEADER,
-    STAFF_PATH,
-    StaffCSRFMiddleware,
     provide_staff,
 )
-from server.secrets_store import load_or_create
-from server.settings import Settings
 from server.staff import StaffUser
 from server.sync import Source
 
@@ -85,7 +77,10 @@ class DoneIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ListingsStaffController(Controller):
-    """The listings queue in the staff inbox, apart from the safeguarding reports."""
+    """The listings queue in the staff inbox, apart from the safeguarding reports; registered
+    on the staff router (server.routes.staff.staff_router), behind its sign-in and CSRF."""
+
+    path = "/listings"
 
     tags = ["staff"]
     cache_control = CacheControlHeader(no_store=True, private=True)
@@ -116,21 +111,3 @@ class ListingsStaffController(Controller):
         self, listings: NamedDependency[Listings], staff: NamedDependency[StaffUser]
     ) -> list[Source]:
         return listings.sources()
-
-
-def listings_staff_router(settings: Settings) -> Router:
-    """/staff/listings behind the same CSRF check (same key, same cookie) as the staff routes."""
-    csrf = CSRFConfig(
-        secret=load_or_create(settings.secrets_path, "csrf").hex(),
-        cookie_name=CSRF_COOKIE,
-        cookie_path=STAFF_PATH,
-        header_name=CSRF_HEADER,
-        cookie_httponly=True,
-        cookie_samesite="strict",
-        cookie_secure=settings.public_url.startswith("https://"),
-    )
-    return Router(
-        path="/staff/listings",
-        route_handlers=[ListingsStaffController],
-        middleware=[DefineMiddleware(StaffCSRFMiddleware, config=csrf)],
-    )

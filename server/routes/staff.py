@@ -591,8 +591,9 @@ def _found(detail: ReportDetail | None) -> ReportDetail:
     return detail
 
 
-def staff_router(settings: Settings) -> Router:
-    """The staff routes behind Litestar's CSRF middleware, with a key shared by all workers."""
+def staff_router(settings: Settings, *more: type[Controller]) -> Router:
+    """The staff routes (and `more` staff controllers) behind Litestar's CSRF middleware and
+    the session-bound token check, with a key shared by all workers."""
     csrf = CSRFConfig(
         secret=csrf_secret(settings.secrets_path),
         cookie_name=CSRF_COOKIE,
@@ -604,7 +605,7 @@ def staff_router(settings: Settings) -> Router:
     )
     return Router(
         path="/staff",
-        route_handlers=[StaffController],
+        route_handlers=[StaffController, *more],
         middleware=[DefineMiddleware(StaffCSRFMiddleware, config=csrf)],
         guards=[csrf_guard],
     )

@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, Router, delete, get, post
-from litestar.config.csrf import CSRFConfig
+from litestar import Controller, MediaType, Request, Response, delete, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
-from litestar.middleware import DefineMiddleware
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from msgspec import Meta
 
@@ -30,13 +28,8 @@ from server.routes.deps import LangQuery, request_language, request_source
 from server.routes.lessons import HTML_START, _page_template
 from server.routes.reports import MAX_BODY, require_json
 from server.routes.staff import (
-    CSRF_COOKIE,
-    CSRF_HEADER,
-    STAFF_PATH,
-    StaffCSRFMiddleware,
     provide_staff,
 )
-from server.secrets_store import load_or_create
 from server.settings import Settings
 from server.staff import StaffUser, write_audit
 from server.voice import charts, places, stats
@@ -300,6 +293,9 @@ def _year(year: int | None) -> int:
 
 
 class VoiceStaffController(Controller):
+    """Youth-voice figures and updates for staff; registered on the staff router, behind its
+    sign-in and CSRF."""
+
     tags = ["staff"]
     cache_control = CacheControlHeader(no_store=True, private=True)
     dependencies = {"staff": Provide(provide_staff, sync_to_thread=True)}
@@ -436,24 +432,6 @@ class VoiceStaffController(Controller):
             media_type="application/yaml; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="updates.yaml"'},
         )
-
-
-def voice_staff_router(settings: Settings) -> Router:
-    """The staff voice routes behind the same CSRF check, cookie and key as the inbox."""
-    csrf = CSRFConfig(
-        secret=load_or_create(settings.secrets_path, "csrf").hex(),
-        cookie_name=CSRF_COOKIE,
-        cookie_path=STAFF_PATH,
-        header_name=CSRF_HEADER,
-        cookie_httponly=True,
-        cookie_samesite="strict",
-        cookie_secure=settings.public_url.startswith("https://"),
-    )
-    return Router(
-        path="/staff",
-        route_handlers=[VoiceStaffController],
-        middleware=[DefineMiddleware(StaffCSRFMiddleware, config=csrf)],
-    )
 
 
 class PulsePageController(Controller):

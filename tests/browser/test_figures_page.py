@@ -11,6 +11,7 @@ import pytest
 from server.migrations import migrate
 from server.staff import StaffService
 from tests.conftest import RunningServer, make_settings
+from tests.staff_helpers import totp_code
 from tests.test_voice_staff import seed
 
 PASSWORD = "a long staff passphrase"
@@ -42,6 +43,8 @@ def test_the_figures_page(browser: Any, figures_server: RunningServer, artifacts
     page.goto(base + "/staff")
     page.fill("#username", "ada")
     page.fill("#password", PASSWORD)
+    assert figures_server.data_dir is not None
+    page.fill("#totp", totp_code(figures_server.data_dir / "reports.db", "ada"))
     page.click("#login-form button[type=submit]")
     page.locator("#report-list, #inbox").first.wait_for()
     page.click("text=Partnership figures")

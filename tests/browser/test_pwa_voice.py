@@ -68,17 +68,24 @@ def test_you_said_we_did_opens_offline(context: Any, page: Any, app_server: Runn
     base = app_server.base_url
     # Staff publish an update (signed in as the server's test admin through the API).
     from server.staff import StaffService
+    from tests.staff_helpers import totp_code
 
     staff = StaffService(app_server.data_dir / "reports.db")
     staff.add("test", "ula", "a long staff passphrase", "reviewer")
     staff.close()
     with httpx.Client(base_url=base) as client:
         token = client.get("/api/v1/staff/session").json()["csrf_token"]
-        client.post(
+        signed_in = client.post(
             "/api/v1/staff/login",
-            json={"username": "ula", "password": "a long staff passphrase"},
+            json={
+                "username": "ula",
+                "password": "a long staff passphrase",
+                "totp": totp_code(app_server.data_dir / "reports.db", "ula"),
+            },
             headers={"X-CSRF-Token": token},
-        ).raise_for_status()
+        )
+        signed_in.raise_for_status()
+        token = signed_in.json()["csrf_token"]  # a new token for the new session
         client.post(
             "/api/v1/staff/updates",
             json={"text": "The park gates now stay lit until 10pm.", "area": "LU2"},

@@ -15,6 +15,7 @@ from server.migrations import migrate
 from server.settings import ROOT
 from server.staff import StaffService
 from tests.conftest import RunningServer
+from tests.staff_helpers import totp_code
 
 PASSWORD = "a long staff passphrase"
 TEXT = '<img src=x onerror="window.__pwned = 1"> the club moved to Leagrave'
@@ -48,6 +49,8 @@ def test_a_suggestion_reaches_the_listings_queue(
     page.goto(base + "/staff")
     page.fill("#username", "ada")
     page.fill("#password", PASSWORD)
+    assert server.data_dir is not None
+    page.fill("#totp", totp_code(server.data_dir / "reports.db", "ada"))
     page.click("#login-form button[type=submit]")
     item = page.locator("#listing-list li").first
     item.wait_for()
