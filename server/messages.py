@@ -395,4 +395,34 @@ UI_MESSAGES: dict[str, str] = {
     "staff.reply_label": N_(
         "Ask a question or answer (the reporter sees this when they check their code)"
     ),
+    # -- The app on a phone (issue 12): tabs, cards, help results, the report's promise.
+    "nav.cards": N_("Cards"),
+    "nav.more": N_("More"),
+    "app.dismiss": N_("Hide this"),
+    "cards.search": N_("Search the cards"),
+    "cards.no_match": N_("No card has those words."),
+    "card.next": N_("Next card"),
+    "card.share": N_("Share"),
+    "card.link_copied": N_("Link copied. You can paste it into a message."),
+    "card.pause_reading": N_("Pause"),
+    "card.resume_reading": N_("Carry on"),
+    "help.show_more": N_("Show more"),
+    "help.directions": N_("Directions"),
+    "report.busy_title": N_("Your report cannot be sent just now"),
+    "report.busy_hint": N_(
+        "We can send it for you later, by itself. Until then it is kept on this phone, and it "
+        "is deleted as soon as it is sent. You can delete it at any time."
+    ),
+    "report.send_later": N_("Send it later for me"),
+    "report.promise_title": N_("Who reads your report"),
+    "report.promise_who": N_("{organisation} reads every report."),
+    "report.promise_who_default": N_("A safeguarding team reads every report."),
+    "report.promise_when": N_("A person reads it within {hours} hours."),
+    "report.promise_next": N_(
+        "They may ask you a question or pass it on to people who can help. Use your code to "
+        "see what happened and to answer."
+    ),
+    "report.promise_police.danger": N_("They tell the police only if someone is in danger."),
+    "report.promise_police.always": N_("They pass what you tell them on to the police."),
+    "report.promise_police.never": N_("They do not tell the police. In an emergency, call 999."),
 }

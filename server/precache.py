@@ -34,6 +34,7 @@ SCREENS: dict[str, str] = {
     "settings": "/settings",
     "about": "/about",
     "glossary": "/glossary",
+    "more": "/more",
 }
 TEXT_SUFFIXES = {".html", ".js", ".css", ".webmanifest", ".svg"}
 MEDIA_TYPES = {

@@ -28,9 +28,18 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 MEDIA_TYPE_JS = "text/javascript"
 
 
+class ReportsPromise(msgspec.Struct):
+    """What the report start screen tells a reporter: who reads it, how fast, police or not."""
+
+    organisation: str
+    reply_hours: int
+    police: str
+
+
 class AppConfig(msgspec.Struct):
     exit_url: str
     shell_version: str
+    reports: ReportsPromise
 
 
 def _send(file: ShellFile, cache_control: str) -> Response[bytes]:
@@ -111,7 +120,15 @@ class AppConfigController(Controller):
         self, settings: NamedDependency[Settings], shell: NamedDependency[Shell]
     ) -> Response[AppConfig]:
         return Response(
-            AppConfig(exit_url=settings.exit_url, shell_version=shell.version),
+            AppConfig(
+                exit_url=settings.exit_url,
+                shell_version=shell.version,
+                reports=ReportsPromise(
+                    organisation=settings.reports_organisation,
+                    reply_hours=settings.reports_reply_hours,
+                    police=settings.reports_police,
+                ),
+            ),
             headers={"Cache-Control": NO_CACHE},
         )
 
