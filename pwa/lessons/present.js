@@ -3,6 +3,8 @@
 // help, and nothing else: no report form, no follow-up code, nothing about anyone.
 
 import {
+  labelQuickExit,
+  startQuickExit,
   LOAD_FAILED_EN,
   cardHelplines,
   cardIdFromPath,
@@ -324,7 +326,9 @@ async function main() {
     showFailure(container, t("lessons.load_failed"));
     return;
   }
-  document.title = `${card.title} · ${t("app.name")}`;
+  // A neutral title: the history list tells no story.
+  document.title = t("app.name");
+  labelQuickExit(t);
   const deck = new Deck(container, buildSlides(card, bundle.helplines, t, bundle.lang), t, bundle.lang);
   labelControls(t);
   deck.start();
@@ -333,4 +337,5 @@ async function main() {
   document.documentElement.dataset.ready = "true";
 }
 
+startQuickExit();
 main();

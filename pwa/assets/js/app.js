@@ -55,7 +55,9 @@ const app = {
   trail: [],
   navigate(url, { back = false } = {}) {
     const here = location.pathname + location.search + location.hash;
-    if (!back && here !== url) app.trail.push(here);
+    // Going to the screen before this one is going back (e.g. a question's own back link).
+    if (!back && url === app.trail.at(-1)) app.trail.pop();
+    else if (!back && here !== url) app.trail.push(here);
     history.replaceState(null, "", url);
     app.render({ focus: true });
   },
