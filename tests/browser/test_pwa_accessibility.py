@@ -88,6 +88,8 @@ def test_the_home_screen_works_by_keyboard_alone(page: Any, app_server: RunningS
     assert "app-skip-link" == page.evaluate("document.activeElement.className")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
+    assert "tel:999" == page.evaluate("document.activeElement.getAttribute('href')")
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.hasAttribute('data-quick-exit')")
     # Focus is visible: the focused quick exit looks different from the unfocused one.
     focused = page.evaluate("getComputedStyle(document.activeElement).backgroundColor")

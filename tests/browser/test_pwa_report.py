@@ -103,10 +103,15 @@ def test_an_offline_report_is_sent_when_back_online_then_deleted(
     assert "cc.queue" in stored_keys(page)
 
     context.set_offline(False)
-    notice = page.locator("#notice-report-sent")
-    notice.wait_for()
-    code = notice.locator(".app-code").inner_text()
+    # The "waiting" screen becomes the "sent" one: no "still waiting", no live "Delete it".
+    sent_screen = page.locator("#app-screen")
+    sent_screen.locator(".app-code").wait_for()
+    code = sent_screen.locator(".app-code").inner_text()
     assert code.strip()
+    assert "Your report has been sent" == page.locator("h1").inner_text()
+    assert 0 == page.locator("[data-discard]").count()
+    assert "waiting" not in sent_screen.inner_text()
+    assert 0 == page.locator("#notice-report-sent").count()  # said once, not twice
     assert "cc.queue" not in stored_keys(page)
     assert code not in str(page.evaluate("JSON.stringify(localStorage)"))
     keys = {r.headers.get("idempotency-key") for r in sent}
