@@ -197,7 +197,7 @@ function keepOffline() {
   const lang = app.bundle.lang;
   const urls = [`${API}/bundle?lang=${lang}`, `${API}/locales`, `${API}/app-config`];
   if (lang !== "en") urls.push(`${API}/bundle?lang=en`);
-  worker.postMessage({ type: "keep", urls });
+  worker.postMessage({ type: "keep", urls, lang });
 }
 
 async function startWorker() {

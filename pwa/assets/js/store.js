@@ -36,7 +36,13 @@ export const settings = () => ({
   exitUrl: DEFAULT_EXIT_URL,
   ...read(SETTINGS, {}),
 });
-export const saveSettings = (changes) => write(SETTINGS, { ...settings(), ...changes });
+export function saveSettings(changes) {
+  write(SETTINGS, { ...settings(), ...changes });
+  // The server opens the next page in this language at once (the cookie holds nothing else).
+  if (changes.lang) {
+    document.cookie = `lang=${encodeURIComponent(changes.lang)}; path=/; max-age=31536000; samesite=strict`;
+  }
+}
 
 export const queued = () => read(QUEUE, []);
 export const saveQueue = (items) => write(QUEUE, items);
