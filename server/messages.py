@@ -425,4 +425,7 @@ UI_MESSAGES: dict[str, str] = {
     "report.promise_police.danger": N_("They tell the police only if someone is in danger."),
     "report.promise_police.always": N_("They pass what you tell them on to the police."),
     "report.promise_police.never": N_("They do not tell the police. In an emergency, call 999."),
+    "present.open_presenter": N_("Open presenter view"),
+    "present.presenter_view": N_("Presenter view"),
+    "present.timer": N_("Time"),
 }

@@ -21,6 +21,7 @@ export function labelQuickExit(t) {
   for (const el of document.querySelectorAll(".quick-exit [data-msg]")) {
     el.textContent = t(el.dataset.msg);
   }
+  document.querySelector(".quick-exit-nav")?.setAttribute("aria-label", t("quick_exit.label"));
 }
 
 /** The language the server chose for this page (it fills in <html lang dir>). */
