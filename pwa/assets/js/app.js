@@ -258,10 +258,12 @@ async function boot() {
     startWorker();
     return;
   }
-  const config = await configAnswer;
-  if (config) {
-    saveSettings({ exitUrl: config.exit_url, reports: config.reports });
-  }
+  const keepConfig = (config) => {
+    if (config) saveSettings({ exitUrl: config.exit_url, reports: config.reports });
+  };
+  // Only the report screen needs it before drawing (it says who reads reports).
+  if (location.pathname === "/report" || !settings().reports) keepConfig(await configAnswer);
+  else configAnswer.then(keepConfig);
   useBundle(bundle);
   await app.render();
   root.dataset.ready = "true";
