@@ -141,8 +141,9 @@ function actions(t, r) {
 }
 
 // National helplines that fit the search, as a compact strip above the local results.
-function helplineStrip(app, lines) {
-  if (!lines?.length) return null;
+function helplineStrip(app, all) {
+  const lines = (all || []).filter((line) => line.phone);
+  if (!lines.length) return null;
   return h(
     "ul",
     { class: "app-strip", "aria-label": app.t("help.national") },
@@ -150,9 +151,10 @@ function helplineStrip(app, lines) {
       h(
         "li",
         {},
-        line.phone
-          ? telLink(line.phone, [h("bdi", {}, line.name), " ", h("bdi", { dir: "ltr" }, spaced(line.phone))])
-          : h("bdi", {}, line.name),
+        telLink(line.phone, [
+          h("bdi", {}, line.name),
+          h("bdi", { class: "app-strip__number", dir: "ltr" }, spaced(line.phone)),
+        ]),
       ),
     ),
   );
