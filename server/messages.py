@@ -429,3 +429,32 @@ UI_MESSAGES: dict[str, str] = {
     "present.presenter_view": N_("Presenter view"),
     "present.timer": N_("Time"),
 }
+
+
+# -- Error messages by code (issue 12): what the API says in a language other than English,
+# in plain words and without field names. The error shape stays {"error": {code, message}};
+# server/errors.py picks the message for the requested language (?lang= or Accept-Language).
+ERROR_MESSAGES: dict[str, str] = {
+    "invalid_postcode": N_(
+        "That does not look like a UK postcode. Try one like LU1 2BQ, or just the first part, "
+        "like LU1."
+    ),
+    "postcode_not_found": N_(
+        "We could not find that postcode. Check it, or use your location instead."
+    ),
+    "postcode_lookup_unavailable": N_(
+        "We cannot look up postcodes right now. Please use your location instead."
+    ),
+    "postcode_search_not_set_up": UI_MESSAGES["finder.no_postcodes"],
+    "service_not_found": N_("We could not find that service."),
+    "card_not_found": N_("We could not find that card."),
+    "code_not_found": UI_MESSAGES["report.code_not_found"],
+    "too_many_requests": UI_MESSAGES["report.too_many_requests"],
+    "not_found": N_("We could not find that."),
+    "invalid_input": N_("Some of what you sent is not right. Please check it and try again."),
+    "bad_request": N_("The request could not be understood."),
+    "too_large": N_("That is too long to send. Please make it shorter."),
+    "server_error": N_("Something went wrong on our side. Please try again later."),
+    "unavailable": N_("The service is busy. Please try again soon."),
+    "error": UI_MESSAGES["error.generic"],
+}
