@@ -428,6 +428,10 @@ UI_MESSAGES: dict[str, str] = {
     "present.open_presenter": N_("Open presenter view"),
     "present.presenter_view": N_("Presenter view"),
     "present.timer": N_("Time"),
+    "report.code_mistyped": N_("That code has a mistake in it. Check each number again."),
+    "report.code_style": N_("Your follow-up code"),
+    "report.code_style.words": N_("Three words and four numbers"),
+    "report.code_style.digits": N_("Sixteen numbers"),
 }
 
 
@@ -449,6 +453,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "service_not_found": N_("We could not find that service."),
     "card_not_found": N_("We could not find that card."),
     "code_not_found": UI_MESSAGES["report.code_not_found"],
+    "code_mistyped": UI_MESSAGES["report.code_mistyped"],
     "too_many_requests": UI_MESSAGES["report.too_many_requests"],
     "not_found": N_("We could not find that."),
     "invalid_input": N_("Some of what you sent is not right. Please check it and try again."),

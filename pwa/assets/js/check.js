@@ -7,37 +7,28 @@ import { showErrors } from "./widgets.js";
 
 const post = (url, body) => request("POST", url, { body, cache: "no-store" });
 
-// The answer: {status, status_text, lang, messages: [{sender, text, date, date_text}]}.
-function thread(app, found) {
-  const { t } = app;
-  const messages = found.messages || [];
-  return h(
-    "div",
-    { class: "app-thread" },
-    h("h2", { class: "app-heading-m", tabindex: "-1", id: "report-status" }, t("check.status")),
-    h("p", { class: "app-panel" }, found.status_text || ""),
-    h("h2", { class: "app-heading-m" }, t("check.messages")),
-    messages.length
-      ? h(
-          "ol",
-          { class: "app-list app-thread__messages" },
-          messages.map((m) =>
-            h(
-              "li",
-              { class: `app-thread__message app-thread__message--${m.sender}` },
-              h(
-                "p",
-                { class: "app-meta" },
-                t(`check.from.${m.sender === "reporter" ? "reporter" : "team"}`),
-                " · ",
-                h("time", { datetime: m.date }, m.date_text),
-              ),
-              h("p", {}, m.text),
-            ),
-          ),
-        )
-      : h("p", {}, t("check.no_messages")),
-  );
+// Digit codes end in a Damm check digit (server/codes.py): a mistyped one is caught here,
+// before any lookup. Digits in any script count; spaces and dashes are ignored.
+const DAMM = [
+  "0317598642", "7092154863", "4206871359", "1750983426", "6123045978",
+  "3674209581", "5869720134", "8945362017", "9438617205", "2581436790",
+];
+export function mistyped(code) {
+  const plain = [...code.normalize("NFKC")]
+    .map((c) => (/\p{Nd}/u.test(c) ? String(digitValue(c)) : /\p{L}/u.test(c) ? "x" : ""))
+    .join("");
+  if (!plain || plain.includes("x")) return false;
+  let interim = 0;
+  for (const digit of plain) interim = Number(DAMM[interim][Number(digit)]);
+  return plain.length !== 16 || interim !== 0;
+}
+
+// A decimal digit's value in any script: digits run 0 to 9 in a row, so count back to zero.
+function digitValue(char) {
+  const point = char.codePointAt(0);
+  let value = 0;
+  while (value < 9 && /\p{Nd}/u.test(String.fromCodePoint(point - value - 1))) value += 1;
+  return value;
 }
 
 export function render(app, main) {
@@ -129,6 +120,10 @@ export function render(app, main) {
     code = input.value.trim();
     if (!code) {
       showErrors(form, t, [["code", t("check.code_missing")]]);
+      return;
+    }
+    if (mistyped(code)) {
+      showErrors(form, t, [["code", t("report.code_mistyped")]]);
       return;
     }
     lookup();

@@ -479,14 +479,26 @@ function checkPage(app, main) {
     { type: "submit", class: "app-button", id: "send-report" },
     t("report.send"),
   );
+  // English reporters may choose a word code; every other language gets digits.
+  const style =
+    app.bundle.lang === "en"
+      ? radios({
+          name: "code-style",
+          legend: t("report.code_style"),
+          options: ["words", "digits"].map((s) => [s, t(`report.code_style.${s}`)]),
+          value: draft.code_style || "words",
+        })
+      : null;
   const form = h(
     "form",
     { class: "app-form", novalidate: true },
+    style,
     anonymity(t),
     h("div", { class: "app-form-group" }, sendButton),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (style) draft.code_style = chosen(form, "code-style") || "words";
     submit(app, main, sendButton);
   });
   add(
