@@ -31,6 +31,39 @@ function digitValue(char) {
   return value;
 }
 
+// The answer: {status, status_text, lang, messages: [{sender, text, date, date_text}]}.
+function thread(app, found) {
+  const { t } = app;
+  const messages = found.messages || [];
+  return h(
+    "div",
+    { class: "app-thread" },
+    h("h2", { class: "app-heading-m", tabindex: "-1", id: "report-status" }, t("check.status")),
+    h("p", { class: "app-panel" }, found.status_text || ""),
+    h("h2", { class: "app-heading-m" }, t("check.messages")),
+    messages.length
+      ? h(
+          "ol",
+          { class: "app-list app-thread__messages" },
+          messages.map((m) =>
+            h(
+              "li",
+              { class: `app-thread__message app-thread__message--${m.sender}` },
+              h(
+                "p",
+                { class: "app-meta" },
+                t(`check.from.${m.sender === "reporter" ? "reporter" : "team"}`),
+                " · ",
+                h("time", { datetime: m.date }, m.date_text),
+              ),
+              h("p", {}, m.text),
+            ),
+          ),
+        )
+      : h("p", {}, t("check.no_messages")),
+  );
+}
+
 export function render(app, main) {
   const { t } = app;
   const result = h("div", { class: "app-check-result" });
