@@ -84,7 +84,8 @@ def localised(request: Request[Any, Any, Any], status: int, code: str, message: 
     English keeps the message as raised (it may name the field, for developers); any other
     language gets the catalogue's words for the code, translated, never a field name.
     """
-    languages = getattr(request.app.state, "languages", None)
+    app = getattr(request, "app", None)  # handlers may be called without a request
+    languages = getattr(app.state, "languages", None) if app is not None else None
     if languages is None or code in UNTRANSLATED:
         return message
     try:
