@@ -36,7 +36,7 @@ export function glossaryMatcher(glossary) {
 }
 
 // Phone numbers in card text (999, 0800 1111, 08 08 16 89 111, 116 123) become tap-to-call links.
-const PHONE = /(?<![\p{L}\p{N}])(999|0\d(?: ?\d){8,10}|116 ?\d{3})(?![\p{N}])/gu;
+const PHONE = /(?<![\p{L}\p{N}])(999|0\d(?: ?\d){6,10}|116 ?\d{3})(?![\p{N}])/gu;
 
 export function phoneLinks(nodes) {
   return nodes.flatMap((node) => {
