@@ -152,10 +152,11 @@ def new_code_for(lang: str, style: str | None = None) -> str:
 def mistyped(code: str) -> bool:
     """A code of digits only that cannot be right: wrong length or failing its check digit.
 
-    Word codes, and anything else, are left to the lookup (which answers "not found").
+    Word codes, short numbers and anything else are left to the lookup ("not found").
     """
     plain = normalise(code)
-    if not plain or not plain.isdigit():
+    # Only something that looks like a digit code (a few digits more or less) is judged here.
+    if not plain.isdigit() or abs(len(plain) - DIGIT_CODE_LENGTH) > DIGIT_GROUP:
         return False
     return len(plain) != DIGIT_CODE_LENGTH or damm(plain) != 0
 

@@ -50,6 +50,7 @@ def test_a_digit_code_has_sixteen_digits_and_a_check_digit() -> None:
             assert codes.mistyped(swapped)
     assert codes.mistyped(plain[:-1])  # a digit missed out
     assert not codes.mistyped("river-pencil-orbit-4821")  # word codes go to the lookup
+    assert not codes.mistyped("1234")  # nor do short numbers: not a digit code at all
 
 
 @pytest.mark.parametrize("lang", ["ur", "so", "bn", "ar", "pl", "pt", "ro", "tr"])

@@ -17,7 +17,7 @@ export function mistyped(code) {
   const plain = [...code.normalize("NFKC")]
     .map((c) => (/\p{Nd}/u.test(c) ? String(digitValue(c)) : /\p{L}/u.test(c) ? "x" : ""))
     .join("");
-  if (!plain || plain.includes("x")) return false;
+  if (plain.includes("x") || Math.abs(plain.length - 16) > 4) return false;
   let interim = 0;
   for (const digit of plain) interim = Number(DAMM[interim][Number(digit)]);
   return plain.length !== 16 || interim !== 0;
