@@ -30,6 +30,9 @@ SCREENS: dict[str, str] = {
     "card": "/cards/{id}",
     "help": "/help",
     "report": "/report",
+    # Youth voice (issue 16): report a place that feels unsafe; "You said, we did".
+    "unsafePlace": "/report/unsafe-place",
+    "saidWeDid": "/said-we-did",
     "check": "/check",
     "settings": "/settings",
     "about": "/about",
@@ -117,6 +120,26 @@ def without_comment_lines(source: str) -> str:
     return _COMMENT_LINE.sub("", source)
 
 
+_INDENT = re.compile(r"^[ \t]+", re.M)
+
+
+def without_indentation(source: str) -> str:
+    """JavaScript without the spaces that start its lines (indentation means nothing to it).
+
+    Left as it is when any indented line sits inside a template literal (an odd number of
+    backticks before it), where the spaces are part of a string.
+    """
+    for match in _INDENT.finditer(source):
+        if source.count("`", 0, match.start()) % 2:
+            return source
+    return _INDENT.sub("", source)
+
+
+def sent_javascript(source: str) -> str:
+    """What a phone downloads of a script: no comment lines, no indentation."""
+    return without_indentation(without_comment_lines(source))
+
+
 def build_shell(pwa_dir: Path) -> Shell:
     """Read, rewrite and hash every shell file; raise ShellError on an import cycle."""
     sources = {url_for(rel): pwa_dir / rel for rel in shell_paths(pwa_dir)}
@@ -134,7 +157,7 @@ def build_shell(pwa_dir: Path) -> Shell:
         if path.suffix in TEXT_SUFFIXES:
             text = _rewrite(url, body.decode("utf-8"))
             if path.suffix == ".js":
-                text = without_comment_lines(text)
+                text = sent_javascript(text)
             body = text.encode("utf-8")
         in_progress.discard(url)
         media_type = MEDIA_TYPES.get(path.suffix, "application/octet-stream")
@@ -167,7 +190,7 @@ def build_shell(pwa_dir: Path) -> Shell:
             f"const PRECACHE = {json.dumps(shell.precache_list())};\n"
             f"const SCREENS = {json.dumps(list(SCREENS.values()))};\n"
         )
-        worker = without_comment_lines(worker_source.read_text(encoding="utf-8"))
+        worker = sent_javascript(worker_source.read_text(encoding="utf-8"))
         shell.worker = prelude.encode() + worker.encode()
     return shell
 

@@ -9,7 +9,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from server.precache import without_comment_lines
+from server.precache import sent_javascript, without_comment_lines, without_indentation
 from server.settings import ROOT
 
 PWA = ROOT / "pwa"
@@ -29,7 +29,8 @@ def test_the_shell_comes_in_the_asked_language_and_direction(
     assert '<html lang="ur" dir="rtl">' in html
     assert f'<span data-msg="quick_exit.label">{urdu["quick_exit.label"]}</span>' in html
     assert f'aria-label="{urdu["report.call_999"]}" data-msg-label="report.call_999"' in html
-    assert f'data-msg="nav.report" data-tab="report check">{urdu["nav.report"]}</a>' in html
+    tab = 'data-msg="nav.report" data-tab="report unsafePlace check"'
+    assert f"{tab}>{urdu['nav.report']}</a>" in html
     assert 'rel="preload" href="/api/v1/bundle?lang=ur"' in html
     response = client.get("/help?lang=ur")
     assert "ur" == response.headers["content-language"]
@@ -74,3 +75,10 @@ def test_every_module_the_app_loads_is_preloaded() -> None:
 def test_comment_lines_are_not_sent_but_code_is_untouched() -> None:
     source = "// a note\nconst a = 1; // kept\n  // indented note\nconst url = 'http://x';\n"
     assert "const a = 1; // kept\nconst url = 'http://x';\n" == without_comment_lines(source)
+
+
+def test_indentation_is_not_sent_except_inside_a_template_literal() -> None:
+    source = "if (a) {\n  // note\n  go(1);\n    stop();\n}\n"
+    assert "if (a) {\ngo(1);\nstop();\n}\n" == sent_javascript(source)
+    multiline = "const s = `one\n  two`;\n  go();\n"
+    assert multiline == without_indentation(multiline)

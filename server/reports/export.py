@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+from server.audit import write_audit
 from server.reports.database import ReportsDatabase
 from server.reports.team import filters
-from server.staff import write_audit
 
 
 class CsvExport(ReportsDatabase):
@@ -33,12 +33,22 @@ class CsvExport(ReportsDatabase):
                 "status",
                 "language",
                 "further messages from the reporter",
+                "owner",
+                "acknowledge by (UTC)",
+                "decide by (UTC)",
+                "acknowledged (UTC)",
+                "decided (UTC)",
+                "outcome",
+                "handed over to",
+                "service named",
             ]
         )
         with self.write() as conn:
             rows = conn.execute(
                 "SELECT id, received_hour, category, when_happened, danger_now, where_text, "  # noqa: S608
-                f"area, what_happened, status, lang FROM reports{where} "
+                f"area, what_happened, status, lang, owner, acknowledge_by, decide_by, "
+                f"acknowledged_at, decided_at, outcome, destination, destination_name "
+                f"FROM reports{where} "
                 "ORDER BY danger_now DESC, received_hour DESC, id DESC",
                 params,
             ).fetchall()
@@ -48,7 +58,7 @@ class CsvExport(ReportsDatabase):
                     for m in self._messages(conn, r[0])
                     if m.sender == "reporter"
                 )
-                cells = [*r[:4], "yes" if r[4] else "no", *r[5:], followups]
+                cells = [*r[:4], "yes" if r[4] else "no", *r[5:10], followups, *r[10:]]
                 writer.writerow([_safe_cell(c) for c in cells])
             ids_text = ",".join(str(r[0]) for r in rows)
             write_audit(conn, actor, "export_csv", None, f"{len(rows)} report(s): {ids_text}")

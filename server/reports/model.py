@@ -17,6 +17,7 @@ import msgspec
 from msgspec import Meta
 
 from server import problems
+from server.audit import AuditEntry
 from server.messages import UI_MESSAGES
 from server.migrations import REPORT_STATUSES
 
@@ -94,6 +95,13 @@ class InboxItem(msgspec.Struct, frozen=True):
     awaiting_team: bool
     excerpt: str
     area: str | None
+    # issue 13: the owner, deadlines and how late the report is (0 when on time)
+    owner: str | None = None
+    acknowledge_by: str | None = None
+    decide_by: str | None = None
+    acknowledged: bool = False
+    overdue_minutes: int = 0
+    overdue: Literal["acknowledge", "decide"] | None = None
 
 
 class ReportDetail(msgspec.Struct, frozen=True):
@@ -110,6 +118,19 @@ class ReportDetail(msgspec.Struct, frozen=True):
     received_hour: str
     awaiting_team: bool
     messages: list[ThreadMessage]
+    # issue 13: owner, deadlines, the decision and handover, and the report's audit trail
+    owner: str | None = None
+    acknowledge_by: str | None = None
+    decide_by: str | None = None
+    acknowledged_at: str | None = None
+    decided_at: str | None = None
+    overdue_minutes: int = 0
+    overdue: Literal["acknowledge", "decide"] | None = None
+    outcome: str | None = None
+    reason: str | None = None
+    destination: str | None = None
+    destination_name: str | None = None
+    audit: list[AuditEntry] = []
 
 
 class PurgeResult(msgspec.Struct, frozen=True):

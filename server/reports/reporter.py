@@ -11,6 +11,8 @@ import hashlib
 import hmac
 import sqlite3
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from server import codes
 from server.reports.database import ReportsDatabase
@@ -24,6 +26,8 @@ from server.reports.model import (
     TooManyMessages,
     to_hour,
 )
+
+T = TypeVar("T")
 
 
 class ReporterSide(ReportsDatabase):
@@ -73,6 +77,28 @@ class ReporterSide(ReportsDatabase):
         """
         hour = to_hour(self.clock())
         return self.writer.submit(lambda conn: self._create_in(conn, report, key, body_hash, hour))
+
+    def create_with(
+        self, report: NewReport, also: Callable[[sqlite3.Connection, int], T]
+    ) -> tuple[Created, T]:
+        """Store a cleaned report and, in the same transaction, what `also` writes about it
+        (given the connection and the new report's id): both are kept or neither is.
+
+        Returns only once both are committed to disk.
+        """
+        hour = to_hour(self.clock())
+
+        def job(conn: sqlite3.Connection) -> tuple[Created, T]:
+            created, _new = self._create_in(conn, report, None, b"", hour)
+            # Found by its code: storing a report may also write other rows (its audit trail,
+            # notifications), so the last inserted row is not necessarily the report.
+            digest = codes.code_hash(self.secret, created.code)
+            (report_id,) = conn.execute(
+                "SELECT id FROM reports WHERE code_hash = ?", (digest,)
+            ).fetchone()
+            return created, also(conn, report_id)
+
+        return self.writer.submit(job)
 
     def _create_in(
         self,

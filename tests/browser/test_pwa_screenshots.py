@@ -90,7 +90,7 @@ def test_phone_screenshots_light_and_dark(
     _both(page, artifacts, f"card-{lang}")
     open_screen(page, base, f"/help?lang={lang}")
     page.locator("#postcode").fill("LU1 2BQ")
-    page.locator("form button[type=submit]").last.click()
+    page.locator("form:has(#postcode) button[type=submit]").click()
     page.locator(".app-result").first.wait_for()
     page.locator(".app-help-results h2").scroll_into_view_if_needed()
     _both(page, artifacts, f"help-results-{lang}")

@@ -2,7 +2,7 @@
 
 import { API, request } from "./lib/api.js";
 import { add, h } from "./lib/dom.js";
-import { savedCodes } from "./store.js";
+import { saveCodes, savedCodes } from "./store.js";
 import { showErrors } from "./widgets.js";
 
 const post = (url, body) => request("POST", url, { body, cache: "no-store" });
@@ -64,6 +64,51 @@ function thread(app, found) {
   );
 }
 
+// Withdrawing (issue 13): what it does is said before the reporter confirms it.
+function withdrawPanel(app, code, finished) {
+  const { t } = app;
+  const confirm = h("button", { type: "button", class: "app-button app-button--warning" });
+  confirm.textContent = t("report.withdraw_confirm");
+  confirm.hidden = true;
+  const error = h("p", { class: "app-error-message", role: "alert" });
+  const start = h("button", {
+    type: "button",
+    class: "app-button app-button--secondary",
+    "aria-expanded": "false",
+    onclick: () => {
+      confirm.hidden = false;
+      start.setAttribute("aria-expanded", "true");
+      confirm.focus();
+    },
+  });
+  start.textContent = t("report.withdraw");
+  confirm.addEventListener("click", async () => {
+    let answer;
+    try {
+      answer = await post(`${API}/reports/withdraw?lang=${app.bundle.lang}`, { code });
+    } catch {
+      error.textContent = t("check.offline");
+      return;
+    }
+    if (!answer.ok) {
+      error.textContent = answer.body.error?.message || t("error.generic");
+      return;
+    }
+    saveCodes(savedCodes().filter((saved) => saved !== code));
+    finished(h("p", { class: "app-panel", tabindex: "-1" }, answer.body.message));
+  });
+  return h(
+    "div",
+    { class: "app-withdraw" },
+    h("h2", { class: "app-heading-m" }, t("report.withdraw")),
+    h("p", {}, t("report.withdraw_explain")),
+    start,
+    " ",
+    confirm,
+    error,
+  );
+}
+
 export function render(app, main) {
   const { t } = app;
   const result = h("div", { class: "app-check-result" });
@@ -104,7 +149,14 @@ export function render(app, main) {
       return;
     }
     showErrors(form, t, []);
-    result.replaceChildren(thread(app, answer.body), replyForm());
+    result.replaceChildren(
+      thread(app, answer.body),
+      replyForm(),
+      withdrawPanel(app, code, (done) => {
+        result.replaceChildren(done);
+        done.focus();
+      }),
+    );
     result.querySelector("#report-status").focus();
   };
   const replyForm = () => {

@@ -53,6 +53,9 @@ function cardList(app, cards) {
   return [list, none, search];
 }
 
+// "You said, we did" (issue 16): reached from home as well as from More.
+const saidLink = (t) => h("p", { class: "app-said-link" }, h("a", { href: "/said-we-did" }, t("said.title")));
+
 export function render(app, main, _match, params) {
   const { t, bundle } = app;
   const asked = params.get("audience");
@@ -89,6 +92,7 @@ export function render(app, main, _match, params) {
           ),
         ),
       ),
+      saidLink(t),
     );
     return "";
   }
@@ -105,6 +109,7 @@ export function render(app, main, _match, params) {
     search,
     list,
     none,
+    saidLink(t),
   );
   return t(`home.cards.${audience}`);
 }

@@ -53,6 +53,7 @@ export async function more(app, main) {
   const { t } = app;
   const links = [
     ["/check", "nav.check"],
+    ["/said-we-did", "said.title"],
     ["/settings", "nav.settings"],
     ["/about", "nav.about"],
     ["/glossary", "glossary.title"],

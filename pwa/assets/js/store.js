@@ -7,6 +7,8 @@ export const QUEUE = PREFIX + "queue";
 export const LAST_HELP = PREFIX + "last-help";
 export const SAVED_CODES = PREFIX + "codes";
 export const STORY_KEYS = [QUEUE, LAST_HELP, SAVED_CODES];
+// A flag per card question answered or skipped: it says which cards were read, so it goes too.
+export const ASKED_PREFIX = "cc-pulse-asked-";
 
 export const DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather";
 
@@ -53,7 +55,13 @@ export const saveCodes = (codes) => write(SAVED_CODES, codes);
 
 // Synchronous on purpose: the quick exit must finish this before the page is replaced.
 export function forgetStory() {
-  for (const key of STORY_KEYS) {
+  let asked = [];
+  try {
+    asked = Object.keys(localStorage).filter((key) => key.startsWith(ASKED_PREFIX));
+  } catch {
+    // no storage
+  }
+  for (const key of [...STORY_KEYS, ...asked]) {
     try {
       localStorage.removeItem(key);
     } catch {
