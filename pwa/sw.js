@@ -7,11 +7,21 @@
 // - Every screen's address opens the cached shell at once, with or without a signal.
 // - Cards, UI strings and helplines (the bundles) are kept and refreshed in the background.
 // - Help-finder searches and reports are never cached here: they go to the network only.
+// - The shell opens in the chosen language and direction: the server's copy of it in that
+//   language is kept beside the English one (no English flash before the app starts).
+// - The presenter and print pages, and the files they use, are kept once opened (network
+//   first), so a lesson can run offline.
 // - Other pages fall back to the offline page. Only this app's own old caches are deleted.
 
 const SHELL_CACHE = `cc-shell-${PRECACHE.version}`;
 const CONTENT_CACHE = "cc-content-v1";
-const OWN = /^cc-(shell|content)-/;
+const PAGES_CACHE = "cc-pages-v1";
+const OWN = /^cc-(shell|content|pages)-/;
+// Presenter and print pages, their scripts and QR codes, and shell files asked for without
+// a hash (the lesson pages import the app's library that way).
+const LESSON = /^\/((present|print)\/[a-z0-9-]+|lessons\/.+|assets\/.+|api\/v1\/qr\.svg)$/;
+const CHOSEN = "/__chosen-language";
+const translatedShell = (lang) => `/__shell?lang=${encodeURIComponent(lang)}`;
 // "/cards/{id}" matches /cards/knife-law and /cards/knife-law/.
 const SCREEN = new RegExp(
   `^(${SCREENS.map((path) => path.replace(/\/$/, "").replace("{id}", "[a-z0-9-]+")).join("|")})/?$`,
@@ -47,7 +57,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if (OWN.test(name) && name !== SHELL_CACHE && name !== CONTENT_CACHE)
+        if (OWN.test(name) && ![SHELL_CACHE, CONTENT_CACHE, PAGES_CACHE].includes(name))
           await caches.delete(name);
       }
       // A new shell may read what an older kept bundle lacks: fetch them again (offline,
@@ -66,7 +76,24 @@ async function fromShell(url) {
 }
 
 async function screen(request) {
-  return (await fromShell(SHELL_PAGE)) || fetch(request);
+  const asked = new URL(request.url).searchParams.get("lang");
+  const lang = asked || (await (await fromShell(CHOSEN))?.text());
+  const translated = lang && (await fromShell(translatedShell(lang)));
+  return translated || (await fromShell(SHELL_PAGE)) || fetch(request);
+}
+
+async function networkFirst(request) {
+  const cache = await caches.open(PAGES_CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (error) {
+    const kept = await cache.match(request);
+    if (kept) return kept;
+    if (request.mode === "navigate") return (await fromShell(OFFLINE_PAGE)) || Promise.reject(error);
+    throw error;
+  }
 }
 
 async function otherPage(request) {
@@ -101,11 +128,17 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    event.respondWith(SCREEN.test(url.pathname) ? screen(request) : otherPage(request));
+    if (SCREEN.test(url.pathname)) event.respondWith(screen(request));
+    else if (LESSON.test(url.pathname)) event.respondWith(networkFirst(request));
+    else event.respondWith(otherPage(request));
     return;
   }
   if (PRECACHED.has(url.pathname + url.search)) {
     event.respondWith(fromShell(url.pathname + url.search).then((hit) => hit || fetch(request)));
+    return;
+  }
+  if (LESSON.test(url.pathname)) {
+    event.respondWith(networkFirst(request));
     return;
   }
   // Only language-specific content: a bundle chosen by Accept-Language is not kept.
@@ -134,6 +167,18 @@ self.addEventListener("message", (event) => {
           ),
         ),
       );
+      // The shell in the chosen language (the server translates it), for the next visit.
+      const lang = event.data.lang;
+      if (typeof lang === "string" && /^[a-z]{2,3}(-[a-z]+)?$/.test(lang)) {
+        const shell = await caches.open(SHELL_CACHE);
+        await shell.put(CHOSEN, new Response(lang));
+        try {
+          const response = await fetch(`/?lang=${lang}`, { cache: "no-cache" });
+          if (response.ok) await shell.put(translatedShell(lang), response);
+        } catch {
+          // offline: the English shell still opens, and the app switches at once
+        }
+      }
       event.source?.postMessage({ type: "kept", ok: kept.every(Boolean) });
     })(),
   );

@@ -66,7 +66,7 @@ from server.sync import sync_forever
 from server.voice.service import Voice, build_voice, upkeep_forever
 
 API_PREFIX = "/api/v1"
-COMPRESSION = CompressionConfig(backend="gzip", minimum_size=256, gzip_compress_level=9)
+COMPRESSION = CompressionConfig(backend="gzip", minimum_size=256, gzip_compress_level=6)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,6 +12,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from server import problems
+from server.i18n import SOURCE_LANGUAGE, UnsupportedLanguage
+from server.messages import ERROR_MESSAGES
 
 logger = logging.getLogger("server.errors")
 
@@ -60,6 +62,48 @@ DEFAULTS: dict[int, tuple[str, str]] = {
 
 _BACKTICKS = re.compile(r"`([^`]*)`")
 _MSGSPEC_PATH = re.compile(r"\s*-\s*at\s*`?\$[^`]*`?")
+
+
+# A code with no message of its own falls back to one for its kind of status.
+FALLBACK_BY_STATUS = {404: "not_found", 413: "too_large", 429: "too_many_requests"}
+# Codes whose message stays as it is, in any language (it names what to send instead).
+UNTRANSLATED = {"unsupported_language"}
+
+
+def _fallback(status: int) -> str:
+    if status in FALLBACK_BY_STATUS:
+        return FALLBACK_BY_STATUS[status]
+    if status >= 500:
+        return "unavailable" if status == 503 else "server_error"
+    return "invalid_input" if status in (400, 422) else "error"
+
+
+def localised(request: Request[Any, Any, Any], status: int, code: str, message: str) -> str:
+    """The message in the requested language (?lang=, else Accept-Language), in plain words.
+
+    English keeps the message as raised (it may name the field, for developers); any other
+    language gets the catalogue's words for the code, translated, never a field name.
+    """
+    app = getattr(request, "app", None)  # handlers may be called without a request
+    languages = getattr(app.state, "languages", None) if app is not None else None
+    if languages is None or code in UNTRANSLATED:
+        return message
+    try:
+        lang = languages.negotiate(
+            request.query_params.get("lang"), request.headers.get("accept-language")
+        )
+    except UnsupportedLanguage:
+        return message
+    if lang == SOURCE_LANGUAGE:
+        return message
+    _ = languages.gettext(lang).gettext
+    source = ERROR_MESSAGES.get(code)
+    if source is None:
+        translated = _(message)
+        if translated != message:
+            return str(translated)
+        source = ERROR_MESSAGES[_fallback(status)]
+    return str(_(source))
 
 
 def error_response(status_code: int, code: str, message: str, headers: Any = None) -> Response:
@@ -117,6 +161,7 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
         # Litestar's own details are developer-facing ("Not Found"); prefer plain words.
         generic = {"", "Not Found", "Method Not Allowed", "Bad Request", "Internal Server Error"}
         message = default_message if detail in generic else detail
+    message = localised(request, status, code, message)
     return error_response(status, code, message, headers=exc.headers)
 
 
@@ -125,6 +170,7 @@ def server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
     # a postcode or a location, and its headers an address).
     logger.error("Unhandled %s", type(exc).__name__, exc_info=exc)
     code, message = DEFAULTS[500]
+    message = localised(request, 500, code, message)
     return error_response(HTTP_500_INTERNAL_SERVER_ERROR, code, message)
 
 
@@ -143,7 +189,8 @@ DOMAIN_STATUS: dict[type[problems.DomainError], int] = {
 def domain_error_handler(request: Request[Any, Any, Any], exc: problems.DomainError) -> Response:
     status = next((code for kind, code in DOMAIN_STATUS.items() if isinstance(exc, kind)), 400)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, problems.TooMany) else None
-    return error_response(status, exc.code, exc.message, headers=headers)
+    message = localised(request, status, exc.code, exc.message)
+    return error_response(status, exc.code, message, headers=headers)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

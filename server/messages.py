@@ -481,6 +481,73 @@ UI_MESSAGES: dict[str, str] = {
     "staff.listings": N_("Suggested changes to listings"),
     "staff.mark_done": N_("Mark done"),
     "staff.sources": N_("Directory sources"),
+    # -- The app on a phone (issue 12): tabs, cards, help results, the report's promise.
+    "nav.cards": N_("Cards"),
+    "nav.more": N_("More"),
+    "app.dismiss": N_("Hide this"),
+    "cards.search": N_("Search the cards"),
+    "cards.no_match": N_("No card has those words."),
+    "card.next": N_("Next card"),
+    "card.share": N_("Share"),
+    "card.link_copied": N_("Link copied. You can paste it into a message."),
+    "card.pause_reading": N_("Pause"),
+    "card.resume_reading": N_("Carry on"),
+    "help.show_more": N_("Show more"),
+    "help.directions": N_("Directions"),
+    "report.busy_title": N_("Your report cannot be sent just now"),
+    "report.busy_hint": N_(
+        "We can send it for you later, by itself. Until then it is kept on this phone, and it "
+        "is deleted as soon as it is sent. You can delete it at any time."
+    ),
+    "report.send_later": N_("Send it later for me"),
+    "report.promise_title": N_("Who reads your report"),
+    "report.promise_who": N_("{organisation} reads every report."),
+    "report.promise_who_default": N_("A safeguarding team reads every report."),
+    "report.promise_when": N_("A person reads it within {hours} hours."),
+    "report.promise_next": N_(
+        "They may ask you a question or pass it on to people who can help. Use your code to "
+        "see what happened and to answer."
+    ),
+    "report.promise_police.danger": N_("They tell the police only if someone is in danger."),
+    "report.promise_police.always": N_("They pass what you tell them on to the police."),
+    "report.promise_police.never": N_("They do not tell the police. In an emergency, call 999."),
+    "present.open_presenter": N_("Open presenter view"),
+    "present.presenter_view": N_("Presenter view"),
+    "present.timer": N_("Time"),
+    "report.code_mistyped": N_("That code has a mistake in it. Check each number again."),
+    "report.code_style": N_("Your follow-up code"),
+    "report.code_style.words": N_("Three words and four numbers"),
+    "report.code_style.digits": N_("Sixteen numbers"),
+}
+
+
+# -- Error messages by code (issue 12): what the API says in a language other than English,
+# in plain words and without field names. The error shape stays {"error": {code, message}};
+# server/errors.py picks the message for the requested language (?lang= or Accept-Language).
+ERROR_MESSAGES: dict[str, str] = {
+    "invalid_postcode": N_(
+        "That does not look like a UK postcode. Try one like LU1 2BQ, or just the first part, "
+        "like LU1."
+    ),
+    "postcode_not_found": N_(
+        "We could not find that postcode. Check it, or use your location instead."
+    ),
+    "postcode_lookup_unavailable": N_(
+        "We cannot look up postcodes right now. Please use your location instead."
+    ),
+    "postcode_search_not_set_up": UI_MESSAGES["finder.no_postcodes"],
+    "service_not_found": N_("We could not find that service."),
+    "card_not_found": N_("We could not find that card."),
+    "code_not_found": UI_MESSAGES["report.code_not_found"],
+    "code_mistyped": UI_MESSAGES["report.code_mistyped"],
+    "too_many_requests": UI_MESSAGES["report.too_many_requests"],
+    "not_found": N_("We could not find that."),
+    "invalid_input": N_("Some of what you sent is not right. Please check it and try again."),
+    "bad_request": N_("The request could not be understood."),
+    "too_large": N_("That is too long to send. Please make it shorter."),
+    "server_error": N_("Something went wrong on our side. Please try again later."),
+    "unavailable": N_("The service is busy. Please try again soon."),
+    "error": UI_MESSAGES["error.generic"],
 }
 
 # Youth voice (issue 16): the pulse, unsafe places and "You said, we did".

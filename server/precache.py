@@ -37,6 +37,7 @@ SCREENS: dict[str, str] = {
     "settings": "/settings",
     "about": "/about",
     "glossary": "/glossary",
+    "more": "/more",
 }
 TEXT_SUFFIXES = {".html", ".js", ".css", ".webmanifest", ".svg"}
 MEDIA_TYPES = {
@@ -108,6 +109,37 @@ def _revision(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:16]
 
 
+_COMMENT_LINE = re.compile(r"^[ \t]*//[^\n]*\n", re.M)
+
+
+def without_comment_lines(source: str) -> str:
+    """JavaScript without its whole-line // comments: phones download code, not notes.
+
+    Only lines that are nothing but a comment go; code is untouched, so no minifier is needed.
+    """
+    return _COMMENT_LINE.sub("", source)
+
+
+_INDENT = re.compile(r"^[ \t]+", re.M)
+
+
+def without_indentation(source: str) -> str:
+    """JavaScript without the spaces that start its lines (indentation means nothing to it).
+
+    Left as it is when any indented line sits inside a template literal (an odd number of
+    backticks before it), where the spaces are part of a string.
+    """
+    for match in _INDENT.finditer(source):
+        if source.count("`", 0, match.start()) % 2:
+            return source
+    return _INDENT.sub("", source)
+
+
+def sent_javascript(source: str) -> str:
+    """What a phone downloads of a script: no comment lines, no indentation."""
+    return without_indentation(without_comment_lines(source))
+
+
 def build_shell(pwa_dir: Path) -> Shell:
     """Read, rewrite and hash every shell file; raise ShellError on an import cycle."""
     sources = {url_for(rel): pwa_dir / rel for rel in shell_paths(pwa_dir)}
@@ -123,7 +155,10 @@ def build_shell(pwa_dir: Path) -> Shell:
         path = sources[url]
         body = path.read_bytes()
         if path.suffix in TEXT_SUFFIXES:
-            body = _rewrite(url, body.decode("utf-8")).encode("utf-8")
+            text = _rewrite(url, body.decode("utf-8"))
+            if path.suffix == ".js":
+                text = sent_javascript(text)
+            body = text.encode("utf-8")
         in_progress.discard(url)
         media_type = MEDIA_TYPES.get(path.suffix, "application/octet-stream")
         built[url] = ShellFile(url, path, body, _revision(body), media_type)
@@ -155,7 +190,8 @@ def build_shell(pwa_dir: Path) -> Shell:
             f"const PRECACHE = {json.dumps(shell.precache_list())};\n"
             f"const SCREENS = {json.dumps(list(SCREENS.values()))};\n"
         )
-        shell.worker = prelude.encode() + worker_source.read_bytes()
+        worker = sent_javascript(worker_source.read_text(encoding="utf-8"))
+        shell.worker = prelude.encode() + worker.encode()
     return shell
 
 

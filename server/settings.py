@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
@@ -161,6 +161,36 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             ),
         ),
     ] = "https://www.bbc.co.uk/weather"
+    reports_organisation: Annotated[
+        str,
+        Meta(
+            max_length=120,
+            description=(
+                "Who reads the reports, as the report start screen names them (e.g. "
+                '"Luton Schools Safeguarding Team"); empty says "a safeguarding team".'
+            ),
+        ),
+    ] = ""
+    reports_reply_hours: Annotated[
+        int,
+        Meta(
+            ge=1,
+            le=720,
+            description=(
+                "Hours within which someone reads a new report, as the report start screen "
+                "promises; make it true on weekends and holidays too."
+            ),
+        ),
+    ] = 48
+    reports_police: Annotated[
+        Literal["danger", "always", "never"],
+        Meta(
+            description=(
+                "When the team tells the police, as the report start screen says: danger (only "
+                "when someone is in danger), always, or never."
+            )
+        ),
+    ] = "danger"
     geocoding: Annotated[
         bool,
         Meta(

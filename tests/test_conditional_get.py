@@ -65,6 +65,7 @@ ADDRESSES: dict[str, str] = {
     "/assets/{asset_path:path}": "/assets/js/app.js",
     "/cards/{card_id:str}": f"/cards/{CARD}",
     "/glossary": "/glossary",
+    "/more": "/more?lang=ur",
     "/help": "/help",
     "/": "/",
     "/about": "/about",

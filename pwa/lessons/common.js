@@ -2,8 +2,27 @@
 // fitting text. The offline bundle, UI strings and safe DOM building (no innerHTML anywhere)
 // come from the app's library, /assets/js/lib/.
 
+import { initQuickExit, setExitUrl } from "/assets/js/exit.js";
 import { API } from "/assets/js/lib/api.js";
 import { h } from "/assets/js/lib/dom.js";
+import { settings } from "/assets/js/store.js";
+
+/**
+ * The quick exit, as in the app: its button (top corner, always in reach) and Shift three
+ * times; both leave for the neutral site the app last learnt, forgetting what it kept.
+ */
+export function startQuickExit() {
+  initQuickExit();
+  setExitUrl(settings().exitUrl);
+}
+
+/** The quick exit's words in the page's language. */
+export function labelQuickExit(t) {
+  for (const el of document.querySelectorAll(".quick-exit [data-msg]")) {
+    el.textContent = t(el.dataset.msg);
+  }
+  document.querySelector(".quick-exit-nav")?.setAttribute("aria-label", t("quick_exit.label"));
+}
 
 /** The language the server chose for this page (it fills in <html lang dir>). */
 export function pageLanguage() {

@@ -3,6 +3,8 @@
 // help, and nothing else: no report form, no follow-up code, nothing about anyone.
 
 import {
+  labelQuickExit,
+  startQuickExit,
   LOAD_FAILED_EN,
   cardHelplines,
   cardIdFromPath,
@@ -84,6 +86,9 @@ export function buildSlides(card, helplines, t, lang) {
     );
   }
 
+  // A lesson plan's paragraphs are instructions for the teacher: they go with the notes (in
+  // the presenter view), and the class sees the step's heading and time.
+  const planned = card.topic === "lesson";
   for (const section of card.sections) {
     slides.push(
       slide(
@@ -92,8 +97,8 @@ export function buildSlides(card, helplines, t, lang) {
         section.minutes
           ? h("p", { class: "slide__meta", text: t("lessons.minutes", { minutes: number(section.minutes) }) })
           : null,
-        section.paragraphs.map((p) => h("p", { text: p })),
-        teacherNotes(section.notes, t),
+        planned ? null : section.paragraphs.map((p) => h("p", { text: p })),
+        teacherNotes(planned ? [...section.paragraphs, ...section.notes] : section.notes, t),
       ),
     );
   }
@@ -151,12 +156,15 @@ export function buildSlides(card, helplines, t, lang) {
           { class: "slide__qr" },
           qrImage(cardPath(card.id, lang), t("lessons.scan_card")),
           h("figcaption", { text: t("lessons.scan_card") }),
+          // A short address to type, for anyone whose phone cannot scan.
+          h("p", { class: "slide__address", dir: "ltr", text: `${location.host}/cards/${card.id}` }),
         ),
         h(
           "figure",
           { class: "slide__qr" },
           qrImage(helpPath(lang), t("lessons.scan_help")),
           h("figcaption", { text: t("lessons.scan_help") }),
+          h("p", { class: "slide__address", dir: "ltr", text: `${location.host}/help` }),
         ),
       ),
     ),
@@ -164,8 +172,15 @@ export function buildSlides(card, helplines, t, lang) {
   return slides;
 }
 
+// The projected window and the presenter view (a second window) keep in step through a
+// BroadcastChannel named after the card; neither sends anything off the computer.
+const presenterView = () => new URLSearchParams(location.search).get("view") === "presenter";
+
 class Deck {
   constructor(container, slides, t, lang) {
+    this.presenter = presenterView();
+    this.channel =
+      typeof BroadcastChannel === "function" ? new BroadcastChannel(`cc-present-${cardIdFromPath()}`) : null;
     this.container = container;
     this.slides = slides;
     this.t = t;
@@ -188,7 +203,7 @@ class Deck {
     return document.body.classList.contains("show-notes");
   }
 
-  go(index) {
+  go(index, { remote = false } = {}) {
     const target = Math.max(0, Math.min(this.slides.length - 1, index));
     this.slides[this.index].hidden = true;
     this.index = target;
@@ -203,8 +218,40 @@ class Deck {
     this.progress.value = target + 1;
     this.progressText.textContent = label;
     document.body.dataset.slide = String(target + 1);
-    history.replaceState(null, "", `#${target + 1}`);
+    history.replaceState(null, "", `${location.search}#${target + 1}`);
+    if (!remote) this.channel?.postMessage({ type: "go", index: target });
+    if (this.presenter) this.showNext();
     this.fit();
+  }
+
+  // Presenter view: the next slide, small, beside the current one and its notes.
+  showNext() {
+    const box = document.querySelector("[data-next-slide]");
+    const following = this.slides[this.index + 1];
+    box.replaceChildren();
+    if (!following) return;
+    const copy = following.cloneNode(true);
+    copy.hidden = false;
+    copy.removeAttribute("id");
+    copy.querySelector("[data-notes]")?.remove();
+    box.append(copy);
+  }
+
+  // The projected window never shows notes: N and the button open the presenter view.
+  openPresenter() {
+    const url = `${location.pathname}${location.search ? `${location.search}&` : "?"}view=presenter#${this.index + 1}`;
+    window.open(url, "cc-presenter", "popup,width=1100,height=700");
+  }
+
+  startTimer() {
+    const clock = document.querySelector("[data-timer]");
+    const started = Date.now();
+    const tick = () => {
+      const seconds = Math.floor((Date.now() - started) / 1000);
+      clock.textContent = `${this.number(Math.floor(seconds / 60))}:${String(seconds % 60).padStart(2, "0")}`;
+    };
+    tick();
+    setInterval(tick, 1000);
   }
 
   next() {
@@ -220,6 +267,10 @@ class Deck {
   }
 
   toggleNotes() {
+    if (!this.presenter) {
+      this.openPresenter();
+      return;
+    }
     const show = !this.notesShown;
     document.body.classList.toggle("show-notes", show);
     this.notesButton.setAttribute("aria-pressed", String(show));
@@ -271,6 +322,29 @@ class Deck {
   }
 
   start() {
+    this.channel?.addEventListener("message", ({ data }) => {
+      if (data?.type === "go") this.go(data.index, { remote: true });
+      else if (data?.type === "hello") this.channel.postMessage({ type: "go", index: this.index });
+    });
+    if (this.presenter) {
+      document.body.classList.add("presenter", "show-notes");
+      document.querySelector("[data-presenter]").hidden = false;
+      this.startTimer();
+    }
+    // Swipe on a touch screen: left for the next slide, right for the one before.
+    let touch = null;
+    this.container.addEventListener("touchstart", (e) => (touch = e.changedTouches[0]), { passive: true });
+    this.container.addEventListener("touchend", (e) => {
+      const end = e.changedTouches[0];
+      if (!touch || !end) return;
+      const dx = end.clientX - touch.clientX;
+      const dy = end.clientY - touch.clientY;
+      touch = null;
+      if (Math.abs(dx) < 50 || Math.abs(dx) < Math.abs(dy)) return;
+      const rtl = document.documentElement.dir === "rtl";
+      if ((dx < 0) !== rtl) this.next();
+      else this.previous();
+    });
     document.addEventListener("keydown", (e) => this.onKey(e));
     document.querySelector('[data-action="next"]').addEventListener("click", () => this.next());
     document.querySelector('[data-action="previous"]').addEventListener("click", () => this.previous());
@@ -283,7 +357,8 @@ class Deck {
     });
     window.addEventListener("resize", () => this.fit());
     const fromHash = Number.parseInt(location.hash.slice(1), 10);
-    this.go(Number.isFinite(fromHash) ? fromHash - 1 : 0);
+    this.go(Number.isFinite(fromHash) ? fromHash - 1 : 0, { remote: this.presenter });
+    if (this.presenter) this.channel?.postMessage({ type: "hello" });
   }
 }
 
@@ -293,9 +368,13 @@ function labelControls(t) {
   const labels = {
     previous: "present.previous",
     next: "present.next",
-    notes: "present.notes_show",
+    notes: presenterView() ? "present.notes_hide" : "present.open_presenter",
     fullscreen: "present.fullscreen",
   };
+  const panel = document.querySelector("[data-presenter]");
+  panel.setAttribute("aria-label", t("present.presenter_view"));
+  panel.querySelector("[data-next-title]").textContent = t("present.next");
+  panel.querySelector("[data-timer-title]").textContent = t("present.timer");
   for (const [action, key] of Object.entries(labels)) {
     const button = controls.querySelector(`[data-action="${action}"]`);
     button.querySelector("[data-label]").textContent = t(key);
@@ -325,7 +404,9 @@ async function main() {
     showFailure(container, t("lessons.load_failed"));
     return;
   }
-  document.title = `${card.title} · ${t("app.name")}`;
+  // A neutral title: the history list tells no story.
+  document.title = t("app.name");
+  labelQuickExit(t);
   const slides = await addPulseSlides(buildSlides(card, bundle.helplines, t, bundle.lang), card, t, bundle.lang);
   const deck = new Deck(container, slides, t, bundle.lang);
   labelControls(t);
@@ -335,4 +416,5 @@ async function main() {
   document.documentElement.dataset.ready = "true";
 }
 
+startQuickExit();
 main();

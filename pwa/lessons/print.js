@@ -3,6 +3,8 @@
 // English beside (or under) the chosen language for ESOL classes.
 
 import {
+  labelQuickExit,
+  startQuickExit,
   LOAD_FAILED_EN,
   cardHelplines,
   cardIdFromPath,
@@ -328,7 +330,9 @@ async function main() {
     showFailure(output, t("lessons.load_failed"));
     return;
   }
-  document.title = `${card.title} · ${t("app.name")}`;
+  // A neutral title: the history list tells no story.
+  document.title = t("app.name");
+  labelQuickExit(t);
   toolbar(t, layout, bundle.lang);
   const sheets =
     layout === "pocket"
@@ -342,4 +346,5 @@ async function main() {
   document.documentElement.dataset.ready = "true";
 }
 
+startQuickExit();
 main();

@@ -63,6 +63,8 @@ class NewReport(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     lang: ReportLang
     where: Annotated[str, Meta(max_length=200)] | None = None
     area: Annotated[str, Meta(max_length=10)] | None = None
+    # The follow-up code's kind: digits in every language; English may choose words.
+    code_style: Literal["words", "digits"] | None = None
 
 
 class Created(msgspec.Struct, frozen=True):

@@ -113,7 +113,7 @@ class ReporterSide(ReportsDatabase):
             if earlier is not None:
                 return earlier, False
         for _attempt in range(5):
-            code = codes.new_code()
+            code = codes.new_code_for(report.lang, report.code_style)
             try:
                 cursor = conn.execute(
                     "INSERT INTO reports (code_hash, category, what_happened, where_text, "

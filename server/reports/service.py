@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import msgspec
 
-from server import problems
+from server import codes, problems
 from server.i18n import Languages
 from server.messages import UI_MESSAGES
 from server.ratelimit import Limit, RateLimiter
@@ -75,6 +75,12 @@ def idempotency_key(value: str | None) -> uuid.UUID | None:
         ) from None
 
 
+def mistyped_code(code: str, translate: Callable[[str], str]) -> None:
+    """A digit code whose check digit is wrong is a typing mistake: said before any lookup."""
+    if codes.mistyped(code):
+        raise problems.Invalid("code_mistyped", translate(UI_MESSAGES["report.code_mistyped"]))
+
+
 class ReportService:
     """The reporter's side of reporting, from a decoded request to the answer to send."""
 
@@ -122,6 +128,7 @@ class ReportService:
     def lookup(self, code: str, lang: str, source: bytes) -> Thread:
         """The status and messages for a follow-up code; CodeNotFound if there is none."""
         translate = self.translator(lang)
+        mistyped_code(code, translate)
         self.limiter.check([(self.limits.lookup, source)], lang_gettext=translate)
         thread = self.store.lookup(code)
         if thread is None:
@@ -131,6 +138,7 @@ class ReportService:
     def reply(self, code: str, text: str, lang: str, source: bytes) -> Thread:
         """Add the reporter's message to their report; the thread as it now stands."""
         translate = self.translator(lang)
+        mistyped_code(code, translate)
         self.limiter.check([(self.limits.lookup, source)], lang_gettext=translate)
         cleaned = message_text(text)
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -13,7 +15,9 @@ from litestar.params import FromPath
 from litestar.response.file import ASGIFileResponse
 from litestar.static_files import StaticFiles
 
+from server.cards import CardService
 from server.errors import ApiError
+from server.i18n import Languages, UnsupportedLanguage
 from server.precache import SCREENS, Shell, ShellFile
 from server.settings import Settings
 
@@ -28,9 +32,18 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 MEDIA_TYPE_JS = "text/javascript"
 
 
+class ReportsPromise(msgspec.Struct):
+    """What the report start screen tells a reporter: who reads it, how fast, police or not."""
+
+    organisation: str
+    reply_hours: int
+    police: str
+
+
 class AppConfig(msgspec.Struct):
     exit_url: str
     shell_version: str
+    reports: ReportsPromise
 
 
 def _send(file: ShellFile, cache_control: str) -> Response[bytes]:
@@ -39,8 +52,75 @@ def _send(file: ShellFile, cache_control: str) -> Response[bytes]:
     return Response(content=file.body, media_type=file.media_type, headers=headers)
 
 
-def _shell_page(request: Request[Any, Any, Any], shell: Shell) -> Response[bytes]:
-    return _send(shell.files["/"], NO_CACHE)
+# The shell's words, in place: <tag ... data-msg="key" ...>text</tag>, aria-label beside
+# data-msg-label="key", <html lang dir>, and the language bundle it preloads.
+MSG_TEXT = re.compile(r'(<(\w+)\b[^>]*\bdata-msg="([a-z0-9_.]+)"[^>]*>)([^<]*)(</\2>)')
+MSG_LABEL = re.compile(
+    r'aria-label="[^"]*"((?:\s+[\w-]+="[^"]*")*?\s+data-msg-label="([a-z0-9_.]+)")'
+)
+HTML_LANG = re.compile(r'<html lang="[^"]*" dir="[^"]*">')
+PRELOAD = re.compile(r'(href="/api/v1/bundle\?lang=)[a-z-]+(")')
+LANG_COOKIE = "lang"
+# (card service, shell revision, language) -> the shell in that language; a few per version.
+TRANSLATED: dict[tuple[int, str, str], bytes] = {}
+
+
+def choose_language(request: Request[Any, Any, Any], languages: Languages) -> str:
+    """?lang=, then the app's remembered choice (a cookie holding only it), then the phone's."""
+    accept = request.headers.get("accept-language")
+    for asked in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if asked:
+            try:
+                return languages.negotiate(asked, accept)
+            except UnsupportedLanguage:
+                continue
+    return languages.negotiate(None, accept)
+
+
+def _translated_shell(
+    body: bytes, lang: str, direction: str, words: tuple[tuple[str, str], ...]
+) -> bytes:
+    messages = dict(words)
+    text = body.decode()
+
+    def word(match: re.Match[str]) -> str:
+        value = messages.get(match.group(3))
+        if value is None:
+            return match.group(0)
+        return match.group(1) + html.escape(value, quote=False) + match.group(5)
+
+    def label(match: re.Match[str]) -> str:
+        value = messages.get(match.group(2))
+        if value is None:
+            return match.group(0)
+        return f'aria-label="{html.escape(value)}"' + match.group(1)
+
+    text = MSG_TEXT.sub(word, text)
+    text = MSG_LABEL.sub(label, text)
+    text = HTML_LANG.sub(f'<html lang="{lang}" dir="{direction}">', text, count=1)
+    text = PRELOAD.sub(rf"\g<1>{lang}\g<2>", text, count=1)
+    return text.encode()
+
+
+def _shell_page(
+    request: Request[Any, Any, Any], shell: Shell, cards: CardService, languages: Languages
+) -> Response[bytes]:
+    """The shell, already in the chosen language and direction: no English flash first."""
+    file = shell.files["/"]
+    lang = choose_language(request, languages)
+    fields = languages.fields(lang)
+    key = (id(cards), file.revision, lang)
+    body = TRANSLATED.get(key)
+    if body is None:
+        words = tuple(cards.ui_messages(lang).items())
+        body = TRANSLATED[key] = _translated_shell(file.body, lang, fields["direction"], words)
+    headers = {
+        "Cache-Control": NO_CACHE,
+        "ETag": f'"{file.revision}-{lang}"',
+        "Content-Language": lang,
+        "Vary": "Accept-Language, Cookie",
+    }
+    return Response(content=body, media_type=file.media_type, headers=headers)
 
 
 def _not_found() -> ApiError:
@@ -52,16 +132,25 @@ class ShellController(Controller):
 
     @get(SCREEN_PATHS, name="shell:screen")
     async def screen(
-        self, request: Request[Any, Any, Any], shell: NamedDependency[Shell]
+        self,
+        request: Request[Any, Any, Any],
+        shell: NamedDependency[Shell],
+        cards: NamedDependency[CardService],
+        languages: NamedDependency[Languages],
     ) -> Response[bytes]:
-        return _shell_page(request, shell)
+        return _shell_page(request, shell, cards, languages)
 
     @get(CARD_SCREEN, name="shell:card")
     async def card(
-        self, request: Request[Any, Any, Any], shell: NamedDependency[Shell], card_id: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        shell: NamedDependency[Shell],
+        cards: NamedDependency[CardService],
+        languages: NamedDependency[Languages],
+        card_id: FromPath[str],
     ) -> Response[bytes]:
         # Unknown cards still get the shell, which says so in the chosen language.
-        return _shell_page(request, shell)
+        return _shell_page(request, shell, cards, languages)
 
     @get("/sw.js", name="shell:worker")
     async def worker(
@@ -111,7 +200,15 @@ class AppConfigController(Controller):
         self, settings: NamedDependency[Settings], shell: NamedDependency[Shell]
     ) -> Response[AppConfig]:
         return Response(
-            AppConfig(exit_url=settings.exit_url, shell_version=shell.version),
+            AppConfig(
+                exit_url=settings.exit_url,
+                shell_version=shell.version,
+                reports=ReportsPromise(
+                    organisation=settings.reports_organisation,
+                    reply_hours=settings.reports_reply_hours,
+                    police=settings.reports_police,
+                ),
+            ),
             headers={"Cache-Control": NO_CACHE},
         )
 

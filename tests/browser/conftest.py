@@ -66,7 +66,9 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServ
     assert 0 == main(["postcodes", "import", "--data-dir", data_dir])
     demo = ROOT / "content" / "demo" / "luton.json"
     assert 0 == main(["services", "import", str(demo), "--if-empty", "--data-dir", data_dir])
-    server = RunningServer(base / "data", base / "server.log")
+    # Many browser tests send a report from this one address (127.0.0.1); the per-source limit
+    # is raised so that which worker runs which tests cannot make a later one see 429.
+    server = RunningServer(base / "data", base / "server.log", CONSEQUENCES_REPORTS_PER_HOUR="100")
     yield server
     server.stop()
 

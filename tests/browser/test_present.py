@@ -106,7 +106,18 @@ def test_buttons_move_and_the_position_survives_a_reload(
     assert 2 == slide_number(projector)
 
 
-def test_teacher_notes_are_hidden_until_shown(projector: Any, app_server: RunningServer) -> None:
+def open_presenter_view(page: Any, projector: Any) -> Any:
+    """Press N on the projected deck; the presenter view opens in a second window."""
+    with page.context.expect_page() as opened:
+        projector.keyboard.press("n")
+    view = opened.value
+    view.wait_for_selector("html[data-ready]")
+    return view
+
+
+def test_the_projected_deck_never_shows_notes_the_presenter_view_does(
+    projector: Any, app_server: RunningServer, artifacts: Path
+) -> None:
     lesson = card(app_server)
     first_note = lesson["sections"][0]["notes"][0]
     open_deck(projector, app_server)
@@ -116,18 +127,32 @@ def test_teacher_notes_are_hidden_until_shown(projector: Any, app_server: Runnin
     notes = current(projector).locator("[data-notes]")
     assert 1 == notes.count()
     assert notes.is_hidden()
-
-    projector.keyboard.press("n")
-    assert notes.is_visible()
-    assert first_note in notes.inner_text()
     button = projector.locator('[data-action="notes"]')
-    assert "true" == button.get_attribute("aria-pressed")
-    assert "Hide teacher notes" == button.inner_text()
+    assert "Open presenter view" == button.inner_text()
 
-    button.click()
-    assert notes.is_hidden()
-    assert "false" == button.get_attribute("aria-pressed")
-    assert "Show teacher notes" == button.inner_text()
+    view = open_presenter_view(projector, projector)
+    assert "presenter" in (view.locator("body").get_attribute("class") or "")
+    view_notes = current(view).locator("[data-notes]")
+    assert view_notes.is_visible()
+    assert first_note in view_notes.inner_text()
+    # A lesson plan's instructions for the teacher are notes too, not on the projected slide.
+    instruction = lesson["sections"][0]["paragraphs"][0]
+    assert instruction in view_notes.inner_text()
+    assert instruction not in current(projector).inner_text()
+    assert notes.is_hidden()  # still hidden on the projector
+    # Both windows start on the same slide, and stay in step either way.
+    assert slide_number(projector) == slide_number(view)
+    view.keyboard.press("PageDown")
+    projector.wait_for_function(f"() => document.body.dataset.slide === '{slide_number(view)}'")
+    projector.keyboard.press("PageDown")
+    view.wait_for_function(f"() => document.body.dataset.slide === '{slide_number(projector)}'")
+    # The next slide and a running timer.
+    assert view.locator("[data-next-slide] h2").inner_text()
+    assert view.locator("[data-next-slide] [data-notes]").count() == 0
+    assert view.locator("[data-timer]").inner_text().startswith("0:0")
+    view.screenshot(path=str(artifacts / "present-presenter-view.png"))
+    projector.screenshot(path=str(artifacts / "present-projected.png"))
+    view.close()
 
 
 def test_a_teacher_cards_key_points_are_notes_not_a_slide(
@@ -138,8 +163,33 @@ def test_a_teacher_cards_key_points_are_notes_not_a_slide(
     assert 0 == projector.locator('section[data-slide="key-points"]').count()
     notes = current(projector).locator("[data-notes]")
     assert notes.is_hidden()
-    projector.keyboard.press("n")
-    assert lesson["key_points"] == notes.locator("li").all_inner_texts()
+    view = open_presenter_view(projector, projector)
+    view_notes = current(view).locator("[data-notes]")
+    assert lesson["key_points"] == view_notes.locator("li").all_inner_texts()
+    view.close()
+
+
+def test_slides_can_be_swiped(browser: Any, app_server: RunningServer) -> None:
+    ctx = browser.new_context(viewport={"width": 800, "height": 450}, has_touch=True)
+    page = ctx.new_page()
+    open_deck(page, app_server)
+    deck = page.locator("#deck")
+
+    def swipe(dx: int) -> None:
+        deck.evaluate(
+            """(el, dx) => {
+            const touch = (x) => new Touch({identifier: 1, target: el, clientX: x, clientY: 200});
+            el.dispatchEvent(new TouchEvent('touchstart', {changedTouches: [touch(400)]}));
+            el.dispatchEvent(new TouchEvent('touchend', {changedTouches: [touch(400 + dx)]}));
+        }""",
+            dx,
+        )
+
+    swipe(-200)
+    assert 2 == slide_number(page)
+    swipe(200)
+    assert 1 == slide_number(page)
+    ctx.close()
 
 
 def test_a_parent_card_shows_its_key_points_and_has_no_notes_button(

@@ -23,8 +23,9 @@ SCREENS = [
     "/settings",
     "/about",
     "/glossary",
+    "/more",
 ]
-LANGUAGES = ["en", "ur", "pl"]
+LANGUAGES = ["en", "ur", "pl", "so"]
 axe = Axe()
 
 
@@ -51,6 +52,24 @@ def test_axe_finds_no_violations_on_any_screen(
         if problems:
             found[path] = problems
     assert {} == found
+
+
+@pytest.mark.parametrize("lang", ["en", "ur", "so"])
+def test_axe_finds_no_violations_on_any_screen_in_dark_mode(
+    browser: Any, app_server: RunningServer, lang: str
+) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme="dark")
+    page = context.new_page()
+    try:
+        found = {}
+        for path in SCREENS:
+            open_screen(page, app_server.base_url, _with_lang(path, lang))
+            problems = _violations(page)
+            if problems:
+                found[path] = problems
+        assert {} == found
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -87,6 +106,8 @@ def test_the_home_screen_works_by_keyboard_alone(page: Any, app_server: RunningS
     page.keyboard.press("Tab")
     assert "app-skip-link" == page.evaluate("document.activeElement.className")
     page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert "tel:999" == page.evaluate("document.activeElement.getAttribute('href')")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.hasAttribute('data-quick-exit')")
     # Focus is visible: the focused quick exit looks different from the unfocused one.

@@ -99,6 +99,44 @@ def test_a_missing_postcode_is_explained_without_a_request(
     assert [] == searches
 
 
+def test_results_come_five_at_a_time_with_big_call_and_directions_buttons(
+    page: Any, app_server: RunningServer
+) -> None:
+    searches = _searches(page)
+    open_screen(page, app_server.base_url, "/help?lang=ur")
+    page.locator("#postcode").fill("LU1 2BQ")
+    page.locator("form:has(#postcode) button[type=submit]").click()
+    page.locator(".app-result").first.wait_for()
+    assert ["20"] == searches[0]["limit"]  # an explicit limit, paged here
+    results = page.locator(".app-result")
+    assert results.count() > 5
+    assert 5 == page.locator(".app-result:visible").count()
+    page.locator("[data-show-more]").click()
+    assert min(10, results.count()) == page.locator(".app-result:visible").count()
+    # National helplines that fit: a compact strip above the local results.
+    strip = page.locator(".app-help-results .app-strip")
+    results_title = page.locator(".app-help-results h2").bounding_box()
+    assert strip.bounding_box()["y"] < results_title["y"]
+    assert strip.locator("a[href='tel:08001111']").count() == 1
+    first = results.first
+    call = first.locator(".app-result__actions a[href^='tel:']")
+    directions = first.locator("[data-directions]")
+    for button in (call, directions):
+        box = button.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44
+    href = directions.get_attribute("href")
+    assert re.match(r"^geo:-?\d+\.\d+,-?\d+\.\d+\?q=-?\d+\.\d+,-?\d+\.\d+\(.+\)$", href), href
+    # English directory text in an Urdu page: marked English, with its own direction.
+    assert "en" == first.locator("h3").get_attribute("lang")
+    assert "auto" == first.locator("h3").get_attribute("dir")
+    # Opening hours name their days; a run of days with the same hours is one line.
+    hours = page.locator("[data-hours]")
+    assert hours.count() >= 1
+    days = hours.first.locator("bdi").first.inner_text()
+    assert days and not re.search(r"\d", days), days
+    assert "rtl" == page.get_attribute("html", "dir")
+
+
 def test_suggest_a_change_on_a_listing(
     luton_page: Any, app_server: RunningServer, artifacts: Path
 ) -> None:

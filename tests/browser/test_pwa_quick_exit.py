@@ -96,3 +96,189 @@ def test_shift_with_other_keys_between_does_not_leave(
     page.keyboard.press("Shift")
     assert page.url.startswith(app_server.base_url)
     assert [] == neutral_site
+
+
+NEUTRAL_TITLE = "Consequences Card"
+# A speech engine that records what it is asked (headless Chromium has no voices).
+FAKE_SPEECH = """
+(() => {
+  const log = { spoken: [], cancels: 0, pauses: 0 };
+  window.__speech = log;
+  class FakeUtterance { constructor(text) { this.text = text; } }
+  const synth = {
+    speaking: false,
+    onvoiceschanged: null,
+    getVoices: () => [{ lang: "en-GB", name: "Test" }, { lang: "ur-PK", name: "Test ur" }],
+    speak(u) {
+      log.spoken.push(u.text); this.speaking = true; log.current = u;
+      setTimeout(() => u.onstart && u.onstart(), 0);
+    },
+    cancel() { log.cancels += 1; this.speaking = false; },
+    pause() { log.pauses += 1; },
+    resume() {},
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: synth, configurable: true });
+  window.SpeechSynthesisUtterance = FakeUtterance;
+})();
+"""
+
+
+def _history(page: Any) -> tuple[int, str]:
+    return int(page.evaluate("history.length")), str(page.evaluate("document.title"))
+
+
+def _tab(page: Any, href: str) -> None:
+    page.locator(f'.app-nav a[href="{href}"]').click()
+    page.wait_for_function(f"() => location.pathname === '{href}'")
+
+
+@pytest.mark.parametrize("how", ["button", "shift"])
+def test_after_any_path_through_the_app_back_does_not_show_it(
+    context: Any, page: Any, app_server: RunningServer, neutral_site: list[str], how: str
+) -> None:
+    base = app_server.base_url
+    open_screen(page, base, "/?lang=en")
+    start = _history(page)
+    assert NEUTRAL_TITLE == start[1]
+    page.locator('.app-choice[href="/?audience=young_person"]').click()
+    page.locator(".app-card-list__link").first.click()
+    page.wait_for_selector("[data-card]")
+    assert start == _history(page)  # a card: still one entry, still a neutral title
+    _tab(page, "/help")
+    assert start == _history(page)
+    _tab(page, "/report")
+    assert start == _history(page)
+    page.locator("[data-start]").click()
+    page.wait_for_url("**/report?step=danger")
+    assert start == _history(page)
+    # The app's own back link walks back through the screens without touching history.
+    page.locator(".app-back-link").click()
+    page.wait_for_function("() => location.pathname === '/report' && !location.search")
+    page.locator("[data-app-back]").click()
+    page.wait_for_function("() => location.pathname === '/help'")
+    assert start == _history(page)
+    if how == "button":
+        page.locator("[data-quick-exit]").click()
+    else:
+        page.locator("body").click(position={"x": 5, "y": 300})
+        for _ in range(3):
+            page.keyboard.press("Shift")
+    page.wait_for_url(NEUTRAL)
+    page.go_back()
+    assert not page.url.startswith(base)
+    assert "Weather" != page.title() or page.url == "about:blank"
+
+
+def test_quick_exit_stops_speech_and_leaving_a_card_stops_it_too(
+    context: Any, page: Any, app_server: RunningServer, neutral_site: list[str]
+) -> None:
+    context.add_init_script(FAKE_SPEECH)
+    base = app_server.base_url
+    open_screen(page, base, "/cards/if-someone-is-stabbed?lang=en")
+    page.locator("[data-read-aloud]").click()
+    # Sentence by sentence: the first thing said is the title, on its own.
+    page.wait_for_function("() => window.__speech.spoken.length === 1")
+    first = page.evaluate("window.__speech.spoken[0]")
+    assert first == page.locator("h1").inner_text()
+    page.wait_for_selector("h1.app-speaking")
+    # The next utterance is the summary's first sentence, and it is now the highlighted one.
+    page.evaluate("window.__speech.current.onend()")
+    page.wait_for_function("() => window.__speech.spoken.length === 2")
+    assert (
+        page.locator(".app-lead")
+        .inner_text()
+        .startswith(page.evaluate("window.__speech.spoken[1]"))
+    )
+    assert 1 == page.locator(".app-speaking").count()
+    page.locator("[data-pause-reading]").click()
+    assert 1 == page.evaluate("window.__speech.pauses")
+    before = page.evaluate("window.__speech.cancels")
+    _tab(page, "/help")
+    assert page.evaluate("window.__speech.cancels") > before  # a new screen: silence
+    open_screen(page, base, "/cards/if-someone-is-stabbed?lang=en")
+    page.locator("[data-read-aloud]").click()
+    page.wait_for_function("() => window.__speech.spoken.length === 1")
+    page.locator("[data-stop-reading]").click()
+    assert page.locator("[data-read-aloud]").is_visible()  # stopped: Read aloud again
+    page.locator("[data-read-aloud]").click()
+    # Mark the moment speech is cancelled, in storage the quick exit does not clear.
+    page.evaluate(
+        "() => { const c = speechSynthesis.cancel.bind(speechSynthesis);"
+        " speechSynthesis.cancel = () => { c(); localStorage.setItem('x-exit-cancel', '1'); }; }"
+    )
+    page.locator("[data-quick-exit]").click()
+    page.wait_for_url(NEUTRAL)
+    check = context.new_page()
+    check.goto(base + "/offline.html")
+    # The quick exit cancelled speech before it forgot anything (the marker shows it ran).
+    assert "1" == check.evaluate("localStorage.getItem('x-exit-cancel')")
+    check.close()
+
+
+def test_quick_exit_forgets_the_draft_report(
+    context: Any, page: Any, app_server: RunningServer, neutral_site: list[str]
+) -> None:
+    base = app_server.base_url
+    open_screen(page, base, "/report?lang=en")
+    page.locator("[data-start]").click()
+    page.locator("label[for='danger-1']").click()
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/report?step=category")
+    page.evaluate(
+        "document.addEventListener('app:quick-exit', () => "
+        "localStorage.setItem('x-draft-cleared', '1'))"
+    )
+    page.locator("[data-quick-exit]").click()
+    page.wait_for_url(NEUTRAL)
+    keys, session = _app_storage_after_exit(context, base)
+    assert not set(STORY_KEYS) & set(keys)
+    assert 0 == session
+    # Back in the app later: no half-made report to find.
+    again = context.new_page()
+    open_screen(again, base, "/report?step=category&lang=en")
+    assert 1 == again.locator("[data-start]").count()
+    again.close()
+
+
+@pytest.mark.parametrize("kind", ["present", "print"])
+def test_presenter_and_print_pages_have_the_quick_exit(
+    context: Any, page: Any, app_server: RunningServer, neutral_site: list[str], kind: str
+) -> None:
+    base = app_server.base_url
+    open_screen(page, base, "/cards/if-someone-is-stabbed?lang=ur")
+    page.locator(f'a[href^="/{kind}/"]').click()
+    page.wait_for_selector("html[data-ready]")
+    assert NEUTRAL_TITLE == page.title()
+    button = page.locator("[data-quick-exit]")
+    assert button.is_visible()
+    box = button.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+    assert "Consequences Card" != button.inner_text()
+    assert "ur" == page.get_attribute("html", "lang")
+    if kind == "present":
+        button.click()
+    else:
+        for _ in range(3):
+            page.keyboard.press("Shift")
+    page.wait_for_url(NEUTRAL)
+    page.go_back()
+    assert not page.url.startswith(base)
+
+
+@pytest.mark.parametrize(
+    "path", ["/cards/if-someone-is-stabbed?lang=so", "/help?lang=ur", "/about"]
+)
+def test_at_200_percent_zoom_the_quick_exit_stays_in_reach(
+    browser: Any, app_server: RunningServer, path: str
+) -> None:
+    # 200% zoom on a 360×740 phone leaves 180×370 CSS pixels.
+    ctx = browser.new_context(viewport={"width": 180, "height": 370}, device_scale_factor=2)
+    page = ctx.new_page()
+    open_screen(page, app_server.base_url, path)
+    for where in ("0", "document.body.scrollHeight / 2", "document.body.scrollHeight"):
+        page.evaluate(f"window.scrollTo(0, {where})")
+        box = page.locator("[data-quick-exit]").bounding_box()
+        assert box is not None
+        assert 0 <= box["y"] and box["y"] + box["height"] <= 370
+        assert 0 <= box["x"] and box["x"] + box["width"] <= 180
+    ctx.close()

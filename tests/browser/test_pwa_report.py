@@ -3,6 +3,7 @@ summaries, and reports made offline sent later only with consent, then gone from
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -103,10 +104,15 @@ def test_an_offline_report_is_sent_when_back_online_then_deleted(
     assert "cc.queue" in stored_keys(page)
 
     context.set_offline(False)
-    notice = page.locator("#notice-report-sent")
-    notice.wait_for()
-    code = notice.locator(".app-code").inner_text()
+    # The "waiting" screen becomes the "sent" one: no "still waiting", no live "Delete it".
+    sent_screen = page.locator("#app-screen")
+    sent_screen.locator(".app-code").wait_for()
+    code = sent_screen.locator(".app-code").inner_text()
     assert code.strip()
+    assert "Your report has been sent" == page.locator("h1").inner_text()
+    assert 0 == page.locator("[data-discard]").count()
+    assert "waiting" not in sent_screen.inner_text()
+    assert 0 == page.locator("#notice-report-sent").count()  # said once, not twice
     assert "cc.queue" not in stored_keys(page)
     assert code not in str(page.evaluate("JSON.stringify(localStorage)"))
     keys = {r.headers.get("idempotency-key") for r in sent}
@@ -149,3 +155,70 @@ def test_an_unknown_code_is_explained(page: Any, app_server: RunningServer) -> N
     summary = page.locator(".app-error-summary")
     summary.wait_for()
     assert summary.locator("a[href='#code']").inner_text()
+
+
+def test_a_report_refused_for_now_can_be_kept_and_is_sent_later_by_itself(
+    context: Any, page: Any, app_server: RunningServer
+) -> None:
+    busy = {"on": True}
+
+    def refuse(route: Any) -> None:
+        if busy["on"] and route.request.method == "POST":
+            route.fulfill(
+                status=429,
+                content_type="application/json",
+                headers={"Retry-After": "60"},
+                body='{"error": {"code": "too_many_requests", "message": "Please wait."}}',
+            )
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/reports", refuse)
+    open_screen(page, app_server.base_url, "/report?lang=en")
+    _answer_every_question(page)
+    page.locator("#send-report").click()
+    page.wait_for_selector("[data-consent]")
+    assert "Your report cannot be sent just now" == page.locator("h1").inner_text()
+    assert "Please wait." in page.locator("#app-screen").inner_text()
+    assert "cc.queue" not in stored_keys(page)  # nothing kept without the same consent
+    page.locator("[data-consent]").click()
+    page.wait_for_selector("[data-discard]")
+    assert "cc.queue" in stored_keys(page)
+    busy["on"] = False
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.locator("#app-screen .app-code").wait_for()
+    assert "cc.queue" not in stored_keys(page)
+    assert 0 == page.locator("[data-discard]").count()
+
+
+def test_an_urdu_report_gets_a_digit_code_that_checks_in_eastern_digits(
+    page: Any, app_server: RunningServer
+) -> None:
+    open_screen(page, app_server.base_url, "/report?lang=ur")
+    assert page.locator("[data-promise]").is_visible()
+    page.locator("[data-start]").click()
+    page.locator("#danger-1").check()
+    page.locator("form button[type=submit]").click()
+    page.locator("#category-1").check()
+    page.locator("form button[type=submit]").click()
+    page.locator("#what").fill("A boy showed a knife at the bus stop after school.")
+    page.locator("form button[type=submit]").click()
+    page.locator("form button[type=submit]").click()
+    page.locator("#when-1").check()
+    page.locator("form button[type=submit]").click()
+    assert 0 == page.locator("input[name='code-style']").count()  # digits, no choice
+    page.locator("#send-report").click()
+    code = page.locator(".app-code").inner_text().strip()
+    assert re.match(r"^\d{4}-\d{4}-\d{4}-\d{4}$", code), code
+    lookups: list[str] = []
+    page.on("request", lambda r: lookups.append(r.url) if "/lookup" in r.url else None)
+    open_screen(page, app_server.base_url, "/check?lang=ur")
+    wrong = code[:-1] + str((int(code[-1]) + 1) % 10)
+    page.locator("#code").fill(wrong)
+    page.locator("form button[type=submit]").click()
+    page.locator(".app-error-summary").wait_for()
+    assert [] == lookups  # caught before any lookup
+    page.locator("#code").fill(code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
+    page.locator("form button[type=submit]").click()
+    page.locator("#report-status").wait_for()
+    assert 1 == len(lookups)

@@ -104,3 +104,34 @@ def test_you_said_we_did_opens_offline(context: Any, page: Any, app_server: Runn
     assert "The park gates now stay lit until 10pm." in item.inner_text()
     # Not yet translated into Urdu: shown in English, marked as English, left to right.
     assert "en" == item.locator("p[lang]").get_attribute("lang")
+
+
+def test_the_tabs_reach_the_voice_screens_and_quick_exit_forgets_the_asked_questions(
+    context: Any, page: Any, app_server: RunningServer
+) -> None:
+    base = app_server.base_url
+    context.route(
+        "https://www.bbc.co.uk/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<p>Weather</p>"),
+    )
+    open_screen(page, base, "/")
+    page.click('.app-nav a[href="/more"]')
+    page.click('.app-more a[href="/said-we-did"]')
+    page.wait_for_url(base + "/said-we-did")
+    assert "page" == page.locator('.app-nav a[href="/more"]').get_attribute("aria-current")
+    page.click('.app-nav a[href="/report"]')
+    page.click('a[href="/report/unsafe-place"]')
+    page.wait_for_selector("#unsafe-postcode")
+    assert "page" == page.locator('.app-nav a[href="/report"]').get_attribute("aria-current")
+    # Skipping a card's question leaves a flag that says which card was read ...
+    open_screen(page, base, "/cards/telling-someone-anonymously")
+    page.locator(".app-pulse [data-pulse-skip]").click()
+    asked = "Object.keys(localStorage).filter((k) => k.startsWith('cc-pulse-asked-'))"
+    assert page.evaluate(asked)
+    # ... and the quick exit removes it with the rest of the story.
+    page.locator("[data-quick-exit]").click()
+    page.wait_for_url("https://www.bbc.co.uk/weather")
+    check = context.new_page()
+    check.goto(base + "/offline.html")
+    assert [] == check.evaluate(asked)
+    check.close()

@@ -10,7 +10,7 @@ import { chooseBundle, getConfig, getLocales } from "./i18n.js";
 import { API, loadBundle } from "./lib/api.js";
 import { h } from "./lib/dom.js";
 import { applyLanguage, translator } from "./lib/i18n.js";
-import { about, glossary, settingsScreen } from "./pages.js";
+import { about, glossary, more, settingsScreen } from "./pages.js";
 import { flush } from "./queue.js";
 import * as report from "./report.js";
 import { saveSettings, settings } from "./store.js";
@@ -18,6 +18,7 @@ import { saidWeDid, unsafePlace } from "./voice.js";
 import { button } from "./widgets.js";
 
 initQuickExit();
+document.addEventListener("app:quick-exit", () => (app.trail.length = 0));
 
 // What draws each screen; the screens' addresses come from the bundle (server/precache.py).
 const DRAW = {
@@ -31,6 +32,7 @@ const DRAW = {
   settings: settingsScreen,
   about,
   glossary,
+  more,
 };
 let routes = [];
 const screenPattern = (path) =>
@@ -50,24 +52,49 @@ const app = {
       app.localesPromise = null;
       throw error;
     })),
-  navigate(url) {
-    history.pushState(null, "", url);
+  // One history entry for the app's whole life: each screen replaces it, so the browser's
+  // Back (and the quick exit's location.replace) never brings a screen of the app back.
+  // The app's own back link walks `trail`, which lives only in this page's memory.
+  trail: [],
+  navigate(url, { back = false } = {}) {
+    const here = location.pathname + location.search + location.hash;
+    // Going to the screen before this one is going back (e.g. a question's own back link).
+    if (!back && url === app.trail.at(-1)) app.trail.pop();
+    else if (!back && here !== url) app.trail.push(here);
+    history.replaceState(null, "", url);
     app.render({ focus: true });
+  },
+  back() {
+    const to = app.trail.pop();
+    if (to) app.navigate(to, { back: true });
   },
   async render({ focus = false } = {}) {
     const path = location.pathname;
     app.params = new URLSearchParams(location.search);
     app.settings = settings();
     const route = routes.find(([pattern]) => pattern.test(path));
+    document.dispatchEvent(new Event("app:leave-screen"));
     main.replaceChildren();
-    let title = "";
-    if (route) title = await route[1](app, main, path.match(route[0]), app.params);
-    document.title = title ? `${title} – ${app.t("app.name")}` : app.t("app.name");
+    if (route) await route[1](app, main, path.match(route[0]), app.params);
+    // Titles stay neutral on every screen: a history list or tab switcher tells no story.
+    document.title = app.t("app.name");
+    if (app.trail.length && !main.querySelector(".app-back-link")) {
+      main.prepend(
+        h(
+          "a",
+          { class: "app-back-link", href: app.trail.at(-1), "data-app-back": "" },
+          app.t("form.back"),
+        ),
+      );
+    }
+    const screen = route?.[2];
     for (const link of document.querySelectorAll(".app-nav a")) {
-      const current = new URL(link.href).pathname === path;
+      const current = link.dataset.tab.split(" ").includes(screen);
       if (current) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");
     }
+    if (app.seenNotice) document.getElementById("notice-unreviewed")?.remove();
+    app.seenNotice = !!document.getElementById("notice-unreviewed");
     const target =
       location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (target) target.focus();
@@ -93,7 +120,8 @@ const app = {
     notices.append(notice);
     return notice;
   },
-  reportSent(body) {
+  reportSent(body, key) {
+    if (report.queuedReportSent(app, key, body)) return;
     const notice = app.notify(
       "notice-report-sent",
       h("h2", { class: "app-heading-m" }, app.t("report.sent_title")),
@@ -113,12 +141,24 @@ function useBundle(bundle) {
   app.bundle = bundle;
   routes = Object.entries(bundle.screens)
     .filter(([name]) => DRAW[name])
-    .map(([name, path]) => [screenPattern(path), DRAW[name]]);
+    .map(([name, path]) => [screenPattern(path), DRAW[name], name]);
   app.t = translator(bundle.messages);
   applyLanguage(bundle, app.t);
   document.getElementById("notice-unreviewed")?.remove();
-  if (!bundle.translation_reviewed) {
-    app.notify("notice-unreviewed", h("p", {}, app.t("app.translation_unreviewed")));
+  // Shown once per language, and it can be dismissed; About always says it.
+  const seen = settings().noticesSeen || [];
+  if (!bundle.translation_reviewed && !seen.includes(bundle.lang)) {
+    saveSettings({ noticesSeen: [...seen, bundle.lang] });
+    const notice = app.notify(
+      "notice-unreviewed",
+      h("p", {}, app.t("app.translation_unreviewed")),
+      button(app.t("app.dismiss"), {
+        class: "app-button app-button--secondary app-notice__dismiss",
+        "data-dismiss": "",
+        onclick: () => notice.remove(),
+      }),
+    );
+    app.seenNotice = false;
   }
 }
 
@@ -130,12 +170,27 @@ document.addEventListener("click", (event) => {
   const url = new URL(link.href);
   if (url.origin !== location.origin || !routes.some(([p]) => p.test(url.pathname))) return;
   event.preventDefault();
+  if (link.hasAttribute("data-app-back")) {
+    app.back();
+    return;
+  }
   if (url.pathname === location.pathname && url.search === location.search && url.hash) {
-    history.pushState(null, "", url);
+    history.replaceState(null, "", url);
     document.getElementById(decodeURIComponent(url.hash.slice(1)))?.focus();
     return;
   }
   app.navigate(url.pathname + url.search + url.hash);
+});
+// Pages of this site that are not screens (presenter, print) take the app's place in history
+// rather than adding to it, so Back after their quick exit does not find the app either.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest?.("a[href]");
+  if (!link || event.defaultPrevented || event.button !== 0 || link.target) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const url = new URL(link.href);
+  if (url.origin !== location.origin || link.hasAttribute("data-quick-exit")) return;
+  event.preventDefault();
+  location.replace(url.href);
 });
 window.addEventListener("popstate", () => app.render({ focus: true }));
 
@@ -146,7 +201,7 @@ function keepOffline() {
   const urls = [`${API}/bundle?lang=${lang}`, `${API}/locales`, `${API}/app-config`];
   urls.push(`${API}/updates?lang=${lang}`);
   if (lang !== "en") urls.push(`${API}/bundle?lang=en`);
-  worker.postMessage({ type: "keep", urls });
+  worker.postMessage({ type: "keep", urls, lang });
 }
 
 async function startWorker() {
@@ -197,6 +252,8 @@ function showOffline() {
 
 async function boot() {
   app.applySettings();
+  // Asked beside the bundle, not after it: the report screen's promise needs it.
+  const configAnswer = getConfig().catch(() => null);
   let bundle;
   try {
     bundle = await chooseBundle();
@@ -205,20 +262,20 @@ async function boot() {
     startWorker();
     return;
   }
+  const keepConfig = (config) => {
+    if (config) saveSettings({ exitUrl: config.exit_url, reports: config.reports });
+  };
+  // Only the report screen needs it before drawing (it says who reads reports).
+  if (location.pathname === "/report" || !settings().reports) keepConfig(await configAnswer);
+  else configAnswer.then(keepConfig);
   useBundle(bundle);
   await app.render();
   root.dataset.ready = "true";
   startWorker();
   flush(app.reportSent, app.reportRefused);
   window.addEventListener("online", () => flush(app.reportSent, app.reportRefused));
+  // Offline: the last known neutral site.
   setExitUrl(settings().exitUrl);
-  try {
-    const config = await getConfig();
-    saveSettings({ exitUrl: config.exit_url });
-    setExitUrl(config.exit_url);
-  } catch {
-    // offline: keep the last known neutral site
-  }
 }
 
 boot();

@@ -1,10 +1,11 @@
 // One card: key points first, then sections, sources and "last checked", then related help.
 // ESOL hooks: English alongside ([data-bilingual] pairs), glossary links, read aloud.
 
-import { add, h } from "./lib/dom.js";
 import { helplineList } from "./help.js";
-import { cardQuestion } from "./voice.js";
+import { add, h } from "./lib/dom.js";
 import { mistakeLink } from "./mistake.js";
+import { cardQuestion } from "./voice.js";
+import { button, telLink } from "./widgets.js";
 
 const WORD = "[\\p{L}\\p{N}]";
 
@@ -36,28 +37,156 @@ export function glossaryMatcher(glossary) {
   };
 }
 
-function readAloud(app, button, lang, article) {
+// Phone numbers in card text (999, 0800 1111, 08 08 16 89 111, 116 123) become tap-to-call links.
+const PHONE = /(?<![\p{L}\p{N}])(999|0\d(?: ?\d){6,10}|116 ?\d{3})(?![\p{N}])/gu;
+
+export function phoneLinks(nodes) {
+  return nodes.flatMap((node) => {
+    if (typeof node !== "string") return [node];
+    const out = [];
+    let last = 0;
+    for (const match of node.matchAll(PHONE)) {
+      out.push(node.slice(last, match.index), telLink(match[0]));
+      last = match.index + match[0].length;
+    }
+    out.push(node.slice(last));
+    return out;
+  });
+}
+
+// Sentences of a text, in its language (Intl.Segmenter), as [start, end] offsets.
+function sentences(text, lang) {
+  if (typeof Intl.Segmenter === "function") {
+    const parts = [...new Intl.Segmenter(lang, { granularity: "sentence" }).segment(text)];
+    return parts
+      .map(({ index, segment }) => [index, index + segment.trimEnd().length])
+      .filter(([a, b]) => b > a);
+  }
+  return [[0, text.length]];
+}
+
+// A Range over characters [start, end) of an element's text, across its links.
+function rangeOf(element, start, end) {
+  const range = document.createRange();
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  let seen = 0;
+  let started = false;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const length = node.data.length;
+    if (!started && start <= seen + length) {
+      range.setStart(node, start - seen);
+      started = true;
+    }
+    if (started && end <= seen + length) {
+      range.setEnd(node, end - seen);
+      return range;
+    }
+    seen += length;
+  }
+  range.selectNodeContents(element);
+  return range;
+}
+
+// Read aloud: one sentence at a time, the sentence being read highlighted; pause, carry on
+// and stop; it stops when the screen changes or on quick exit.
+function readAloud(app, controls, lang, article) {
+  const { t } = app;
   const synth = window.speechSynthesis;
-  button.hidden = true;
+  const [read, pause, stop] = controls;
+  controls.forEach((control) => (control.hidden = true));
   if (!synth || !app.settings.readAloud || typeof SpeechSynthesisUtterance === "undefined") return;
   const voice = () =>
     synth.getVoices().find((v) => v.lang.toLowerCase().replace("_", "-").split("-")[0] === lang);
-  const update = () => (button.hidden = !voice());
+  let queue = null;
+  let paused = false;
+  const update = () => (read.hidden = !voice() || !!queue);
   update();
   synth.onvoiceschanged = update;
-  button.addEventListener("click", () => {
-    if (synth.speaking) {
-      synth.cancel();
+  const highlights = typeof Highlight === "function" && CSS.highlights;
+  const mark = (element, range) => {
+    for (const el of article.querySelectorAll(".app-speaking")) el.classList.remove("app-speaking");
+    if (highlights) CSS.highlights.delete("app-speaking");
+    if (!element) return;
+    element.classList.add("app-speaking");
+    if (highlights && range) CSS.highlights.set("app-speaking", new Highlight(range));
+    element.scrollIntoView({ block: "nearest" });
+  };
+  const finish = () => {
+    queue = null;
+    paused = false;
+    synth.cancel();
+    mark(null);
+    read.hidden = !voice();
+    pause.hidden = stop.hidden = true;
+    pause.textContent = t("card.pause_reading");
+  };
+  const speakNext = () => {
+    if (!queue) return;
+    const item = queue.shift();
+    if (!item) {
+      finish();
       return;
     }
-    const parts = [...article.querySelectorAll(`[data-speak]`)].map((el) => el.textContent);
-    const utterance = new SpeechSynthesisUtterance(parts.join("\n"));
+    const [element, start, end] = item;
+    const utterance = new SpeechSynthesisUtterance(element.textContent.slice(start, end));
     utterance.lang = lang;
     utterance.voice = voice() || null;
-    utterance.onstart = () => (button.textContent = app.t("card.stop_reading"));
-    utterance.onend = utterance.onerror = () => (button.textContent = app.t("card.read_aloud"));
+    utterance.onstart = () => mark(element, rangeOf(element, start, end));
+    utterance.onend = () => speakNext();
+    utterance.onerror = (event) => {
+      if (event.error !== "interrupted" && event.error !== "canceled") finish();
+    };
     synth.speak(utterance);
+  };
+  read.addEventListener("click", () => {
+    synth.cancel();
+    queue = [...article.querySelectorAll("[data-speak]")].flatMap((element) =>
+      sentences(element.textContent, lang).map(([start, end]) => [element, start, end]),
+    );
+    read.hidden = true;
+    pause.hidden = stop.hidden = false;
+    speakNext();
   });
+  pause.addEventListener("click", () => {
+    paused = !paused;
+    if (paused) synth.pause();
+    else synth.resume();
+    pause.textContent = t(paused ? "card.resume_reading" : "card.pause_reading");
+  });
+  stop.addEventListener("click", finish);
+  const leave = () => {
+    finish();
+    document.removeEventListener("app:leave-screen", leave);
+  };
+  document.addEventListener("app:leave-screen", leave);
+}
+
+// Share the card's address: the phone's share sheet, or copy the link.
+function shareButton(app, card) {
+  const { t } = app;
+  const status = h("p", { class: "app-status", role: "status" });
+  const url = `${location.origin}/cards/${card.id}?lang=${app.bundle.lang}`;
+  const share = button(t("card.share"), {
+    class: "app-button app-button--secondary",
+    "data-share": "",
+    onclick: async () => {
+      if (navigator.share) {
+        try {
+          await navigator.share({ title: card.title, url });
+          return;
+        } catch (error) {
+          if (error?.name === "AbortError") return;
+        }
+      }
+      try {
+        await navigator.clipboard.writeText(url);
+        status.textContent = t("card.link_copied");
+      } catch {
+        status.textContent = url;
+      }
+    },
+  });
+  return [share, status];
 }
 
 export async function render(app, main, match) {
@@ -88,7 +217,7 @@ export async function render(app, main, match) {
   const enCard = bilingual ? english?.cards.find((c) => c.id === card.id) : null;
   const link = linksGlossary ? glossaryMatcher(english?.glossary || bundle.glossary) : null;
   // Glossary links go in paragraphs and key points, not in headings.
-  const rich = (tag, value) => (link && tag === "p" ? link(value) : [value]);
+  const rich = (tag, value) => phoneLinks(link && tag === "p" ? link(value) : [value]);
 
   // One piece of text, or (English alongside) the pair of it and its English.
   const text = (tag, value, enValue, attrs = {}) => {
@@ -124,6 +253,14 @@ export async function render(app, main, match) {
     { type: "button", class: "app-button app-button--secondary", "data-read-aloud": "" },
     t("card.read_aloud"),
   );
+  const pauseButton = button(t("card.pause_reading"), {
+    class: "app-button app-button--secondary",
+    "data-pause-reading": "",
+  });
+  const stopButton = button(t("card.stop_reading"), {
+    class: "app-button app-button--secondary",
+    "data-stop-reading": "",
+  });
   const q = `?lang=${encodeURIComponent(lang)}`;
   add(
     article,
@@ -131,6 +268,8 @@ export async function render(app, main, match) {
       "div",
       { class: "app-card__actions" },
       readButton,
+      pauseButton,
+      stopButton,
       h(
         "a",
         { class: "app-button app-button--secondary", href: `/present/${card.id}${q}` },
@@ -142,6 +281,14 @@ export async function render(app, main, match) {
         t("card.print"),
       ),
     ),
+    // First aid: the call comes before the steps.
+    card.topic === "first_aid"
+      ? h(
+          "p",
+          { class: "app-call-999" },
+          telLink("999", h("span", { class: "app-button app-button--warning app-button--big" }, t("report.call_999"))),
+        )
+      : null,
     h(
       "section",
       { class: "app-key-points", "aria-labelledby": "key-points" },
@@ -267,8 +414,26 @@ export async function render(app, main, match) {
         : null,
     ),
   );
+  // Next card (of the same audience, round to the first) and Share.
+  const same = bundle.cards.filter((c) => c.audience === card.audience);
+  const following = same[(same.findIndex((c) => c.id === card.id) + 1) % same.length];
+  add(
+    article,
+    h(
+      "div",
+      { class: "app-card__actions app-card__end" },
+      following && following.id !== card.id
+        ? h(
+            "a",
+            { class: "app-button", href: `/cards/${following.id}`, "data-next-card": "" },
+            t("card.next"),
+          )
+        : null,
+      shareButton(app, card),
+    ),
+  );
   add(main, article);
-  readAloud(app, readButton, lang, article);
+  readAloud(app, [readButton, pauseButton, stopButton], lang, article);
   cardQuestion(app, card, article);
   return card.title;
 }

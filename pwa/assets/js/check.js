@@ -7,6 +7,30 @@ import { showErrors } from "./widgets.js";
 
 const post = (url, body) => request("POST", url, { body, cache: "no-store" });
 
+// Digit codes end in a Damm check digit (server/codes.py): a mistyped one is caught here,
+// before any lookup. Digits in any script count; spaces and dashes are ignored.
+const DAMM = [
+  "0317598642", "7092154863", "4206871359", "1750983426", "6123045978",
+  "3674209581", "5869720134", "8945362017", "9438617205", "2581436790",
+];
+export function mistyped(code) {
+  const plain = [...code.normalize("NFKC")]
+    .map((c) => (/\p{Nd}/u.test(c) ? String(digitValue(c)) : /\p{L}/u.test(c) ? "x" : ""))
+    .join("");
+  if (plain.includes("x") || Math.abs(plain.length - 16) > 4) return false;
+  let interim = 0;
+  for (const digit of plain) interim = Number(DAMM[interim][Number(digit)]);
+  return plain.length !== 16 || interim !== 0;
+}
+
+// A decimal digit's value in any script: digits run 0 to 9 in a row, so count back to zero.
+function digitValue(char) {
+  const point = char.codePointAt(0);
+  let value = 0;
+  while (value < 9 && /\p{Nd}/u.test(String.fromCodePoint(point - value - 1))) value += 1;
+  return value;
+}
+
 // The answer: {status, status_text, lang, messages: [{sender, text, date, date_text}]}.
 function thread(app, found) {
   const { t } = app;
@@ -181,6 +205,10 @@ export function render(app, main) {
     code = input.value.trim();
     if (!code) {
       showErrors(form, t, [["code", t("check.code_missing")]]);
+      return;
+    }
+    if (mistyped(code)) {
+      showErrors(form, t, [["code", t("report.code_mistyped")]]);
       return;
     }
     lookup();

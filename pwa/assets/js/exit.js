@@ -1,6 +1,7 @@
 // Quick exit: the button, or Shift pressed three times (as GOV.UK's "Exit this page").
-// It blanks the page at once, forgets what could tell a story, and replaces the app with a
-// neutral site using location.replace, so Back does not come back here.
+// It blanks the page at once, stops speech, forgets what could tell a story, and replaces the
+// app with a neutral site using location.replace. The app keeps one history entry for its
+// whole life (app.js), so Back does not come back here. Used by the presenter and print pages.
 
 import { forgetStory, settings } from "./store.js";
 
@@ -10,6 +11,13 @@ const WINDOW_MS = 5000;
 export function quickExit() {
   const url = settings().exitUrl;
   document.documentElement.classList.add("app-exiting");
+  try {
+    window.speechSynthesis?.cancel(); // not a word more out loud
+  } catch {
+    // no speech here
+  }
+  // Screens forget what they hold in memory (the draft report, the back trail).
+  document.dispatchEvent(new Event("app:quick-exit"));
   document.title = "";
   document.body.replaceChildren();
   forgetStory();

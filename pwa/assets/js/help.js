@@ -73,7 +73,26 @@ export function helplineList(app, lines, heading = "h3") {
   );
 }
 
-// Opening times: a list of sessions, each already in words in the chosen language.
+// Opening times with their days: the server names days and times in the chosen language
+// (babel); days in a row with the same hours join ("Mon–Fri 09:00–17:00"). Each part is
+// isolated (<bdi>), so Urdu and Arabic keep days and times in order.
+const DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+
+export function hourLines(sessions) {
+  const lines = [];
+  for (const s of sessions) {
+    const last = lines.at(-1);
+    const next = last && DAYS.indexOf(s.day) === DAYS.indexOf(last.day) + 1 && s.day;
+    if (next && last.text === s.text && last.note === s.note) {
+      last.until = s.day_name;
+      last.day = s.day;
+    } else {
+      lines.push({ day: s.day, from: s.day_name || "", until: null, text: s.text, note: s.note });
+    }
+  }
+  return lines;
+}
+
 function hours(t, sessions) {
   if (!Array.isArray(sessions) || !sessions.length) return null;
   return h(
@@ -83,9 +102,86 @@ function hours(t, sessions) {
     h(
       "ul",
       { class: "app-list app-meta" },
-      sessions.map((s) => h("li", {}, s.text, s.note ? ` (${s.note})` : "")),
+      hourLines(sessions).map((line) =>
+        h(
+          "li",
+          { "data-hours": "" },
+          line.from ? [h("bdi", {}, line.until ? `${line.from}–${line.until}` : line.from), " "] : null,
+          h("bdi", { dir: "ltr" }, line.text),
+          line.note ? [" (", h("bdi", { lang: "en", dir: "auto" }, line.note), ")"] : null,
+        ),
+      ),
     ),
   );
+}
+
+// Big buttons: Call the first voice number; Directions opens the phone's own map app at the
+// place (a geo: link with the address as its label), so the app asks no other site.
+function actions(t, r) {
+  const voice = (r.phones || []).find((p) => !TEXTABLE.has(p.kind || p.type || "voice"));
+  const place = [r.address, r.postcode].filter(Boolean).join(", ");
+  const geo =
+    r.lat != null && r.lon != null
+      ? `geo:${r.lat},${r.lon}?q=${r.lat},${r.lon}(${encodeURIComponent(place || r.name)})`
+      : place
+        ? `geo:0,0?q=${encodeURIComponent(place)}`
+        : null;
+  if (!voice && !geo) return null;
+  return h(
+    "div",
+    { class: "app-button-group app-result__actions" },
+    voice
+      ? telLink(
+          voice.number,
+          h("span", { class: "app-button" }, t("help.call"), " ", h("bdi", {}, spaced(voice.number))),
+        )
+      : null,
+    geo
+      ? h("a", { class: "app-button app-button--secondary", href: geo, "data-directions": "" }, t("help.directions"))
+      : null,
+  );
+}
+
+// National helplines that fit the search, as a compact strip above the local results.
+function helplineStrip(app, all) {
+  const lines = (all || []).filter((line) => line.phone);
+  if (!lines.length) return null;
+  return h(
+    "ul",
+    { class: "app-strip", "aria-label": app.t("help.national") },
+    lines.map((line) =>
+      h(
+        "li",
+        {},
+        telLink(line.phone, [
+          h("bdi", {}, line.name),
+          h("bdi", { class: "app-strip__number", dir: "ltr" }, spaced(line.phone)),
+        ]),
+      ),
+    ),
+  );
+}
+
+const PAGE = 5;
+
+// Five at a time, then "Show more" shows five more (the API sends an explicit limit).
+function paged(app, list) {
+  const items = [...list.children];
+  if (items.length <= PAGE) return list;
+  let shown = PAGE;
+  const more = h("button", { type: "button", class: "app-button app-button--secondary", "data-show-more": "" }, app.t("help.show_more"));
+  const show = () => {
+    items.forEach((item, i) => (item.hidden = i >= shown));
+    more.hidden = shown >= items.length;
+  };
+  more.addEventListener("click", () => {
+    const first = items[shown];
+    shown += PAGE;
+    show();
+    first?.querySelector("h3")?.focus();
+  });
+  show();
+  return h("div", { class: "app-results-paged" }, list, more);
 }
 
 // Outpost's four topics for a suggested change to a listing (issue 15).
@@ -151,16 +247,18 @@ function suggestChange(app, service) {
 function resultList(app, results) {
   const { t } = app;
   if (!results.length) return h("p", {}, t("help.no_results"));
-  return h(
+  // Directory text is in English: marked so, with its own direction, inside any page.
+  const en = app.bundle.lang === "en" ? {} : { lang: "en", dir: "auto" };
+  const list = h(
     "ol",
     { class: "app-list app-results" },
     results.map((r) =>
       h(
         "li",
         { class: "app-result" },
-        h("h3", { class: "app-heading-s" }, r.name),
+        h("h3", { class: "app-heading-s", tabindex: "-1", ...en }, r.name),
         r.organisation && r.organisation !== r.name
-          ? h("p", { class: "app-meta" }, r.organisation)
+          ? h("p", { class: "app-meta", ...en }, r.organisation)
           : null,
         h(
           "p",
@@ -177,12 +275,13 @@ function resultList(app, results) {
             .filter(Boolean)
             .flatMap((fact, i) => (i ? [" ", fact] : [fact])),
         ),
-        r.description ? h("p", {}, r.description) : null,
+        actions(t, r),
+        r.description ? h("p", en, r.description) : null,
         r.address
-          ? h("p", { class: "app-meta" }, [r.address, r.postcode].filter(Boolean).join(", "))
+          ? h("p", { class: "app-meta", ...en }, [r.address, r.postcode].filter(Boolean).join(", "))
           : null,
         hours(t, r.opening_hours),
-        r.cost ? h("p", { class: "app-meta" }, r.cost) : null,
+        r.cost ? h("p", { class: "app-meta", ...en }, r.cost) : null,
         r.language_names?.length
           ? h("p", { class: "app-meta" }, `${t("help.languages")}: ${r.language_names.join(", ")}`)
           : null,
@@ -220,6 +319,7 @@ function resultList(app, results) {
       ),
     ),
   );
+  return paged(app, list);
 }
 
 export async function render(app, main, _match, params) {
@@ -380,6 +480,7 @@ export async function render(app, main, _match, params) {
       h("p", {}, t("help.found", { count: String((body.results || []).length) })),
     );
     results.replaceChildren(
+      helplineStrip(app, body.helplines),
       h("h2", { class: "app-heading-m", tabindex: "-1" }, t("help.results_near", { place: label })),
       resultList(app, body.results || []),
     );

@@ -6,18 +6,77 @@ import { checkbox, radios } from "./widgets.js";
 
 const SIZES = ["standard", "large", "larger"];
 
-export async function settingsScreen(app, main) {
-  const { t, bundle } = app;
-  const current = settings();
-  const locales = await app.locales().catch(() => []);
-  const status = h("p", { class: "app-status", role: "status" });
-  const language = h(
+// The language list (each language in its own words); choosing one switches at once.
+function ownName(lang) {
+  try {
+    return new Intl.DisplayNames([lang], { type: "language" }).of(lang) || lang;
+  } catch {
+    return lang;
+  }
+}
+
+// The list arrives after the screen is drawn, so a slow connection does not hold it up.
+export function languagePicker(app, id) {
+  const { bundle } = app;
+  const option = (l) =>
+    h("option", { value: l.code, lang: l.code, selected: l.code === bundle.lang }, l.native_name);
+  const select = h(
     "select",
-    { class: "app-select", id: "setting-language", name: "language" },
-    (locales.length ? locales : [{ code: bundle.lang, native_name: bundle.lang }]).map((l) =>
-      h("option", { value: l.code, lang: l.code, selected: l.code === bundle.lang }, l.native_name),
+    { class: "app-select", id, name: "language" },
+    option({ code: bundle.lang, native_name: ownName(bundle.lang) }),
+  );
+  const filled = app
+    .locales()
+    .then((locales) => {
+      if (locales.length) select.replaceChildren(...locales.map(option));
+    })
+    .catch(() => {});
+  select.filled = filled;
+  return select;
+}
+
+// A compact "Language [English]" row for the first screen and More.
+export function languageRow(app) {
+  const select = languagePicker(app, "app-language");
+  select.classList.add("app-select--inline");
+  select.addEventListener("change", () => app.setLanguage(select.value));
+  return h(
+    "div",
+    { class: "app-language" },
+    h("label", { class: "app-language__label", for: "app-language" }, app.t("settings.language")),
+    select,
+  );
+}
+
+// More: everything that is not a tab.
+export async function more(app, main) {
+  const { t } = app;
+  const links = [
+    ["/check", "nav.check"],
+    ["/said-we-did", "said.title"],
+    ["/settings", "nav.settings"],
+    ["/about", "nav.about"],
+    ["/glossary", "glossary.title"],
+  ];
+  add(
+    main,
+    h("h1", { class: "app-heading-l", tabindex: "-1" }, t("nav.more")),
+    languageRow(app),
+    h(
+      "ul",
+      { class: "app-more" },
+      links.map(([href, key]) => h("li", {}, h("a", { class: "app-more__link", href }, t(key)))),
     ),
   );
+  return t("nav.more");
+}
+
+export async function settingsScreen(app, main) {
+  const { t } = app;
+  const current = settings();
+  const status = h("p", { class: "app-status", role: "status" });
+  const language = languagePicker(app, "setting-language");
+  await language.filled;
   const form = h(
     "form",
     { class: "app-form", novalidate: true },
@@ -83,6 +142,9 @@ export function about(app, main) {
     main,
     h("h1", { class: "app-heading-l", tabindex: "-1" }, t("about.title")),
     section("about.what_title", "about.what_1", "about.what_2"),
+    bundle.translation_reviewed
+      ? null
+      : h("p", { class: "app-inset", id: "about-unreviewed" }, t("app.translation_unreviewed")),
     section(
       "about.privacy_title",
       "about.privacy_1",

@@ -31,6 +31,13 @@ export function discard(key) {
 }
 
 let flushing = null;
+let retry = 0;
+const RETRY_MS = 5 * 60 * 1000;
+
+function retryLater(onSent, onRefused) {
+  clearTimeout(retry);
+  retry = setTimeout(() => flush(onSent, onRefused), RETRY_MS);
+}
 
 // Sends every waiting report; each is deleted the moment the server has it.
 export function flush(onSent, onRefused) {
@@ -44,7 +51,7 @@ export function flush(onSent, onRefused) {
       }
       if (result.ok) {
         discard(item.key);
-        onSent(result.body);
+        onSent(result.body, item.key);
       } else if (
         result.status >= 400 &&
         result.status < 500 &&
@@ -54,6 +61,8 @@ export function flush(onSent, onRefused) {
         discard(item.key);
         onRefused(result.body);
       } else {
+        // 408, 429 or a server error: kept, and tried again by itself in a while.
+        retryLater(onSent, onRefused);
         return;
       }
     }

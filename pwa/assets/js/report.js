@@ -12,6 +12,11 @@ const AREA = /^[A-Z]{1,2}[0-9][A-Z0-9]?$/;
 let draft = {};
 let key = null;
 let outcome = null;
+document.addEventListener("app:quick-exit", () => {
+  draft = {};
+  key = null;
+  outcome = null;
+});
 
 function backLink(app, step) {
   const i = STEPS.indexOf(step);
@@ -65,6 +70,7 @@ function start(app, main) {
     main,
     h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.title")),
     h("p", { class: "app-lead" }, t("report.intro")),
+    promise(app),
     h("p", {}, h("a", { href: "/report/unsafe-place" }, t("unsafe.title"))),
     emergencyPanel(t),
     anonymity(t),
@@ -101,6 +107,30 @@ function start(app, main) {
     }),
   );
   return t("report.title");
+}
+
+// Who reads reports, how fast and whether the police are told: the deployer's settings
+// (/api/v1/app-config, kept for offline use), said on the first screen.
+function promise(app) {
+  const { t } = app;
+  const reports = app.settings.reports;
+  if (!reports) return null;
+  return h(
+    "div",
+    { class: "app-panel app-promise", "data-promise": "" },
+    h("h2", { class: "app-heading-m" }, t("report.promise_title")),
+    h(
+      "p",
+      {},
+      reports.organisation
+        ? t("report.promise_who", { organisation: reports.organisation })
+        : t("report.promise_who_default"),
+      " ",
+      t("report.promise_when", { hours: new Intl.NumberFormat(app.bundle.lang).format(reports.reply_hours) }),
+    ),
+    h("p", {}, t("report.promise_next")),
+    h("p", {}, t(`report.promise_police.${reports.police}`)),
+  );
 }
 
 function anonymity(t) {
@@ -206,6 +236,11 @@ async function submit(app, main, sendButton) {
     showOutcome(app, { kind: "sent", body: result.body });
     return;
   }
+  if (result.status === 429) {
+    // Too many reports just now: offer to keep it and send it later, as when offline.
+    showOutcome(app, { kind: "busy", message: result.body.error?.message || "" });
+    return;
+  }
   const form = sendButton.closest("form");
   showErrors(form, app.t, [[sendButton.id, result.body.error?.message || app.t("error.generic")]]);
 }
@@ -244,16 +279,21 @@ function outcomeScreen(app, main) {
     );
     return t("report.discarded");
   }
-  // Offline: ask before keeping anything on the phone.
+  // Offline, or refused for now (429): ask before keeping anything on the phone.
+  const busy = outcome.kind === "busy";
   add(
     main,
-    h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.offline_title")),
-    h("p", {}, t("report.offline_body")),
-    h("p", {}, t("report.offline_consent_hint")),
+    h(
+      "h1",
+      { class: "app-heading-l", tabindex: "-1" },
+      t(busy ? "report.busy_title" : "report.offline_title"),
+    ),
+    busy ? h("p", {}, outcome.message) : h("p", {}, t("report.offline_body")),
+    h("p", {}, t(busy ? "report.busy_hint" : "report.offline_consent_hint")),
     h(
       "div",
       { class: "app-button-group" },
-      button(t("report.send_when_online"), {
+      button(t(busy ? "report.send_later" : "report.send_when_online"), {
         "data-consent": "",
         onclick: () => {
           enqueue(key, { ...draft, lang: app.bundle.lang });
@@ -272,6 +312,17 @@ function outcomeScreen(app, main) {
     ),
   );
   return t("report.offline_title");
+}
+
+// A waiting report has just been sent (queue.js). If its "waiting" screen is the outcome,
+// that screen becomes the "sent" one (no "waiting" and no "Delete it" left beside it); the
+// answer says whether it was handled here or needs a notice elsewhere.
+export function queuedReportSent(app, sentKey, body) {
+  if (outcome?.kind !== "queued" || outcome.key !== sentKey) return false;
+  outcome = { kind: "sent", body };
+  if (location.pathname !== "/report" || app.params.get("step")) return false;
+  app.render({ focus: true });
+  return true;
 }
 
 // The questions, in order. Each names the answer it keeps in `draft` (later steps need it; a
@@ -429,14 +480,26 @@ function checkPage(app, main) {
     { type: "submit", class: "app-button", id: "send-report" },
     t("report.send"),
   );
+  // English reporters may choose a word code; every other language gets digits.
+  const style =
+    app.bundle.lang === "en"
+      ? radios({
+          name: "code-style",
+          legend: t("report.code_style"),
+          options: ["words", "digits"].map((s) => [s, t(`report.code_style.${s}`)]),
+          value: draft.code_style || "words",
+        })
+      : null;
   const form = h(
     "form",
     { class: "app-form", novalidate: true },
+    style,
     anonymity(t),
     h("div", { class: "app-form-group" }, sendButton),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (style) draft.code_style = chosen(form, "code-style") || "words";
     submit(app, main, sendButton);
   });
   add(

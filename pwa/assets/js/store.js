@@ -7,6 +7,8 @@ export const QUEUE = PREFIX + "queue";
 export const LAST_HELP = PREFIX + "last-help";
 export const SAVED_CODES = PREFIX + "codes";
 export const STORY_KEYS = [QUEUE, LAST_HELP, SAVED_CODES];
+// A flag per card question answered or skipped: it says which cards were read, so it goes too.
+export const ASKED_PREFIX = "cc-pulse-asked-";
 
 export const DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather";
 
@@ -36,7 +38,13 @@ export const settings = () => ({
   exitUrl: DEFAULT_EXIT_URL,
   ...read(SETTINGS, {}),
 });
-export const saveSettings = (changes) => write(SETTINGS, { ...settings(), ...changes });
+export function saveSettings(changes) {
+  write(SETTINGS, { ...settings(), ...changes });
+  // The server opens the next page in this language at once (the cookie holds nothing else).
+  if (changes.lang) {
+    document.cookie = `lang=${encodeURIComponent(changes.lang)}; path=/; max-age=31536000; samesite=strict`;
+  }
+}
 
 export const queued = () => read(QUEUE, []);
 export const saveQueue = (items) => write(QUEUE, items);
@@ -47,7 +55,13 @@ export const saveCodes = (codes) => write(SAVED_CODES, codes);
 
 // Synchronous on purpose: the quick exit must finish this before the page is replaced.
 export function forgetStory() {
-  for (const key of STORY_KEYS) {
+  let asked = [];
+  try {
+    asked = Object.keys(localStorage).filter((key) => key.startsWith(ASKED_PREFIX));
+  } catch {
+    // no storage
+  }
+  for (const key of [...STORY_KEYS, ...asked]) {
     try {
       localStorage.removeItem(key);
     } catch {

@@ -3,13 +3,14 @@
 
 import { API, getJSON, request } from "./lib/api.js";
 import { add, h } from "./lib/dom.js";
+import { ASKED_PREFIX } from "./store.js";
 import { button, radios, showErrors } from "./widgets.js";
 
 const KINDS = ["badly_lit", "people_dealing", "groups_gathering", "seen_weapon", "followed_or_harassed", "other"];
 const TIMES = ["morning", "afternoon", "evening", "night", "any_time"];
 const WHEN = ["now", "today", "this_week", "earlier"];
 // Only a flag that this phone has answered or skipped a question; never sent anywhere.
-const askedKey = (id) => `cc-pulse-asked-${id}`;
+const askedKey = (id) => ASKED_PREFIX + id;
 
 async function post(path, body) {
   const { ok, body: data } = await request("POST", API + path, { body });

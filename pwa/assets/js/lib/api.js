@@ -10,6 +10,8 @@ export async function request(method, url, { body, headers = {}, cache } = {}) {
     credentials: "same-origin",
     headers: {
       Accept: "application/json",
+      // Errors come back in the page's language.
+      "Accept-Language": document.documentElement.lang || "en",
       ...(body === undefined ? {} : { "Content-Type": "application/json" }),
       ...headers,
     },
