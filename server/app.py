@@ -31,7 +31,7 @@ from server.db import ThreadLocalDatabase
 from server.directory.finder import Finder
 from server.errors import EXCEPTION_HANDLERS
 from server.geocode import make_geocoder
-from server.http import ConditionalGet
+from server.http import BoundedJson, ConditionalGet
 from server.i18n import Languages
 from server.migrations import migrate
 from server.precache import Shell, build_shell
@@ -188,6 +188,8 @@ def create_app(
             # 304 before any body is compressed.
             DefineMiddleware(CompressionMiddleware, config=COMPRESSION),
             ConditionalGet,
+            # Innermost: a JSON body's size and nesting are bounded before it is decoded.
+            BoundedJson,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers_hook(settings.public_url.startswith("https://"))],

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Request
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPRequestEvent, Message, Receive, ReceiveMessage, Scope, Send
 
 from server.encoded import Encoded
-from server.errors import ErrorResponse
+from server.errors import ErrorBody, ErrorResponse
+from server.textsafe import json_depth
 
 CONTENT_CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400"
 
@@ -133,3 +135,78 @@ def documented(model: type, description: str, *errors: int) -> dict[int, Respons
     for status in errors:
         responses[status] = ResponseSpec(data_container=ErrorResponse, description="Error")
     return responses
+
+
+# No JSON body the API takes nests deeper than 3; 32 leaves room and stops a decoder from
+# recursing through 30,000 opening brackets.
+MAX_JSON_DEPTH = 32
+# The largest JSON body any route takes (reports take 64 KiB; staff notes 10,000 characters).
+MAX_JSON_BODY = 256 * 1024
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _error_message(status: int, code: str, message: str) -> tuple[Message, Message]:
+    body = msgspec.json.encode(ErrorResponse(ErrorBody(code=code, message=message)))
+    start: Message = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", b"no-store"),
+        ],
+    }
+    return start, {"type": "http.response.body", "body": body, "more_body": False}
+
+
+class BoundedJson:
+    """ASGI middleware: a JSON body is read whole (at most MAX_JSON_BODY bytes) and its
+    nesting counted before any decoder sees it; too deep is a 400 and too large a 413, both
+    in the one error shape. Other requests pass straight through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in _BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        content_type = _header(scope["headers"], b"content-type") or b""
+        if b"json" not in content_type.lower():
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_JSON_BODY:
+                for part in _error_message(413, "too_large", "What you sent is too large."):
+                    await send(part)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if json_depth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            for part in _error_message(
+                400,
+                "too_deeply_nested",
+                f"The JSON sent nests more than {MAX_JSON_DEPTH} levels deep. Send the "
+                "fields the API describes, without extra nesting.",
+            ):
+                await send(part)
+            return
+        replayed = False
+
+        async def replay() -> ReceiveMessage:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return HTTPRequestEvent(type="http.request", body=body, more_body=False)
+            return await receive()
+
+        await self.app(scope, replay, send)

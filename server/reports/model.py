@@ -19,6 +19,7 @@ from msgspec import Meta
 from server import problems
 from server.messages import UI_MESSAGES
 from server.migrations import REPORT_STATUSES
+from server.textsafe import clean_text
 
 Category = Literal[
     "seen_a_knife",
@@ -37,11 +38,12 @@ assert STATUSES == REPORT_STATUSES  # noqa: S101 - the schema's CHECK must match
 
 # An outward code ("postcode district"): LU1, SW1A, M60, EC1A. Never a full postcode.
 DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
-# C0 control characters other than tab and newline, and DEL: never useful in a report.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_REPORTER_MESSAGES = 50
 IDEMPOTENCY_HOURS = 24
 PAGE_SIZE = 25
+# The largest report number a route accepts (JavaScript's largest safe integer): larger
+# numbers name no report and would overflow SQLite's 64-bit integers.
+MAX_REPORT_ID = 2**53 - 1
 
 STATUS_TEXT: dict[str, str] = {s: UI_MESSAGES[f"report.status.{s}"] for s in REPORT_STATUSES}
 THANK_YOU = UI_MESSAGES["report.thank_you"]
@@ -168,10 +170,6 @@ def utc_now() -> dt.datetime:
 def to_hour(moment: dt.datetime) -> str:
     """A time rounded down to the hour, as stored: '2027-03-01T17:00Z'."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:00Z")
-
-
-def clean_text(text: str) -> str:
-    return CONTROL.sub("", text).strip()
 
 
 def message_text(text: str) -> str:

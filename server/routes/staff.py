@@ -27,6 +27,7 @@ from msgspec import Meta
 from server.errors import ApiError
 from server.ratelimit import RateLimiter
 from server.reports import (
+    MAX_REPORT_ID,
     PAGE_SIZE,
     Category,
     InboxItem,
@@ -103,7 +104,7 @@ class AuditPage(msgspec.Struct, frozen=True):
 
 
 Page = Annotated[int, QueryParameter(ge=1, le=100_000, description="Page number, from 1.")]
-ReportId = Annotated[int, PathParameter(ge=1, description="The report's number.")]
+ReportId = Annotated[int, PathParameter(ge=1, le=MAX_REPORT_ID, description="The report's number.")]
 StatusQuery = Annotated[Status | None, QueryParameter(description="Only reports in this status.")]
 CategoryQuery = Annotated[
     Category | None, QueryParameter(description="Only reports in this category.")
