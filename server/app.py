@@ -34,6 +34,7 @@ from server.geocode import make_geocoder
 from server.http import BoundedJson, ConditionalGet
 from server.i18n import Languages
 from server.migrations import migrate
+from server.pow import ProofOfWork
 from server.precache import Shell, build_shell
 from server.ratelimit import RateLimiter, parse_proxies
 from server.reports import Limits, ReportService, ReportStore, open_store, purge_forever
@@ -41,7 +42,7 @@ from server.routes.cards import CardsController
 from server.routes.lessons import LessonPagesController, QrController, lesson_assets
 from server.routes.meta import MetaController
 from server.routes.postcodes import PostcodesController
-from server.routes.reports import ReportsController
+from server.routes.reports import ChallengeController, ReportsController
 from server.routes.services import HelplinesController, ServicesController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.routes.staff import staff_router
@@ -73,6 +74,7 @@ class Services:
     limiter: RateLimiter
     limits: Limits
     reporting: ReportService
+    proof: ProofOfWork
 
     @classmethod
     def build(
@@ -92,6 +94,7 @@ class Services:
         reports = open_store(settings)
         limiter = RateLimiter(trusted_proxies=parse_proxies(settings.trusted_proxies))
         limits = Limits.from_settings(settings)
+        proof = ProofOfWork(enabled=settings.proof_of_work == "on")
         return cls(
             settings=settings,
             content=content,
@@ -104,7 +107,8 @@ class Services:
             staff_service=StaffService(data_dir / "reports.db", settings.staff_session_hours),
             limiter=limiter,
             limits=limits,
-            reporting=ReportService(reports, limiter, limits, languages),
+            reporting=ReportService(reports, limiter, limits, languages, proof),
+            proof=proof,
         )
 
     def state(self) -> State:
@@ -164,6 +168,7 @@ def create_app(
             AppConfigController,  # /app-config
             QrController,  # /qr.svg
             ReportsController,  # /reports, /reports/lookup, /reports/reply (anonymous)
+            ChallengeController,  # /challenge (proof of work for the anonymous writes)
             staff_router(settings),  # /staff/... (session cookie + CSRF)
             ServicesController,  # /services/nearby, /services/categories, /services/{id}
             HelplinesController,  # /helplines

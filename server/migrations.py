@@ -216,6 +216,16 @@ def _reports_0002(db: Database) -> None:
     )
 
 
+@reports(name="0003_reports_over_limit")
+def _reports_0003(db: Database) -> None:
+    # Issue 14: a report that arrived past its source's limit (a danger report during a
+    # flood, or one that paid the hardest proof of work) is stored and marked for the inbox.
+    db.execute(
+        "ALTER TABLE reports ADD COLUMN over_limit INTEGER NOT NULL DEFAULT 0 "
+        "CHECK (over_limit IN (0, 1))"
+    )
+
+
 DATABASES: dict[str, Migrations] = {
     "directory.db": directory,
     "reports.db": reports,

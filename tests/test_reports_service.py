@@ -33,7 +33,6 @@ def service(tmp_path: Path) -> Iterator[ReportService]:
     store = ReportStore(tmp_path / "reports.db", secrets.token_bytes(32), retention_days=90)
     limits = Limits(
         report=Limit("report", 2),
-        report_global=Limit("report_global", 100),
         lookup=Limit("lookup", 3),
         login=Limit("login", 3),
     )

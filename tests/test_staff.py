@@ -59,7 +59,6 @@ def staffed_settings(tmp_path: Path, accounts_template: Path) -> Settings:
     settings = make_settings(
         tmp_path / "data",
         reports_per_hour=10_000,
-        reports_per_hour_global=10_000,
         lookups_per_hour=10_000,
     )
     add_accounts(settings, accounts_template)

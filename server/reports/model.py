@@ -94,6 +94,9 @@ class InboxItem(msgspec.Struct, frozen=True):
     awaiting_team: bool
     excerpt: str
     area: str | None
+    # Accepted past its source's limit: a danger report during a flood, or a write that
+    # paid the hardest proof of work (issue 14). Worth a look, and maybe junk.
+    over_limit: bool = False
 
 
 class ReportDetail(msgspec.Struct, frozen=True):
@@ -110,6 +113,7 @@ class ReportDetail(msgspec.Struct, frozen=True):
     received_hour: str
     awaiting_team: bool
     messages: list[ThreadMessage]
+    over_limit: bool = False
 
 
 class PurgeResult(msgspec.Struct, frozen=True):

@@ -65,14 +65,21 @@ class ReporterSide(ReportsDatabase):
         return Created(code=code, lang=row[3], danger_now=bool(row[4]))
 
     def create(
-        self, report: NewReport, key: uuid.UUID | None = None, body_hash: bytes = b""
+        self,
+        report: NewReport,
+        key: uuid.UUID | None = None,
+        body_hash: bytes = b"",
+        over_limit: bool = False,
     ) -> tuple[Created, bool]:
         """Store a cleaned report; (answer, True) if new, (earlier answer, False) if a retry.
 
-        Returns only once the report is committed to disk.
+        `over_limit` marks a report accepted past its source's limit. Returns only once the
+        report is committed to disk.
         """
         hour = to_hour(self.clock())
-        return self.writer.submit(lambda conn: self._create_in(conn, report, key, body_hash, hour))
+        return self.writer.submit(
+            lambda conn: self._create_in(conn, report, key, body_hash, hour, over_limit)
+        )
 
     def _create_in(
         self,
@@ -81,6 +88,7 @@ class ReporterSide(ReportsDatabase):
         key: uuid.UUID | None,
         body_hash: bytes,
         hour: str,
+        over_limit: bool = False,
     ) -> tuple[Created, bool]:
         if key is not None:
             earlier = self.replay(key, body_hash, conn)
@@ -91,8 +99,8 @@ class ReporterSide(ReportsDatabase):
             try:
                 cursor = conn.execute(
                     "INSERT INTO reports (code_hash, category, what_happened, where_text, "
-                    "area, when_happened, danger_now, lang, received_hour) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "area, when_happened, danger_now, lang, received_hour, over_limit) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         codes.code_hash(self.secret, code),
                         report.category,
@@ -103,6 +111,7 @@ class ReporterSide(ReportsDatabase):
                         int(report.danger_now),
                         report.lang,
                         hour,
+                        int(over_limit),
                     ),
                 )
                 break

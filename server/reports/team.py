@@ -43,7 +43,8 @@ class TeamSide(ReportsDatabase):
             (total,) = conn.execute(f"SELECT count(*) FROM reports{where}", params).fetchone()  # noqa: S608
             rows = conn.execute(
                 "SELECT id, category, status, danger_now, when_happened, received_hour, "  # noqa: S608
-                f"awaiting_team, substr(what_happened, 1, 160), area FROM reports{where} "
+                "awaiting_team, substr(what_happened, 1, 160), area, over_limit "
+                f"FROM reports{where} "
                 "ORDER BY danger_now DESC, received_hour DESC, id DESC LIMIT ? OFFSET ?",
                 [*params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
             ).fetchall()
@@ -60,6 +61,7 @@ class TeamSide(ReportsDatabase):
                 awaiting_team=bool(r[6]),
                 excerpt=r[7],
                 area=r[8],
+                over_limit=bool(r[9]),
             )
             for r in rows
         ]
@@ -68,7 +70,8 @@ class TeamSide(ReportsDatabase):
     def _detail(self, conn: sqlite3.Connection, report_id: int) -> ReportDetail | None:
         r = conn.execute(
             "SELECT id, category, what_happened, where_text, area, when_happened, danger_now, "
-            "lang, status, notes, received_hour, awaiting_team FROM reports WHERE id = ?",
+            "lang, status, notes, received_hour, awaiting_team, over_limit FROM reports "
+            "WHERE id = ?",
             (report_id,),
         ).fetchone()
         if r is None:
@@ -87,6 +90,7 @@ class TeamSide(ReportsDatabase):
             received_hour=r[10],
             awaiting_team=bool(r[11]),
             messages=self._messages(conn, report_id),
+            over_limit=bool(r[12]),
         )
 
     def get(self, actor: str, report_id: int) -> ReportDetail | None:
