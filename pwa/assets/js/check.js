@@ -1,11 +1,13 @@
 // Check a report: enter the follow-up code, see its status and messages, reply.
 
-import { API, request } from "./lib/api.js";
+import { API, request, withChallenge } from "./lib/api.js";
 import { add, h } from "./lib/dom.js";
 import { savedCodes } from "./store.js";
 import { showErrors } from "./widgets.js";
 
-const post = (url, body) => request("POST", url, { body, cache: "no-store" });
+// Lookups and replies carry a solved proof-of-work puzzle, as reports do.
+const post = (url, body) =>
+  withChallenge("lookup", (headers) => request("POST", url, { body, cache: "no-store", headers }));
 
 // The answer: {status, status_text, lang, messages: [{sender, text, date, date_text}]}.
 function thread(app, found) {
