@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 
 from server import codes
 from server.cli import main as cli_main
-from server.reports import NewReport, ReportStore
+from server.reports import NewReport, ReportStore, open_store
 from server.settings import Settings
 from tests.conftest import AppFactory, make_settings
 
@@ -87,12 +87,23 @@ def test_the_stored_report_is_what_was_sent(
     client: TestClient[Litestar], settings: Settings
 ) -> None:
     client.post(REPORTS, json=report_body(area=" lu1 ", danger_now=True, lang="ur"))
-    conn = reports_db(settings)
-    row = conn.execute(
-        "SELECT category, what_happened, where_text, area, when_happened, danger_now, lang, "
-        "status FROM reports"
-    ).fetchone()
-    conn.close()
+    # Stored sealed (issue 14): opened here with the team key, as staff open it.
+    store = open_store(settings)
+    try:
+        stored = store.get("test", 1, store.keyring.pending_keys())
+    finally:
+        store.close()
+    assert stored is not None
+    row = (
+        stored.category,
+        stored.what_happened,
+        stored.where,
+        stored.area,
+        stored.when,
+        int(stored.danger_now),
+        stored.lang,
+        stored.status,
+    )
     assert (
         "someone_carrying",
         "A boy in year 10 showed a knife in his bag at the bus stop.",
@@ -523,9 +534,10 @@ def test_purge_deletes_a_report_with_a_forged_old_date_and_leaves_no_trace(
     recent = roomy_client.post(REPORTS, json=report_body(what_happened=new_text)).json()["code"]
     forged = dt.datetime.now(dt.UTC) - dt.timedelta(days=roomy_settings.report_retention_days + 1)
     conn = reports_db(roomy_settings)
+    # The old report is the first one (its text is sealed, so found by number).
     conn.execute(
-        "UPDATE reports SET received_hour = ? WHERE what_happened = ?",
-        (forged.strftime("%Y-%m-%dT%H:00Z"), old_text),
+        "UPDATE reports SET received_hour = ? WHERE id = (SELECT min(id) FROM reports)",
+        (forged.strftime("%Y-%m-%dT%H:00Z"),),
     )
     conn.commit()
     conn.close()

@@ -66,8 +66,10 @@ def test_submit_cleans_stores_and_answers_in_the_reporters_language(
     )
     thread = service.lookup(answer.code, "en", b"a")
     assert "received" == thread.status
-    stored = service.store.conn.execute("SELECT what_happened FROM reports").fetchone()[0]
-    assert "Someone showed a knife by the shops." == stored
+    keys = service.store.keyring.pending_keys()
+    stored = service.store.get("test", 1, keys)
+    assert stored is not None
+    assert "Someone showed a knife by the shops." == stored.what_happened
 
 
 def test_a_retry_is_answered_again_without_counting_against_the_limit(

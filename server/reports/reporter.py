@@ -11,6 +11,10 @@ import hashlib
 import hmac
 import sqlite3
 import uuid
+from typing import Any
+
+import msgspec
+from nacl.public import PrivateKey, SealedBox
 
 from server import codes
 from server.reports.database import ReportsDatabase
@@ -24,6 +28,7 @@ from server.reports.model import (
     TooManyMessages,
     to_hour,
 )
+from server.reports.sealing import new_reporter_keys, open_reporter_key, seal_to
 
 
 class ReporterSide(ReportsDatabase):
@@ -77,8 +82,12 @@ class ReporterSide(ReportsDatabase):
         report is committed to disk.
         """
         hour = to_hour(self.clock())
+        # What the young person wrote, sealed for the team: never stored in the clear.
+        sealed = self.keyring.seal(
+            msgspec.json.encode({"what": report.what_happened, "where": report.where})
+        )
         return self.writer.submit(
-            lambda conn: self._create_in(conn, report, key, body_hash, hour, over_limit)
+            lambda conn: self._create_in(conn, report, key, body_hash, hour, over_limit, sealed)
         )
 
     def _create_in(
@@ -88,30 +97,36 @@ class ReporterSide(ReportsDatabase):
         key: uuid.UUID | None,
         body_hash: bytes,
         hour: str,
-        over_limit: bool = False,
+        over_limit: bool,
+        sealed: tuple[int, bytes],
     ) -> tuple[Created, bool]:
         if key is not None:
             earlier = self.replay(key, body_hash, conn)
             if earlier is not None:
                 return earlier, False
+        key_id, text = sealed
         for _attempt in range(5):
             code = codes.new_code()
+            reporter = new_reporter_keys(self.secret, code)
             try:
                 cursor = conn.execute(
                     "INSERT INTO reports (code_hash, category, what_happened, where_text, "
-                    "area, when_happened, danger_now, lang, received_hour, over_limit) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "area, when_happened, danger_now, lang, received_hour, over_limit, "
+                    "key_id, sealed, reporter_public, reporter_key) "
+                    "VALUES (?, ?, '', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         codes.code_hash(self.secret, code),
                         report.category,
-                        report.what_happened,
-                        report.where,
                         report.area,
                         report.when,
                         int(report.danger_now),
                         report.lang,
                         hour,
                         int(over_limit),
+                        key_id,
+                        text,
+                        reporter.public,
+                        reporter.wrapped,
                     ),
                 )
                 break
@@ -128,8 +143,19 @@ class ReporterSide(ReportsDatabase):
             )
         return Created(code=code, lang=report.lang, danger_now=report.danger_now), True
 
+    def _reporter_opener(self, code: str, wrapped: bytes | None) -> Any:
+        key = open_reporter_key(self.secret, code, wrapped) if wrapped else None
+        box = SealedBox(key or PrivateKey.generate())
+
+        def opener(row: tuple[Any, ...]) -> str:
+            copy = row[6]
+            return box.decrypt(bytes(copy)).decode() if copy is not None and key else ""
+
+        return opener
+
     def lookup(self, code: str) -> Thread | None:
-        """The status and thread for a code, or None.
+        """The status and thread for a code, or None; messages opened with the key only
+        this code can make.
 
         A wrong code does the same work as a right one (hash, then both queries), so the
         time taken does not say how close a guess was or whether the code was well formed.
@@ -137,9 +163,10 @@ class ReporterSide(ReportsDatabase):
         conn = self.conn
         digest = codes.code_hash(self.secret, code)
         row = conn.execute(
-            "SELECT id, status FROM reports WHERE code_hash = ?", (digest,)
+            "SELECT id, status, reporter_key FROM reports WHERE code_hash = ?", (digest,)
         ).fetchone()
-        messages = self._messages(conn, row[0] if row else -1)
+        opener = self._reporter_opener(code, row[2] if row else None)
+        messages = self._messages(conn, row[0] if row else -1, opener)
         if row is None:
             return None
         return Thread(status=row[1], messages=messages)
@@ -148,17 +175,28 @@ class ReporterSide(ReportsDatabase):
         """Add the reporter's message to their report's thread; returns once committed."""
         digest = codes.code_hash(self.secret, code)
         day = self.today()
-        return self.writer.submit(lambda conn: self._reply_in(conn, digest, text, day))
+        key_id, sealed = self.keyring.seal(text.encode())
+        return self.writer.submit(
+            lambda conn: self._reply_in(conn, code, digest, text, day, key_id, sealed)
+        )
 
     def _reply_in(
-        self, conn: sqlite3.Connection, digest: bytes, text: str, day: str
+        self,
+        conn: sqlite3.Connection,
+        code: str,
+        digest: bytes,
+        text: str,
+        day: str,
+        key_id: int,
+        sealed: bytes,
     ) -> Thread | None:
         row = conn.execute(
-            "SELECT id, status FROM reports WHERE code_hash = ?", (digest,)
+            "SELECT id, status, reporter_public, reporter_key FROM reports WHERE code_hash = ?",
+            (digest,),
         ).fetchone()
         if row is None:
             return None
-        report_id, status = row
+        report_id, status = row[0], row[1]
         if status == "closed":
             raise ReportClosed
         (sent,) = conn.execute(
@@ -167,10 +205,13 @@ class ReporterSide(ReportsDatabase):
         ).fetchone()
         if sent >= MAX_REPORTER_MESSAGES:
             raise TooManyMessages
+        copy = seal_to(bytes(row[2]), text.encode()) if row[2] is not None else None
         conn.execute(
-            "INSERT INTO report_messages (report_id, sender, text, day) "
-            "VALUES (?, 'reporter', ?, ?)",
-            (report_id, text, day),
+            "INSERT INTO report_messages "
+            "(report_id, sender, text, day, key_id, sealed, reporter_copy) "
+            "VALUES (?, 'reporter', '', ?, ?, ?, ?)",
+            (report_id, day, key_id, sealed, copy),
         )
         conn.execute("UPDATE reports SET awaiting_team = 1 WHERE id = ?", (report_id,))
-        return Thread(status=status, messages=self._messages(conn, report_id))
+        opener = self._reporter_opener(code, row[3])
+        return Thread(status=status, messages=self._messages(conn, report_id, opener))

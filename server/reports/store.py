@@ -22,4 +22,9 @@ class ReportStore(ReporterSide, TeamSide, CsvExport, Retention):
 def open_store(settings: Settings) -> ReportStore:
     """The report store in the settings' data directory, keyed by the follow-up-code secret."""
     secret = load_or_create(settings.secrets_path, "follow-up-codes")
-    return ReportStore(settings.data_path / "reports.db", secret, settings.report_retention_days)
+    return ReportStore(
+        settings.data_path / "reports.db",
+        secret,
+        settings.report_retention_days,
+        secrets_dir=settings.secrets_path,
+    )

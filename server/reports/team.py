@@ -7,10 +7,42 @@ transaction as what it did; reporter text never goes into the audit log.
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
-from server.reports.database import ReportsDatabase
+import msgspec
+
+from server.reports.database import MessageOpener, ReportsDatabase
 from server.reports.model import PAGE_SIZE, InboxItem, ReportDetail
+from server.reports.sealing import TeamKeys, seal_to
 from server.staff import write_audit
+
+EXCERPT = 160
+
+
+class Sealed(msgspec.Struct):
+    """What a report's sealed column holds."""
+
+    what: str
+    where: str | None = None
+
+
+_sealed = msgspec.json.Decoder(Sealed)
+
+
+def open_report(team: TeamKeys, key_id: int | None, sealed: bytes | None) -> Sealed:
+    """A report's text and place, opened with the team's keys (ReportsLocked without)."""
+    if sealed is None or key_id is None:
+        return Sealed(what="")
+    return _sealed.decode(team.open(key_id, bytes(sealed)))
+
+
+def team_opener(team: TeamKeys) -> MessageOpener:
+    def opener(row: tuple[Any, ...]) -> str:
+        if row[5] is None:
+            return str(row[1])
+        return team.text(int(row[4]), bytes(row[5]))
+
+    return opener
 
 
 def filters(
@@ -35,15 +67,16 @@ class TeamSide(ReportsDatabase):
     """What the safeguarding team can do with reports."""
 
     def inbox(
-        self, actor: str, status: str | None, category: str | None, page: int
+        self, actor: str, status: str | None, category: str | None, page: int, team: TeamKeys
     ) -> tuple[list[InboxItem], int]:
-        """One page of reports, danger_now first, then newest first; and the total."""
+        """One page of reports, danger_now first, then newest first; and the total. Only
+        the excerpts need the team's keys: order and counts come from clear columns."""
         where, params = filters(status, category)
         with self.write() as conn:
             (total,) = conn.execute(f"SELECT count(*) FROM reports{where}", params).fetchone()  # noqa: S608
             rows = conn.execute(
                 "SELECT id, category, status, danger_now, when_happened, received_hour, "  # noqa: S608
-                "awaiting_team, substr(what_happened, 1, 160), area, over_limit "
+                "awaiting_team, key_id, sealed, area, over_limit "
                 f"FROM reports{where} "
                 "ORDER BY danger_now DESC, received_hour DESC, id DESC LIMIT ? OFFSET ?",
                 [*params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
@@ -59,28 +92,31 @@ class TeamSide(ReportsDatabase):
                 when=r[4],
                 received_hour=r[5],
                 awaiting_team=bool(r[6]),
-                excerpt=r[7],
-                area=r[8],
-                over_limit=bool(r[9]),
+                excerpt=open_report(team, r[7], r[8]).what[:EXCERPT],
+                area=r[9],
+                over_limit=bool(r[10]),
             )
             for r in rows
         ]
         return items, total
 
-    def _detail(self, conn: sqlite3.Connection, report_id: int) -> ReportDetail | None:
+    def _detail(
+        self, conn: sqlite3.Connection, report_id: int, team: TeamKeys
+    ) -> ReportDetail | None:
         r = conn.execute(
-            "SELECT id, category, what_happened, where_text, area, when_happened, danger_now, "
+            "SELECT id, category, key_id, sealed, area, when_happened, danger_now, "
             "lang, status, notes, received_hour, awaiting_team, over_limit FROM reports "
             "WHERE id = ?",
             (report_id,),
         ).fetchone()
         if r is None:
             return None
+        opened = open_report(team, r[2], r[3])
         return ReportDetail(
             id=r[0],
             category=r[1],
-            what_happened=r[2],
-            where=r[3],
+            what_happened=opened.what,
+            where=opened.where,
             area=r[4],
             when=r[5],
             danger_now=bool(r[6]),
@@ -89,22 +125,22 @@ class TeamSide(ReportsDatabase):
             notes=r[9],
             received_hour=r[10],
             awaiting_team=bool(r[11]),
-            messages=self._messages(conn, report_id),
+            messages=self._messages(conn, report_id, team_opener(team)),
             over_limit=bool(r[12]),
         )
 
-    def get(self, actor: str, report_id: int) -> ReportDetail | None:
+    def get(self, actor: str, report_id: int, team: TeamKeys) -> ReportDetail | None:
         with self.write() as conn:
-            detail = self._detail(conn, report_id)
+            detail = self._detail(conn, report_id, team)
             if detail is not None:
                 write_audit(conn, actor, "view_report", report_id)
         return detail
 
     def update(
-        self, actor: str, report_id: int, status: str | None, notes: str | None
+        self, actor: str, report_id: int, status: str | None, notes: str | None, team: TeamKeys
     ) -> ReportDetail | None:
         with self.write() as conn:
-            before = self._detail(conn, report_id)
+            before = self._detail(conn, report_id, team)
             if before is None:
                 return None
             if status is not None and status != before.status:
@@ -114,18 +150,28 @@ class TeamSide(ReportsDatabase):
                 conn.execute("UPDATE reports SET notes = ? WHERE id = ?", (notes, report_id))
                 # The notes themselves stay out of the audit log: it outlives the report.
                 write_audit(conn, actor, "edit_notes", report_id, f"{len(notes)} characters")
-            return self._detail(conn, report_id)
+            return self._detail(conn, report_id, team)
 
-    def add_team_message(self, actor: str, report_id: int, text: str) -> ReportDetail | None:
+    def add_team_message(
+        self, actor: str, report_id: int, text: str, team: TeamKeys
+    ) -> ReportDetail | None:
+        """Send the reporter a message: sealed for the team and for the reporter's key, so
+        only the team and the holder of the follow-up code can read it."""
         day = self.today()
+        key_id, sealed = self.keyring.seal(text.encode())
         with self.write() as conn:
-            if conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone() is None:
+            row = conn.execute(
+                "SELECT reporter_public FROM reports WHERE id = ?", (report_id,)
+            ).fetchone()
+            if row is None:
                 return None
+            copy = seal_to(bytes(row[0]), text.encode()) if row[0] is not None else None
             conn.execute(
-                "INSERT INTO report_messages (report_id, sender, staff_username, text, day) "
-                "VALUES (?, 'team', ?, ?, ?)",
-                (report_id, actor, text, day),
+                "INSERT INTO report_messages "
+                "(report_id, sender, staff_username, text, day, key_id, sealed, reporter_copy) "
+                "VALUES (?, 'team', ?, '', ?, ?, ?, ?)",
+                (report_id, actor, day, key_id, sealed, copy),
             )
             conn.execute("UPDATE reports SET awaiting_team = 0 WHERE id = ?", (report_id,))
             write_audit(conn, actor, "send_message", report_id, f"{len(text)} characters")
-            return self._detail(conn, report_id)
+            return self._detail(conn, report_id, team)

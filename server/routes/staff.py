@@ -38,6 +38,7 @@ from server.reports import (
     Status,
     message_text,
 )
+from server.reports.sealing import TeamKeys
 from server.routes.deps import request_source
 from server.secrets_store import load_or_create
 from server.settings import Settings
@@ -122,6 +123,26 @@ def provide_staff(
     return user
 
 
+def provide_team_keys(
+    request: Request[Any, Any, Any],
+    reports: NamedDependency[ReportStore],
+    staff_service: NamedDependency[StaffService],
+    staff: NamedDependency[StaffUser],
+) -> TeamKeys:
+    """The team keys this signed-in session unwrapped at sign-in (sealed reports, issue 14)."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    return reports.keyring.session(token, int(staff_service.clock()))
+
+
+def unlock_team_keys(
+    reports: ReportStore, staff_service: StaffService, token: str, data: LoginIn
+) -> None:
+    """At sign-in: open the team key with the password, for this session only."""
+    team = reports.keyring.unlock(data.username, data.password)
+    expires = int(staff_service.clock()) + staff_service.session_seconds
+    reports.keyring.open_session(token, expires, team)
+
+
 def provide_admin(staff: NamedDependency[StaffUser]) -> StaffUser:
     if staff.role != "admin":
         raise ApiError(403, "admin_only", "Only an admin can do that.")
@@ -147,6 +168,7 @@ class StaffController(Controller):
     cache_control = CacheControlHeader(no_store=True, private=True)
     dependencies = {
         "staff": Provide(provide_staff, sync_to_thread=True),
+        "team_keys": Provide(provide_team_keys, sync_to_thread=True),
         "admin": Provide(provide_admin, sync_to_thread=False),
     }
 
@@ -170,6 +192,7 @@ class StaffController(Controller):
         staff_service: NamedDependency[StaffService],
         limiter: NamedDependency[RateLimiter],
         limits: NamedDependency[Limits],
+        reports: NamedDependency[ReportStore],
         data: JSONBody[LoginIn],
     ) -> Response[StaffUser]:
         limiter.check([(limits.login, request_source(limiter, request))])
@@ -177,6 +200,7 @@ class StaffController(Controller):
         if user is None:
             raise ApiError(401, "wrong_login", "That username and password do not match.")
         token = staff_service.start_session(user)
+        unlock_team_keys(reports, staff_service, token, data)
         return Response(user, cookies=[session_cookie(request, settings, staff_service, token)])
 
     @post("/logout", summary="Sign out", status_code=204, sync_to_thread=True)
@@ -198,11 +222,12 @@ class StaffController(Controller):
         self,
         reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
+        team_keys: NamedDependency[TeamKeys],
         status: StatusQuery = None,
         category: CategoryQuery = None,
         page: Page = 1,
     ) -> Inbox:
-        items, total = reports.inbox(staff.username, status, category, page)
+        items, total = reports.inbox(staff.username, status, category, page, team_keys)
         return Inbox(
             items=items, page=page, pages=max(1, math.ceil(total / PAGE_SIZE)), total=total
         )
@@ -216,6 +241,7 @@ class StaffController(Controller):
         self,
         reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
+        team_keys: NamedDependency[TeamKeys],
         status: StatusQuery = None,
         category: CategoryQuery = None,
         ids: Annotated[
@@ -226,7 +252,7 @@ class StaffController(Controller):
         ] = None,
     ) -> Response[str]:
         id_list = [int(i) for i in ids.split(",")] if ids else None
-        text, _count = reports.export_csv(staff.username, status, category, id_list)
+        text, _count = reports.export_csv(staff.username, status, category, id_list, team_keys)
         return Response(
             text,
             media_type="text/csv; charset=utf-8",
@@ -238,9 +264,10 @@ class StaffController(Controller):
         self,
         reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
+        team_keys: NamedDependency[TeamKeys],
         report_id: ReportId,
     ) -> ReportDetail:
-        return _found(reports.get(staff.username, report_id))
+        return _found(reports.get(staff.username, report_id, team_keys))
 
     @patch(
         "/reports/{report_id:int}",
@@ -251,10 +278,11 @@ class StaffController(Controller):
         self,
         reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
+        team_keys: NamedDependency[TeamKeys],
         report_id: ReportId,
         data: JSONBody[ReportPatch],
     ) -> ReportDetail:
-        return _found(reports.update(staff.username, report_id, data.status, data.notes))
+        return _found(reports.update(staff.username, report_id, data.status, data.notes, team_keys))
 
     @post(
         "/reports/{report_id:int}/messages",
@@ -266,11 +294,12 @@ class StaffController(Controller):
         self,
         reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
+        team_keys: NamedDependency[TeamKeys],
         report_id: ReportId,
         data: JSONBody[MessageIn],
     ) -> ReportDetail:
         text = message_text(data.text)
-        return _found(reports.add_team_message(staff.username, report_id, text))
+        return _found(reports.add_team_message(staff.username, report_id, text, team_keys))
 
     # -- accounts and the audit log: admins only
 
@@ -285,9 +314,14 @@ class StaffController(Controller):
         self,
         staff_service: NamedDependency[StaffService],
         admin: NamedDependency[StaffUser],
+        reports: NamedDependency[ReportStore],
+        team_keys: NamedDependency[TeamKeys],
         data: JSONBody[AccountIn],
     ) -> Account:
-        return staff_service.add(admin.username, data.username, data.password, data.role)
+        account = staff_service.add(admin.username, data.username, data.password, data.role)
+        # Their own key pair, and the team key from this admin's session (sealed reports).
+        reports.keyring.enrol(data.username, data.password, team_keys)
+        return account
 
     @delete(
         "/accounts/{username:str}",

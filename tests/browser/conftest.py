@@ -66,7 +66,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServ
     assert 0 == main(["postcodes", "import", "--data-dir", data_dir])
     demo = ROOT / "content" / "demo" / "luton.json"
     assert 0 == main(["services", "import", str(demo), "--if-empty", "--data-dir", data_dir])
-    server = RunningServer(base / "data", base / "server.log")
+    # With proof of work on, as deployed: the app solves each challenge before sending.
+    server = RunningServer(base / "data", base / "server.log", CONSEQUENCES_PROOF_OF_WORK="on")
     yield server
     server.stop()
 
