@@ -237,3 +237,34 @@ def _count(settings: Settings, table: str) -> int:
     (n,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
     conn.close()
     return int(n)
+
+
+def test_reports_stored_before_sealing_are_sealed_at_start(
+    tmp_path: Path, make_app: AppFactory
+) -> None:
+    settings = make_settings(tmp_path / "data")
+    migrate(settings.data_path)
+    conn = sqlite3.connect(settings.data_path / "reports.db")
+    conn.execute(
+        "INSERT INTO reports (code_hash, category, what_happened, where_text, when_happened, "
+        "danger_now, lang, received_hour) VALUES (x'00', 'something_else', ?, ?, 'today', 0, "
+        "'en', '2026-11-30T01:00Z')",
+        (f"old {CANARY}", f"old place {CANARY}"),
+    )
+    conn.execute(
+        "INSERT INTO report_messages (report_id, sender, text, day) "
+        "VALUES (1, 'reporter', ?, '2026-11-30')",
+        (f"old message {CANARY}",),
+    )
+    conn.commit()
+    conn.close()
+    with TestClient(make_app(settings)):
+        assert [] == files_holding(settings.data_path, CANARY)
+    store = ReportStore(settings.data_path / "reports.db", b"k" * 32, 90)
+    try:
+        detail = store.get("test", 1, store.keyring.pending_keys())
+    finally:
+        store.close()
+    assert detail is not None
+    assert (f"old {CANARY}", f"old place {CANARY}") == (detail.what_happened, detail.where)
+    assert [f"old message {CANARY}"] == [m.text for m in detail.messages]

@@ -143,6 +143,40 @@ class ReporterSide(ReportsDatabase):
             )
         return Created(code=code, lang=report.lang, danger_now=report.danger_now), True
 
+    def seal_plaintext(self) -> int:
+        """Seal reports and messages stored before sealing existed; how many rows.
+
+        Their text is sealed for the team and the clear copy overwritten (secure_delete).
+        Messages of such reports get no reporter copy: their reporter's key did not exist.
+        """
+        conn = self.conn
+        reports = conn.execute(
+            "SELECT id, what_happened, where_text FROM reports WHERE sealed IS NULL"
+        ).fetchall()
+        messages = conn.execute(
+            "SELECT id, text FROM report_messages WHERE sealed IS NULL"
+        ).fetchall()
+        if not reports and not messages:
+            return 0
+        with self.write() as conn:
+            for row_id, what, where in reports:
+                key_id, sealed = self.keyring.seal(
+                    msgspec.json.encode({"what": what, "where": where})
+                )
+                conn.execute(
+                    "UPDATE reports SET key_id = ?, sealed = ?, what_happened = '', "
+                    "where_text = NULL WHERE id = ?",
+                    (key_id, sealed, row_id),
+                )
+            for row_id, text in messages:
+                key_id, sealed = self.keyring.seal(text.encode())
+                conn.execute(
+                    "UPDATE report_messages SET key_id = ?, sealed = ?, text = '' WHERE id = ?",
+                    (key_id, sealed, row_id),
+                )
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return len(reports) + len(messages)
+
     def _reporter_opener(self, code: str, wrapped: bytes | None) -> Any:
         key = open_reporter_key(self.secret, code, wrapped) if wrapped else None
         box = SealedBox(key or PrivateKey.generate())

@@ -22,9 +22,13 @@ class ReportStore(ReporterSide, TeamSide, CsvExport, Retention):
 def open_store(settings: Settings) -> ReportStore:
     """The report store in the settings' data directory, keyed by the follow-up-code secret."""
     secret = load_or_create(settings.secrets_path, "follow-up-codes")
-    return ReportStore(
+    store = ReportStore(
         settings.data_path / "reports.db",
         secret,
         settings.report_retention_days,
         secrets_dir=settings.secrets_path,
     )
+    # Reports kept before sealing existed (issue 14) are sealed at the first start.
+    store.keyring.current()
+    store.seal_plaintext()
+    return store
