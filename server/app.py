@@ -22,7 +22,6 @@ from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.compression import CompressionMiddleware
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 
 from server import __version__
 from server.cards import CardService
@@ -31,9 +30,10 @@ from server.db import ThreadLocalDatabase
 from server.directory.finder import Finder
 from server.errors import EXCEPTION_HANDLERS
 from server.geocode import make_geocoder
-from server.http import BoundedJson, ConditionalGet
+from server.http import BoundedJson, ConditionalGet, TrueAllow
 from server.i18n import Languages
 from server.migrations import migrate
+from server.openapi import TruthfulJsonRenderPlugin
 from server.pow import ProofOfWork
 from server.precache import Shell, build_shell
 from server.ratelimit import RateLimiter, parse_proxies
@@ -193,8 +193,10 @@ def create_app(
             # 304 before any body is compressed.
             DefineMiddleware(CompressionMiddleware, config=COMPRESSION),
             ConditionalGet,
-            # Innermost: a JSON body's size and nesting are bounded before it is decoded.
+            # A JSON body's size and nesting are bounded before it is decoded.
             BoundedJson,
+            # An automatic OPTIONS answer lists every method its path takes.
+            TrueAllow,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers_hook(settings.public_url.startswith("https://"))],
@@ -206,7 +208,7 @@ def create_app(
                 'has the shape {"error": {"code": "...", "message": "..."}}.'
             ),
             path="/schema",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[TruthfulJsonRenderPlugin()],
         ),
         # Litestar's own exception logging would write the request path (which can hold a
         # postcode); server.errors logs faults without the request instead.

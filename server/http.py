@@ -7,7 +7,8 @@ staff files all revalidate the same way.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any, get_args, get_origin
 
 import msgspec
 from litestar import Request
@@ -159,6 +160,51 @@ def _error_message(status: int, code: str, message: str) -> tuple[Message, Messa
     return start, {"type": "http.response.body", "body": body, "more_body": False}
 
 
+_BODY_TYPES: dict[int, Any] = {}
+_PATH_IN_MESSAGE = re.compile(r"\s*-\s*at\s*`\$\.?([^`]*)`")
+
+
+def _body_type(handler: Any) -> Any:
+    """The msgspec Struct a handler's `data` is decoded to, or None."""
+    key = id(handler)
+    if key not in _BODY_TYPES:
+        target = None
+        parameter = getattr(handler, "parsed_fn_signature", None)
+        data = parameter.parameters.get("data") if parameter else None
+        # Signed-in routes answer 401 before looking at the body; their bodies hold no
+        # field that lax conversion would change.
+        signed_in = parameter is not None and {"staff", "admin"} & set(parameter.parameters)
+        if data is not None and not signed_in:
+            annotation = data.annotation
+            while get_origin(annotation) is Annotated:
+                annotation = get_args(annotation)[0]
+            if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+                target = annotation
+        _BODY_TYPES[key] = target
+    return _BODY_TYPES[key]
+
+
+def _strict_refusal(scope: Scope, body: bytes) -> tuple[Message, Message] | None:
+    """A 400 or 422 when the body is not exactly what the route's type says: decoded
+    strictly, as the API describes it (Litestar's own conversion would take 0 for false)."""
+    target = _body_type(scope.get("route_handler"))
+    if target is None:
+        return None
+    try:
+        msgspec.json.decode(body, type=target)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        found = _PATH_IN_MESSAGE.search(text)
+        plain = _PATH_IN_MESSAGE.sub("", text).replace("`", "")
+        plain = plain.replace("Object contains unknown field", "Unknown field")
+        plain = plain.replace("Object missing required field", "Missing required field")
+        message = f"Check '{found[1]}': {plain}" if found and found[1] else plain
+        return _error_message(422, "invalid_input", message)
+    except msgspec.DecodeError:
+        return _error_message(400, "bad_request", "The body is not valid JSON.")
+    return None
+
+
 class BoundedJson:
     """ASGI middleware: a JSON body is read whole (at most MAX_JSON_BODY bytes) and its
     nesting counted before any decoder sees it; too deep is a 400 and too large a 413, both
@@ -175,6 +221,10 @@ class BoundedJson:
         if b"json" not in content_type.lower():
             await self.app(scope, receive, send)
             return
+        handler = scope.get("route_handler")
+        resolve = getattr(handler, "resolve_request_max_body_size", None)
+        route_limit = resolve() if resolve else None
+        limit = min(MAX_JSON_BODY, route_limit or MAX_JSON_BODY)
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -183,8 +233,10 @@ class BoundedJson:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > MAX_JSON_BODY:
-                for part in _error_message(413, "too_large", "What you sent is too large."):
+            if size > limit:
+                for part in _error_message(
+                    413, "too_large", "That is too long to send. Please make it shorter."
+                ):
                     await send(part)
                 return
             chunks.append(chunk)
@@ -200,6 +252,11 @@ class BoundedJson:
             ):
                 await send(part)
             return
+        refusal = _strict_refusal(scope, body)
+        if refusal is not None:
+            for part in refusal:
+                await send(part)
+            return
         replayed = False
 
         async def replay() -> ReceiveMessage:
@@ -210,3 +267,31 @@ class BoundedJson:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+class TrueAllow:
+    """ASGI middleware: the Allow header of an automatic OPTIONS answer lists every method
+    the path takes. (Litestar's OPTIONS handler keeps the methods of the first handler
+    registered on a path, so GET /accounts hid POST /accounts.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        template = scope.get("path_template")
+        methods = next(
+            (r.methods for r in scope["app"].routes if template in (r.path, r.path_format)),
+            None,
+        )
+
+        async def send_allow(message: Message) -> None:
+            if message["type"] == "http.response.start" and methods:
+                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"allow"]
+                allow = ", ".join(sorted(methods)).encode()
+                message = {**message, "headers": [*headers, (b"allow", allow)]}
+            await send(message)
+
+        await self.app(scope, receive, send_allow)

@@ -211,3 +211,34 @@ def test_qr_codes_are_422_when_the_server_does_not_know_its_address(
     error = assert_error_shape(response.json())
     assert "no_public_url" == error["code"]
     assert "CONSEQUENCES_PUBLIC_URL" in error["message"]
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "false", None])
+def test_report_fields_are_decoded_strictly(
+    client: TestClient[Litestar], quiet_log: pytest.LogCaptureFixture, value: object
+) -> None:
+    """As /schema/openapi.json says: danger_now is true or false, not 0, 1 or "true"."""
+    report = {
+        "category": "something_else",
+        "what_happened": "a bag by the gate",
+        "when": "today",
+        "danger_now": value,
+        "lang": "en",
+    }
+    response = client.post(REPORTS, json=report)
+    assert 422 == response.status_code
+    assert "danger_now" in assert_error_shape(response.json())["message"]
+
+
+@pytest.mark.parametrize("body", [b"{", b'{"a" 1}', b"\xff\xfe"])
+def test_a_body_that_is_not_json_is_400(
+    client: TestClient[Litestar], quiet_log: pytest.LogCaptureFixture, body: bytes
+) -> None:
+    response = client.post(REPORTS, content=body, headers={"Content-Type": "application/json"})
+    assert 400 == response.status_code
+    assert_error_shape(response.json())
+
+
+def test_options_lists_every_method_of_the_path(client: TestClient[Litestar]) -> None:
+    allow = client.options("/api/v1/staff/reports/3").headers["allow"]
+    assert {"GET", "PATCH", "OPTIONS"} == {m.strip() for m in allow.split(",")}

@@ -50,7 +50,12 @@ THANK_YOU = UI_MESSAGES["report.thank_you"]
 EMERGENCY = UI_MESSAGES["report.emergency"]
 EMERGENCY_NUMBER = "999"
 
-ReportText = Annotated[str, Meta(min_length=1, max_length=4000)]
+# At least one character that cleaning keeps and that is not a space: text of only spaces,
+# controls or bidi marks is refused by the schema, as the API describes it.
+READABLE = "[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028-\u202f\u205f\u2066-\u2069\u3000]"
+ReportText = Annotated[str, Meta(min_length=1, max_length=4000, pattern=READABLE)]
+# A postcode district in any case and spacing (LU1, "sw1a", " m 60 "), or blank.
+AREA = "^ *(?:[A-Za-z] *[A-Za-z]? *[0-9] *[A-Za-z0-9]? *)?$"
 CodeText = Annotated[str, Meta(min_length=1, max_length=100)]
 
 
@@ -63,7 +68,7 @@ class NewReport(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     danger_now: bool
     lang: ReportLang
     where: Annotated[str, Meta(max_length=200)] | None = None
-    area: Annotated[str, Meta(max_length=10)] | None = None
+    area: Annotated[str, Meta(max_length=10, pattern=AREA)] | None = None
 
 
 class Created(msgspec.Struct, frozen=True):

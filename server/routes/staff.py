@@ -42,7 +42,15 @@ from server.reports.sealing import TeamKeys
 from server.routes.deps import request_source
 from server.secrets_store import load_or_create
 from server.settings import Settings
-from server.staff import Account, AuditEntry, Role, StaffService, StaffUser
+from server.staff import (
+    MIN_PASSWORD,
+    USERNAME,
+    Account,
+    AuditEntry,
+    Role,
+    StaffService,
+    StaffUser,
+)
 
 STAFF_PATH = "/api/v1/staff"
 SESSION_COOKIE = "staff_session"
@@ -93,8 +101,9 @@ class MessageIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class AccountIn(msgspec.Struct, forbid_unknown_fields=True):
-    username: Annotated[str, Meta(min_length=1, max_length=40)]
-    password: Annotated[str, Meta(min_length=1, max_length=256)]
+    # The rules server.staff checks, so the API description says them too (issue 14).
+    username: Annotated[str, Meta(max_length=40, pattern=USERNAME.pattern)]
+    password: Annotated[str, Meta(min_length=MIN_PASSWORD, max_length=256)]
     role: Role = "reviewer"
 
 
@@ -247,7 +256,9 @@ class StaffController(Controller):
         ids: Annotated[
             str | None,
             QueryParameter(
-                max_length=2000, pattern=r"^\d+(,\d+)*$", description="Report numbers, e.g. 3,5,8"
+                max_length=2000,
+                pattern=r"^[0-9]{1,15}(,[0-9]{1,15})*$",
+                description="Report numbers, e.g. 3,5,8",
             ),
         ] = None,
     ) -> Response[str]:
@@ -255,7 +266,7 @@ class StaffController(Controller):
         text, _count = reports.export_csv(staff.username, status, category, id_list, team_keys)
         return Response(
             text,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
             headers={"Content-Disposition": 'attachment; filename="reports.csv"'},
         )
 
