@@ -160,28 +160,31 @@ def _error_message(status: int, code: str, message: str) -> tuple[Message, Messa
     return start, {"type": "http.response.body", "body": body, "more_body": False}
 
 
-_BODY_TYPES: dict[int, Any] = {}
 _PATH_IN_MESSAGE = re.compile(r"\s*-\s*at\s*`\$\.?([^`]*)`")
 
 
 def _body_type(handler: Any) -> Any:
-    """The msgspec Struct a handler's `data` is decoded to, or None."""
-    key = id(handler)
-    if key not in _BODY_TYPES:
-        target = None
-        parameter = getattr(handler, "parsed_fn_signature", None)
-        data = parameter.parameters.get("data") if parameter else None
-        # Signed-in routes answer 401 before looking at the body; their bodies hold no
-        # field that lax conversion would change.
-        signed_in = parameter is not None and {"staff", "admin"} & set(parameter.parameters)
-        if data is not None and not signed_in:
-            annotation = data.annotation
-            while get_origin(annotation) is Annotated:
-                annotation = get_args(annotation)[0]
-            if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
-                target = annotation
-        _BODY_TYPES[key] = target
-    return _BODY_TYPES[key]
+    """The msgspec Struct an anonymous handler's `data` is decoded to, or None.
+
+    Handlers with middleware of their own (the staff routes' CSRF check) or that need a
+    signed-in staff member are left to Litestar, which answers 401 or 403 before looking at
+    the body; their bodies hold no field that lax conversion would change.
+    """
+    signature = getattr(handler, "parsed_fn_signature", None)
+    if signature is None:
+        return None
+    # Middleware of the handler's own routers or controller (not the app's).
+    if any(getattr(layer, "middleware", None) for layer in handler.ownership_layers[1:]):
+        return None
+    data = signature.parameters.get("data")
+    if data is None or {"staff", "admin"} & set(signature.parameters):
+        return None
+    annotation = data.annotation
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        return annotation
+    return None
 
 
 def _strict_refusal(scope: Scope, body: bytes) -> tuple[Message, Message] | None:

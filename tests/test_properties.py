@@ -21,6 +21,7 @@ UNSAFE_CHARS = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not
 UNSAFE_CHARS += [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]]
 
 
+@settings(deadline=None)
 @given(ANY_TEXT)
 def test_clean_text_leaves_no_unsafe_character_and_is_idempotent(text: str) -> None:
     cleaned = clean_text(text)
@@ -29,6 +30,7 @@ def test_clean_text_leaves_no_unsafe_character_and_is_idempotent(text: str) -> N
     assert cleaned == cleaned.strip()
 
 
+@settings(deadline=None)
 @given(st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=50), st.data())
 def test_clean_text_keeps_every_letter_and_digit_in_order(text: str, data: st.DataObject) -> None:
     noise = st.text(st.sampled_from(UNSAFE_CHARS), max_size=3)
@@ -39,6 +41,7 @@ def test_clean_text_keeps_every_letter_and_digit_in_order(text: str, data: st.Da
 UNIT_POSTCODE = st.from_regex(rf"\A{OUTWARD} [0-9]{INWARD_LETTERS}{{2}}\Z")
 
 
+@settings(deadline=None)
 @given(UNIT_POSTCODE, st.sampled_from(["", " ", "  ", "-", "."]), st.booleans())
 def test_any_spacing_and_case_of_a_postcode_parses_to_the_same_unit(
     postcode: str, separator: str, lower: bool
@@ -49,6 +52,7 @@ def test_any_spacing_and_case_of_a_postcode_parses_to_the_same_unit(
     assert Postcode(postcode, "unit", outward) == parsed
 
 
+@settings(deadline=None)
 @given(ANY_TEXT)
 def test_the_postcode_parser_answers_or_refuses_anything(raw: str) -> None:
     try:
@@ -65,6 +69,7 @@ def test_the_postcode_parser_answers_or_refuses_anything(raw: str) -> None:
 WORD = st.sampled_from(codes.WORDS)
 
 
+@settings(deadline=None)
 @given(st.lists(WORD, min_size=3, max_size=3), st.integers(0, 9999), st.data())
 def test_a_code_typed_any_way_hashes_like_the_code(
     words: list[str], number: int, data: st.DataObject
@@ -80,6 +85,7 @@ def test_a_code_typed_any_way_hashes_like_the_code(
     assert codes.code_hash(secret, code) == codes.code_hash(secret, typed)
 
 
+@settings(deadline=None)
 @given(ANY_TEXT)
 def test_the_code_parser_keeps_only_ascii_letters_and_digits(raw: str) -> None:
     normal = codes.normalise(raw)
@@ -100,7 +106,7 @@ def fts_table() -> sqlite3.Connection:
 FTS = fts_table()
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(ANY_TEXT)
 def test_any_typed_text_is_a_valid_fts5_query(text: str) -> None:
     query = fts_query(text)
@@ -111,6 +117,7 @@ def test_any_typed_text_is_a_valid_fts5_query(text: str) -> None:
     FTS.execute("SELECT rowid FROM t WHERE t MATCH ?", (query,)).fetchall()
 
 
+@settings(deadline=None)
 @given(
     st.lists(st.sampled_from(["boxing", "Boxing", "BOXING", "club", "young"]), min_size=1),
     # Punctuation FTS5 reads as syntax; "NEAR" and "OR" are searched as plain words.
@@ -125,6 +132,7 @@ def test_syntax_among_the_words_does_not_change_what_is_found(
     assert [(1,)] == plain.fetchall() == noisy.fetchall()
 
 
+@settings(deadline=None)
 @given(st.recursive(st.none() | st.integers() | st.text(), lambda inner: st.lists(inner)))
 def test_json_depth_counts_nesting_like_a_decoder(value: object) -> None:
     import json

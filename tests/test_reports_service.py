@@ -157,3 +157,28 @@ def test_the_lifespan_purges_at_start_up_and_closes_every_database_at_shutdown(
         databases = (app.state.reports.db, app.state.staff_service.db, app.state.directory_db)
         assert all(database._all for database in databases)
     assert [[], [], []] == [database._all for database in databases]
+
+
+def test_a_retry_racing_its_first_copy_gets_the_first_answer_not_429(
+    service: ReportService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: a retry could be answered 429 although its first copy was stored. Here the
+    retry's first look finds nothing (the first copy is not committed yet), the limit is then
+    spent, and the first copy lands: the retry gets the first copy's answer."""
+    key = str(uuid.uuid4())
+    for _ in range(2):  # spend source b"a"'s limit of 2
+        service.submit(report(what_happened="other"), None, b"a")
+    first, _ = service.submit(report(), key, b"b")
+    real_replay = service.store.replay
+    calls = []
+
+    def late_replay(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return None if len(calls) == 1 else real_replay(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service.store, "replay", late_replay)
+    again, _ = service.submit(report(), key, b"a")
+    assert first.code == again.code
+    assert 2 == len(calls)
+    with pytest.raises(TooMany):
+        service.submit(report(what_happened="new"), None, b"a")
