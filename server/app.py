@@ -46,6 +46,7 @@ from server.routes.reports import ChallengeController, ReportsController
 from server.routes.services import HelplinesController, ServicesController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.routes.staff import staff_router
+from server.secrets_store import load_or_create
 from server.security import security_headers_hook
 from server.settings import Settings
 from server.staff import StaffService
@@ -94,7 +95,10 @@ class Services:
         reports = open_store(settings)
         limiter = RateLimiter(trusted_proxies=parse_proxies(settings.trusted_proxies))
         limits = Limits.from_settings(settings)
-        proof = ProofOfWork(enabled=settings.proof_of_work == "on")
+        proof = ProofOfWork(
+            enabled=settings.proof_of_work == "on",
+            key=load_or_create(settings.secrets_path, "proof-of-work"),
+        )
         return cls(
             settings=settings,
             content=content,

@@ -16,9 +16,10 @@ How hard a challenge is (its level: ALTCHA's maxNumber is BASE_NUMBER * 2**level
   still send, each extra report costing one phone about a second, and a flood from one
   address slows to what its CPU can pay for.
 
-Challenges are signed with a key kept only in memory (each worker has its own, so a worker
-only accepts what it issued; the app asks again on a refusal), expire after CHALLENGE_TTL
-seconds and are accepted once. Nothing about the sender is kept.
+Challenges are signed with a key from the secrets folder, shared by every worker, expire
+after CHALLENGE_TTL seconds and are accepted once by each worker (each keeps its own list of
+used ones in memory, so with --workers N one solution could be spent at most N times).
+Nothing about the sender is kept.
 """
 
 from __future__ import annotations
@@ -133,11 +134,12 @@ class ProofOfWork:
         enabled: bool = True,
         clock: Callable[[], float] = time.time,
         load: LoadMeter | None = None,
+        key: bytes | None = None,
     ) -> None:
         self.enabled = enabled
         self.clock = clock
         self.load = load or LoadMeter()
-        self._key = secrets.token_bytes(32)
+        self._key = key or secrets.token_bytes(32)
         # signature -> expiry time, oldest first: each challenge is accepted once.
         self._used: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()

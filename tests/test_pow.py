@@ -258,3 +258,13 @@ def test_past_the_limit_an_easy_solution_is_429_but_a_danger_report_is_accepted(
 def test_proof_of_work_off_needs_no_header(client: TestClient[Litestar]) -> None:
     assert False is client.get(CHALLENGE).json()["enabled"]
     assert 201 == client.post(REPORTS, json=report_body()).status_code
+
+
+def test_every_worker_accepts_a_challenge_any_worker_made(
+    pow_settings: Settings, make_app: AppFactory, cheap: None
+) -> None:
+    """Two apps over one data folder, as two workers: a challenge from one is accepted by
+    the other (the signing key is in the secrets folder)."""
+    with TestClient(make_app(pow_settings)) as one, TestClient(make_app(pow_settings)) as two:
+        proof = solved(one, "192.0.2.1")
+        assert 201 == send(two, "192.0.2.1", proof)[0]
