@@ -29,6 +29,10 @@ class CompileCatalogues(BuildHookInterface):  # type: ignore[type-arg]
             target = f"server/locales/{lang}/LC_MESSAGES"
             build_data["force_include"][str(po)] = f"{target}/messages.po"
             build_data["force_include"][str(mo)] = f"{target}/messages.mo"
+            # Which strings a fluent speaker has checked (server.i18n reads it beside the .po).
+            reviewed = root / "locales" / lang / "reviewed.yaml"
+            if reviewed.is_file():
+                build_data["force_include"][str(reviewed)] = f"server/locales/{lang}/reviewed.yaml"
         build_data["force_include"][str(root / "locales" / "messages.pot")] = (
             "server/locales/messages.pot"
         )

@@ -5,7 +5,9 @@ Run: .venv/bin/python bench/nearby.py [--services 100000] [--points 1000] [--sec
 1. In process: nearest 20 within 10 km from random points (towns, countryside, coasts and
    sea), p50 and p99, beside the naive baseline, a scan of every row with geopy's
    great_circle. Every point's answer is compared with an exhaustive scan of every row.
-2. Over HTTP with wrk: requests/s and p99 for GET /api/v1/services/nearby.
+2. Over HTTP with wrk: requests/s and p99 for GET /api/v1/services/nearby (default page of
+   10 results) with 1 and 2 workers, and a bare Litestar app returning a constant body of the
+   same average size with 1 worker, in the same run; then the table of figures and goals.
 
 Services are placed like people: around the GB postcode sector centroids in
 content/postcodes/, weighted by how many postcodes each sector has (uniformly over
@@ -18,6 +20,7 @@ import argparse
 import csv
 import json
 import math
+import os
 import random
 import statistics
 import sys
@@ -27,13 +30,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import httpx
 from geopy.distance import great_circle
 
-from bench.common import POSTCODE_TABLES, free_port, running, temp_data_dir, wrk
+from bench.common import POSTCODE_TABLES, free_port, running, serve_command, temp_data_dir, wrk
 from server.content import CATEGORIES
 from server.db import connect
-from server.directory.search import EARTH_RADIUS_KM, Filters, nearest
+from server.directory.models import Schedule, dumps
+from server.directory.search import EARTH_RADIUS_KM, Density, Filters, nearest
 from server.migrations import migrate
+from server.opening_hours import week_minutes
 
 GB_BOX = (50.0, 58.6, -5.7, 1.75)
 
@@ -64,9 +70,10 @@ def generate(data_dir: Path, count: int, rng: random.Random) -> list[tuple[int, 
         points = [(la + rng.gauss(0, 0.01), lo + rng.gauss(0, 0.016)) for la, lo, _n in chosen]
     else:
         points = [random_point(rng) for _ in range(count)]
-    schedules = json.dumps(
-        [{"freq": "WEEKLY", "byday": ["MO", "WE", "FR"], "opens_at": "17:00", "closes_at": "21:00"}]
-    )
+    weekly = Schedule(byday=["MO", "WE", "FR"], opens_at="17:00", closes_at="21:00")
+    schedules = dumps([weekly])
+    # As the importer stores them: each weekday's opening minutes, worked out once.
+    opening_minutes = dumps(week_minutes([weekly]))
     with db.atomic():
         db.table("services").insert_all(
             (
@@ -86,6 +93,7 @@ def generate(data_dir: Path, count: int, rng: random.Random) -> list[tuple[int, 
                     "phones": json.dumps([{"number": "01632 960000", "kind": "voice"}]),
                     "website": "https://example.org/",
                     "schedules": schedules,
+                    "opening_minutes": opening_minutes,
                     "last_checked": "2026-11-01",
                     "sample": True,
                     "fingerprint": "",
@@ -156,15 +164,19 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def in_process(data_dir: Path, rows: list[tuple[int, float, float]], points: list) -> None:
+def in_process(
+    data_dir: Path, rows: list[tuple[int, float, float]], points: list
+) -> dict[str, float]:
     db = connect(data_dir / "directory.db")
+    # As the finder does: locations a cell, counted once per import.
+    density = Density(db)
     for lat, lon in points[:50]:  # warm the page cache
-        nearest(db, lat, lon, 10.0, 20, Filters())
+        nearest(db, lat, lon, 10.0, 20, Filters(), density)
     timings, differences, empty = [], 0, 0
     answers = []
     for lat, lon in points:
         start = time.perf_counter()
-        hits = nearest(db, lat, lon, 10.0, 20, Filters())
+        hits = nearest(db, lat, lon, 10.0, 20, Filters(), density)
         timings.append((time.perf_counter() - start) * 1000)
         answers.append(hits)
         empty += not hits
@@ -175,7 +187,7 @@ def in_process(data_dir: Path, rows: list[tuple[int, float, float]], points: lis
         runs = []
         for _ in range(5):
             start = time.perf_counter()
-            nearest(db, lat, lon, 10.0, 20, Filters())
+            nearest(db, lat, lon, 10.0, 20, Filters(), density)
             runs.append((time.perf_counter() - start) * 1000)
         best_of_five.append(min(runs))
     scan = Scan(rows)
@@ -207,9 +219,17 @@ def in_process(data_dir: Path, rows: list[tuple[int, float, float]], points: lis
     print(f"  points with no service within 10 km: {empty}")
     print(f"  differences from an exhaustive scan of every row: {differences} of {len(points)}")
     print(f"  differences from geopy's own scan: {geopy_differences} of {len(naive)}")
+    return {
+        "p50": percentile(timings, 0.5),
+        "p99": percentile(timings, 0.99),
+        "p99_best": percentile(best_of_five, 0.99),
+        "differences": differences,
+    }
 
 
-def over_http(data_dir: Path, points: list, seconds: int) -> None:
+def over_http(data_dir: Path, points: list, seconds: int) -> dict[str, float]:
+    """Our nearby search at 1 and 2 workers, then a bare Litestar app returning a constant body
+    of the same average size on the same server with 1 worker, all in this run."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     paths = [f"/api/v1/services/nearby?lat={lat:.5f}&lon={lon:.5f}" for lat, lon in points[:500]]
@@ -219,16 +239,58 @@ def over_http(data_dir: Path, points: list, seconds: int) -> None:
             "i = 0\nrequest = function()\n  i = i + 1\n"
             '  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n'
         )
+    figures: dict[str, float] = {}
+    size = 0
     for workers in (1, 2):
         command = [
             sys.executable, "-m", "server", "serve", "--port", str(port),
             "--workers", str(workers), "--data-dir", str(data_dir),
         ]  # fmt: skip
         with running(command, base + "/api/v1/health", {"CONSEQUENCES_LOG_LEVEL": "warning"}):
-            wrk(base + "/api/v1/health", seconds=2, script=script.name)  # warm up
+            if not size:
+                # The bare app's body: the average size of the answers wrk will ask for.
+                sizes = [len(httpx.get(base + p).content) for p in paths[:100]]
+                size = round(statistics.mean(sizes))
+            # Warm up: each worker loads the services it answers with once.
+            wrk(base + "/api/v1/health", seconds=5, script=script.name)
             result = wrk(base + "/", seconds=seconds, script=script.name)
+        figures[f"http_{workers}"] = result.requests_per_second
         print(result.row(f"HTTP nearby, {workers} worker(s), wrk -t1 -c32"))
     Path(script.name).unlink()
+    bare_url = f"http://127.0.0.1:{port}/constant"
+    with running(
+        serve_command("uvicorn", port, "bench.bare_app:create_bare_app", workers=1),
+        bare_url,
+        {"BARE_BODY_SIZE": str(size)},
+    ):
+        wrk(bare_url, seconds=2)
+        bare = wrk(bare_url, seconds=seconds)
+    figures["bare"] = bare.requests_per_second
+    print(bare.row(f"bare Litestar, constant {size:,} B, 1 worker"))
+    figures["size"] = size
+    return figures
+
+
+def table(measured: dict[str, float]) -> None:
+    """The figures the issue asks for, in one table, with the goals."""
+    rows = [
+        ("In process, nearest 20, one run per point, p50", f"{measured['p50']:.3f} ms", ""),
+        ("In process, nearest 20, one run per point, p99", f"{measured['p99']:.3f} ms", "≤ 1 ms"),
+        ("Same, best of 5 runs, p99", f"{measured['p99_best']:.3f} ms", ""),
+    ]
+    if "http_1" in measured:
+        ratio = measured["http_1"] / measured["bare"]
+        rows += [
+            ("Over HTTP, 1 worker (a page of 10)", f"{measured['http_1']:,.0f} req/s", ""),
+            (f"Bare Litestar, constant body of the same {measured['size']:,.0f} B",
+             f"{measured['bare']:,.0f} req/s", ""),
+            ("Ratio, HTTP vs bare", f"{ratio:.0%}", "≥ 50%"),
+            ("Over HTTP, 2 workers", f"{measured['http_2']:,.0f} req/s", "≥ 2,000 req/s"),
+        ]  # fmt: skip
+    print("\n| Measure | This run | Goal |\n| --- | --- | --- |")
+    for label, value, goal in rows:
+        print(f"| {label} | {value} | {goal or '—'} |")
+    print(f"(load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())})")
 
 
 def main() -> None:
@@ -245,9 +307,11 @@ def main() -> None:
     spread = "around GB sector centroids" if sectors() else "uniformly over GB"
     print(f"Generated {len(rows):,} services {spread} in {time.perf_counter() - start:.1f} s")
     points = probes(rng, args.points)
-    in_process(data_dir, rows, points)
+    print(f"(load average before: {', '.join(f'{x:.1f}' for x in os.getloadavg())})")
+    measured = in_process(data_dir, rows, points)
     if not args.skip_http:
-        over_http(data_dir, points, args.seconds)
+        measured.update(over_http(data_dir, points, args.seconds))
+    table(measured)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ const SCREEN = new RegExp(
   `^(${SCREENS.map((path) => path.replace(/\/$/, "").replace("{id}", "[a-z0-9-]+")).join("|")})/?$`,
 );
 const CONTENT =
-  /^\/api\/v1\/(bundle|cards|messages|locales|helplines|app-config|services\/categories)(\/|$)/;
+  /^\/api\/v1\/(bundle|cards|messages|locales|helplines|app-config|services\/categories|updates)(\/|$)/;
 const hashed = (file) => `${file.url}?v=${file.revision}`;
 const SHELL_PAGE = hashed(PRECACHE.files.find((file) => file.url === "/"));
 const OFFLINE_PAGE = hashed(PRECACHE.files.find((file) => file.url === "/offline.html"));

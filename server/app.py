@@ -2,7 +2,8 @@
 
 Every service the routes use is built here into one typed container, Services; handlers get
 each one as a typed dependency named after its field (``reports: NamedDependency[ReportStore]``).
-The app's one lifespan runs the hourly retention purge and closes every database at shutdown.
+The app's one lifespan runs the hourly retention purge and pulse upkeep, and closes every
+database at shutdown.
 """
 
 from __future__ import annotations
@@ -28,31 +29,46 @@ from server.cards import CardService
 from server.content import Content, load_or_raise
 from server.db import ThreadLocalDatabase
 from server.directory.finder import Finder
+from server.directory.publish import Publisher
 from server.errors import EXCEPTION_HANDLERS
+from server.feedback import FeedbackService, FeedbackStore
 from server.geocode import make_geocoder
 from server.http import BoundedJson, ConditionalGet, TrueAllow
 from server.i18n import Languages
+from server.listings import Listings, SuggestionStore
 from server.migrations import migrate
+from server.notify import Mailer, Notifier, notify_forever
 from server.openapi import TruthfulJsonRenderPlugin
 from server.pow import ProofOfWork
 from server.precache import Shell, build_shell
-from server.ratelimit import RateLimiter, parse_proxies
+from server.ratelimit import Limit, RateLimiter, parse_proxies
 from server.reports import Limits, ReportService, ReportStore, open_store, purge_forever
 from server.routes.cards import CardsController
+from server.routes.feedback import FeedbackController, with_feedback_queue
 from server.routes.lessons import LessonPagesController, QrController, lesson_assets
+from server.routes.listings import (
+    SourcesController,
+    SuggestionsController,
+    listings_staff_router,
+)
 from server.routes.meta import MetaController
+from server.routes.openreferral import openreferral_router
 from server.routes.postcodes import PostcodesController
 from server.routes.reports import ChallengeController, ReportsController
 from server.routes.services import HelplinesController, ServicesController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.routes.staff import staff_router
+from server.routes.voice import PUBLIC_CONTROLLERS, PulsePageController, voice_staff_router
+from server.routes.withdraw import WithdrawController
 from server.secrets_store import load_or_create
 from server.security import security_headers_hook
 from server.settings import Settings
 from server.staff import StaffService
+from server.sync import sync_forever
+from server.voice.service import Voice, build_voice, upkeep_forever
 
 API_PREFIX = "/api/v1"
-COMPRESSION = CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6)
+COMPRESSION = CompressionConfig(backend="gzip", minimum_size=256, gzip_compress_level=9)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,6 +92,10 @@ class Services:
     limits: Limits
     reporting: ReportService
     proof: ProofOfWork
+    feedback: FeedbackService
+    notifier: Notifier
+    listings: Listings
+    voice: Voice
 
     @classmethod
     def build(
@@ -99,6 +119,7 @@ class Services:
             enabled=settings.proof_of_work == "on",
             key=load_or_create(settings.secrets_path, "proof-of-work"),
         )
+        finder = Finder(directory_db, cards, geocoder=make_geocoder(settings, directory_db))
         return cls(
             settings=settings,
             content=content,
@@ -106,12 +127,30 @@ class Services:
             cards=cards,
             shell=build_shell(Path(settings.pwa_dir)),
             directory_db=directory_db,
-            finder=Finder(directory_db, cards, geocoder=make_geocoder(settings, directory_db)),
+            finder=finder,
             reports=reports,
-            staff_service=StaffService(data_dir / "reports.db", settings.staff_session_hours),
+            staff_service=StaffService(
+                data_dir / "reports.db", settings.staff_session_hours, keyring=reports.keyring
+            ),
             limiter=limiter,
             limits=limits,
             reporting=ReportService(reports, limiter, limits, languages, proof),
+            feedback=FeedbackService(
+                FeedbackStore(
+                    ThreadLocalDatabase(data_dir / "reports.db"), settings.report_retention_days
+                ),
+                limiter,
+                settings.feedback_per_hour,
+                content,
+                languages,
+            ),
+            notifier=Notifier(reports, Mailer(settings), settings),
+            listings=Listings(
+                Publisher(directory_db, finder, settings.publish_sample_services),
+                SuggestionStore(directory_db),
+                Limit("suggestion", settings.suggestions_per_hour),
+            ),
+            voice=build_voice(settings, content, directory_db),
             proof=proof,
         )
 
@@ -127,6 +166,8 @@ class Services:
         self.reports.close()
         self.staff_service.close()
         self.directory_db.close()
+        self.feedback.close()
+        self.voice.close()
 
 
 def _constant(value: object) -> Provide:
@@ -137,18 +178,28 @@ def _constant(value: object) -> Provide:
 
 
 def lifespan(services: Services) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    """While the app runs: purge reports past retention at start-up and then every hour.
-    At shutdown: stop the purge, then close every database."""
+    """While the app runs: purge reports past retention and forget the phone tokens of closed
+    pulse sessions, at start-up and then every hour; send staff notifications; sync the
+    directory's sources when the deployer turned that on.
+    At shutdown: stop them all, then close every database."""
 
     @asynccontextmanager
     async def run(_app: Litestar) -> AsyncIterator[None]:
-        purge = asyncio.get_running_loop().create_task(purge_forever(services.reports))
+        loop = asyncio.get_running_loop()
+        tasks = [
+            loop.create_task(purge_forever(services.reports)),
+            loop.create_task(notify_forever(services.notifier)),
+            loop.create_task(upkeep_forever(services.voice)),
+        ]
+        if services.settings.sync_every_hours:  # issue 15: scheduled directory sync
+            tasks.append(loop.create_task(sync_forever(services.settings)))
         try:
             yield
         finally:
-            purge.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purge
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             services.close()
 
     return run
@@ -173,17 +224,26 @@ def create_app(
             QrController,  # /qr.svg
             ReportsController,  # /reports, /reports/lookup, /reports/reply (anonymous)
             ChallengeController,  # /challenge (proof of work for the anonymous writes)
-            staff_router(settings),  # /staff/... (session cookie + CSRF)
+            with_feedback_queue(staff_router(settings)),  # /staff/..., /staff/feedback
+            FeedbackController,  # /feedback ("Report a mistake", anonymous)
+            WithdrawController,  # /reports/withdraw (anonymous)
+            listings_staff_router(settings),  # /staff/listings (suggested changes, sources)
+            SuggestionsController,  # /services/{id}/suggestions (anonymous)
+            SourcesController,  # /services/sources (staff only)
             ServicesController,  # /services/nearby, /services/categories, /services/{id}
             HelplinesController,  # /helplines
             PostcodesController,  # /postcodes/{postcode}
+            *PUBLIC_CONTROLLERS,  # /pulse/..., /reports/unsafe-place, /updates (youth voice)
+            voice_staff_router(settings),  # /staff/figures..., /staff/updates...
         ],
     )
 
     return Litestar(
         route_handlers=[
             api,
+            openreferral_router(),  # /openreferral/...: our directory as ORUK 3.0, CORS *
             LessonPagesController,  # /present/{card_id}, /print/{card_id}
+            PulsePageController,  # /pulse, /pulse/{code} (pupils' class pulse page)
             lesson_assets(Path(settings.pwa_dir)),  # /lessons/...
             # The shell's screens, worker and hashed assets; then any other page in pwa/.
             ShellController,

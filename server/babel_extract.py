@@ -41,5 +41,15 @@ def extract_content(
         return
     text = fileobj.read().decode("utf-8")
     lines = _line_numbers(text)
-    for context, message in translatable_strings(path):
+    if path.parent.name == "pulse":
+        from server.voice.questions import translatable_strings as pulse_strings
+
+        found = pulse_strings(path)
+    elif path.name == "updates.yaml":
+        from server.voice.updates import translatable_strings as update_strings
+
+        found = update_strings(path)
+    else:
+        found = translatable_strings(path)
+    for context, message in found:
         yield lines.get(message, 1), None, message, [context]

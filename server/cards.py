@@ -14,6 +14,7 @@ from server.content import (
     Content,
     GlossaryEntry,
     Helpline,
+    strings_of,
     translate_card,
     translate_glossary_entry,
     translate_helpline,
@@ -43,6 +44,8 @@ class CardDetail(Card, frozen=True, kw_only=True):
 
     `reviewed_on`, `reviewed_by` (a role) and `reviewed_on_text` ("last checked") come from the
     card's review record; `review_current` is false when the card changed after that review.
+    `translation_reviewed` is true only when a fluent speaker has checked every string of this
+    card in this language, as they are now (always true in English).
     """
 
     lang: str
@@ -118,9 +121,13 @@ class CardService:
     def _detail(self, card_id: str, lang: str) -> CardDetail:
         card = msgspec.structs.replace(self.translated_card(card_id, lang), reviewer_notes=[])
         review = card.review
+        language = self.languages.fields(lang)
+        language["translation_reviewed"] = self.languages.strings_reviewed(
+            lang, strings_of(self.content.cards[card_id])
+        )
         return CardDetail(
             **msgspec.structs.asdict(card),
-            **self.languages.fields(lang),
+            **language,
             reviewed_on=review.reviewed_on,
             reviewed_by=review.role,
             reviewed_on_text=format_long_date(review.reviewed_on, lang),

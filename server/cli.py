@@ -213,7 +213,10 @@ def _babel(*argv: str) -> None:
 
 
 def extract_pot(output: Path) -> None:
-    """Extract every UI and content string into a .pot file."""
+    """Extract every UI and content string into a .pot file, safety-critical ones marked."""
+    from server.content import load_or_raise
+    from server.translation_reviews import mark_template, safety_critical
+
     _babel(
         "extract",
         "-F",
@@ -232,59 +235,143 @@ def extract_pot(output: Path) -> None:
         "100",
         ".",
     )
+    # Translators see which strings are safety-critical (the rule: server.translation_reviews).
+    mark_template(output, safety_critical(load_or_raise(ROOT / "content")))
 
 
 def _without_date(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if "POT-Creation-Date" not in line)
 
 
-I18N_ACTIONS = ("extract", "update", "compile", "stats")
+locales_dir_option = click.option(
+    "--locales-dir", metavar="DIR", help="default ./locales, or CONSEQUENCES_LOCALES_DIR"
+)
 
 
-@cli.command(help="extract, update, compile or count translations")
-@click.argument("action", type=click.Choice(I18N_ACTIONS))
-@click.option("--locales-dir", metavar="DIR", help="default ./locales")
-def i18n(action: str, locales_dir: str | None) -> int:
-    from server.i18n import DOMAIN, SOURCE_LANGUAGE, SUPPORTED, compile_catalogues, po_path
+def _locales(locales_dir: str | None) -> Path:
+    return Path(locales_dir or Settings.load().locales_dir)
 
-    locales = Path(locales_dir or Settings.load().locales_dir)
+
+@cli.group(help="extract, update, compile, count and review translations")
+def i18n() -> None:
+    pass
+
+
+@i18n.command(help="extract UI strings and card text into messages.pot")
+@locales_dir_option
+def extract(locales_dir: str | None) -> int:
+    from server.i18n import DOMAIN
+
+    locales = _locales(locales_dir)
     pot = locales / f"{DOMAIN}.pot"
-    if action == "extract":
-        with tempfile.TemporaryDirectory() as tmp:
-            fresh = Path(tmp) / "messages.pot"
-            extract_pot(fresh)
-            new = fresh.read_text(encoding="utf-8")
-        old = pot.read_text(encoding="utf-8") if pot.exists() else ""
-        if _without_date(old) != _without_date(new):
-            pot.write_text(new, encoding="utf-8")
-            click.echo(f"Updated {pot}")
-        else:
-            click.echo(f"{pot} is up to date")
-    elif action == "update":
-        for lang in SUPPORTED:
-            if lang == SOURCE_LANGUAGE:
-                continue
-            po = po_path(locales, lang)
-            command = "update" if po.exists() else "init"
-            extra = ["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []
-            _babel(command, "-i", str(pot), "-d", str(locales), "-l", lang, "-w", "100", *extra)
-        click.echo(f"Catalogues updated from {pot}")
-    elif action == "compile":
-        written = compile_catalogues(locales, force=True)
-        click.echo(f"Compiled {len(written)} catalogue(s).")
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "messages.pot"
+        extract_pot(fresh)
+        new = fresh.read_text(encoding="utf-8")
+    old = pot.read_text(encoding="utf-8") if pot.exists() else ""
+    if _without_date(old) != _without_date(new):
+        pot.write_text(new, encoding="utf-8")
+        click.echo(f"Updated {pot}")
     else:
-        return _stats(locales)
+        click.echo(f"{pot} is up to date")
+    return 0
+
+
+@i18n.command(help="bring every language's catalogue in step with messages.pot")
+@locales_dir_option
+def update(locales_dir: str | None) -> int:
+    from server.i18n import DOMAIN, SOURCE_LANGUAGE, SUPPORTED, po_path
+
+    locales = _locales(locales_dir)
+    pot = locales / f"{DOMAIN}.pot"
+    for lang in SUPPORTED:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        po = po_path(locales, lang)
+        command = "update" if po.exists() else "init"
+        extra = ["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []
+        _babel(command, "-i", str(pot), "-d", str(locales), "-l", lang, "-w", "100", *extra)
+    click.echo(f"Catalogues updated from {pot}")
+    return 0
+
+
+@i18n.command(name="compile", help="compile the catalogues to .mo files")
+@locales_dir_option
+def compile_(locales_dir: str | None) -> int:
+    from server.i18n import compile_catalogues
+
+    written = compile_catalogues(_locales(locales_dir), force=True)
+    click.echo(f"Compiled {len(written)} catalogue(s).")
+    return 0
+
+
+@i18n.command(help="how much is translated, and reviewed: safety-critical strings first")
+@locales_dir_option
+def stats(locales_dir: str | None) -> int:
+    return _stats(_locales(locales_dir))
+
+
+@i18n.command(
+    name="review",
+    help="record that a fluent speaker checked strings of one language, as they are now",
+)
+@click.argument("lang", metavar="LANG")
+@click.option(
+    "--role", required=True, help="the reviewer's role, e.g. 'fluent speaker', not a name"
+)
+@click.option("--card", "card_id", metavar="ID", help="every string of this card")
+@click.option("--safety-critical", "safety", is_flag=True, help="every safety-critical string")
+@click.option("--all", "everything", is_flag=True, help="every string in the catalogue")
+@locales_dir_option
+def review_strings(
+    lang: str,
+    role: str,
+    card_id: str | None,
+    safety: bool,
+    everything: bool,
+    locales_dir: str | None,
+) -> int:
+    from server.content import load_or_raise
+    from server.translation_reviews import (
+        ReviewNotRecorded,
+        record_string_reviews,
+        select_strings,
+    )
+
+    locales = _locales(locales_dir)
+    try:
+        content = load_or_raise(Path(Settings.load().content_dir))
+        selection = select_strings(content, card_id=card_id, safety=safety, everything=everything)
+        recorded, untranslated = record_string_reviews(locales, lang, role, selection)
+    except ReviewNotRecorded as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"Recorded: {recorded} string(s) of '{lang}' reviewed by {role}.")
+    if untranslated:
+        click.echo(f"Left out {untranslated} string(s) not yet translated.")
     return 0
 
 
 def _stats(locales: Path) -> int:
     from babel.messages.pofile import read_po
 
-    from server.i18n import SOURCE_LANGUAGE, SUPPORTED, Languages, po_path
+    from server.content import load_or_raise
+    from server.i18n import SOURCE_LANGUAGE, SUPPORTED, po_path
+    from server.translation_reviews import review_states
 
-    languages = Languages(locales)
+    states = {
+        s.lang: s for s in review_states(locales, load_or_raise(Path(Settings.load().content_dir)))
+    }
+    click.echo("Safety-critical strings (999, Childline, first aid, quick exit) reviewed:")
+    for state in states.values():
+        mark = "yes" if state.critical_reviewed == state.critical_total else "NO"
+        click.echo(
+            f"  {state.lang:6} {state.critical_reviewed:>4} of {state.critical_total:<4} {mark}"
+        )
+    click.echo("")
     problems = 0
-    click.echo(f"{'lang':6} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'errors':>7}  reviewed")
+    click.echo(
+        f"{'lang':6} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'errors':>7} {'reviewed':>9}"
+    )
     for lang in SUPPORTED:
         if lang == SOURCE_LANGUAGE:
             continue
@@ -295,10 +382,10 @@ def _stats(locales: Path) -> int:
         missing = sum(1 for m in messages if not m.string)
         errors = list(catalog.check())
         problems += fuzzy + missing + len(errors)
-        info = languages.info[lang]
+        state = states[lang]
         click.echo(
             f"{lang:6} {len(messages) - missing - fuzzy:>10} {fuzzy:>6} {missing:>8} "
-            f"{len(errors):>7}  {'yes' if info.reviewed else 'no'}"
+            f"{len(errors):>7} {state.reviewed:>4}/{state.total:<4}"
         )
     return 1 if problems else 0
 
@@ -390,22 +477,54 @@ def _staff_service(data_dir: str | None) -> Iterator[StaffService]:
 
 @staff.command(help="add an account; the password comes from a prompt or standard input")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer")
+@click.option(
+    "--role",
+    type=click.Choice(["lead", "deputy", "reviewer", "admin"]),
+    default="reviewer",
+    help="lead (the DSL), deputy, reviewer, or admin (accounts and settings)",
+)
+@click.option("--email", default="", help="address for notifications (they carry no content)")
 @data_dir_option
-def add(username: str, role: str, data_dir: str | None) -> int:
+def add(username: str, role: str, email: str, data_dir: str | None) -> int:
     from server.staff import StaffError
 
     with _staff_service(data_dir) as service:
         try:
             password = _read_password()
-            account = service.add("cli", username, password, role)
+            enrolment = service.add("cli", username, password, role, email)
         except (StaffError, ValueError) as exc:
             _err(str(exc))
             return 1
         recovery = _enrol(data_dir, username, password)
+    account = enrolment.account
     click.echo(f"Added {account.username} ({account.role}).")
     if recovery:
         _show_recovery(recovery)
+    _echo_enrolment(enrolment.totp_uri)
+    return 0
+
+
+def _echo_enrolment(uri: str) -> None:
+    click.echo(
+        "Hand this authenticator set-up to them privately; it is shown only now "
+        "(the staff page also shows it as a QR code at their first sign-in):"
+    )
+    click.echo(uri)
+
+
+@staff.command(name="reset-2fa", help="give an account a new authenticator set-up")
+@click.argument("username")
+@data_dir_option
+def reset_2fa(username: str, data_dir: str | None) -> int:
+    with _staff_service(data_dir) as service:
+        enrolment = service.reset_second_factor("cli", username)
+    if enrolment is None:
+        _err(f"There is no account called {username}.")
+        return 1
+    click.echo(
+        f"{username} has a new authenticator set-up; their recovery codes and sign-ins have ended."
+    )
+    _echo_enrolment(enrolment.totp_uri)
     return 0
 
 
@@ -492,8 +611,15 @@ def _read_secret(prompt: str) -> str:
 @click.argument("username")
 @data_dir_option
 def remove(username: str, data_dir: str | None) -> int:
+    from server.staff import OwnsOpenReports
+
     with _staff_service(data_dir) as service:
-        if not service.remove("cli", username):
+        try:
+            removed = service.remove("cli", username)
+        except OwnsOpenReports as exc:
+            _err(exc.message)
+            return 1
+        if not removed:
             _err(f"There is no account called {username}.")
             return 1
     click.echo(f"Removed {username}; their sign-ins have ended.")
@@ -506,9 +632,32 @@ def list_accounts(data_dir: str | None) -> int:
     with _staff_service(data_dir) as service:
         accounts = service.accounts()
     for account in accounts:
-        click.echo(f"{account.username:40} {account.role:9} added {account.created_on}")
+        second = "2FA on" if account.second_factor else "2FA not set up"
+        click.echo(f"{account.username:40} {account.role:9} added {account.created_on}  {second}")
     if not accounts:
         click.echo("No staff accounts yet: add one with `consequences staff add NAME`.")
+    return 0
+
+
+@cli.group(help="the audit log that cannot be rewritten")
+def audit() -> None:
+    pass
+
+
+@audit.command(help="check the audit log's hash chain; exit 1 naming the first broken row")
+@data_dir_option
+def verify(data_dir: str | None) -> int:
+    from server.audit import verify_file
+
+    path = _settings(data_dir).data_path / "reports.db"
+    if not path.exists():
+        _err(f"There is no reports.db in {path.parent}.")
+        return 1
+    checked, broken = verify_file(path)
+    if broken is not None:
+        _err(f"The audit log is broken at row {broken.row_id}: {broken.reason}.")
+        return 1
+    click.echo(f"The audit log is whole: {checked} row(s) checked.")
     return 0
 
 
@@ -564,6 +713,41 @@ def import_services(
         click.echo(line)
     click.echo(report.summary())
     return 0
+
+
+@services.command(
+    name="sync",
+    help="sync from a council's live Open Referral UK API (v1 or 3.0), all pages, all or nothing",
+)
+@click.argument("url", metavar="URL", required=False)
+@click.option("--all", "every", is_flag=True, help="re-sync every source synced before")
+@click.option("--source", help="name for this feed (default: the URL's host name)")
+@click.option(
+    "--replace", is_flag=True, help="remove this source's services not in the feed, and the demo"
+)
+@data_dir_option
+def sync_services(
+    url: str | None, every: bool, source: str | None, replace: bool, data_dir: str | None
+) -> int:
+    from server.sync import sync_all, sync_feed
+
+    if bool(url) == every:
+        _err("Give a feed's URL, or --all to re-sync every source synced before.")
+        return 2
+    db = _directory_db(data_dir)
+    try:
+        if url:
+            reports = [sync_feed(db, url, source=source, replace=replace)]
+        else:
+            reports = sync_all(db)
+            if not reports:
+                click.echo("No sources yet: sync one with `consequences services sync URL`.")
+    finally:
+        db.conn.close()
+    for report in reports:
+        for line in report.lines():
+            click.echo(line, err=bool(report.error))
+    return 1 if any(r.error for r in reports) else 0
 
 
 @cli.group(help="offline postcode tables")

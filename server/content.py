@@ -229,6 +229,19 @@ def translatable_strings(path: Path) -> Iterator[tuple[str, str]]:
     yield from found
 
 
+def strings_of(item: Card | Helpline | GlossaryEntry) -> list[str]:
+    """Every translatable string of one card, helpline or glossary entry, in order."""
+    found: list[tuple[str, str]] = []
+    record = _recorder(found, "")
+    if isinstance(item, Card):
+        translate_card(item, record)
+    elif isinstance(item, Helpline):
+        translate_helpline(item, record)
+    else:
+        translate_glossary_entry(item, record)
+    return [text for _, text in found]
+
+
 def _recorder(found: list[tuple[str, str]], label: str) -> Gettext:
     def record(text: str) -> str:
         found.append((label, text))

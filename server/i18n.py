@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
-import re
 import tempfile
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import TypedDict
 
 import msgspec
+import yaml
 from babel import Locale, negotiate_locale
 from babel.dates import format_date
+from babel.messages.catalog import Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -36,9 +39,60 @@ def discover_languages(locales_dir: Path) -> tuple[str, ...]:
 # English plus the languages of ESOL families in the pilot towns, as the catalogues say.
 SUPPORTED: tuple[str, ...] = discover_languages(bundled("locales"))
 
-# Each catalogue says in its header comment whether a fluent speaker has reviewed it,
-# e.g. "# Fluent-Speaker-Review: no" or "# Fluent-Speaker-Review: yes, A. Name, 2027-01-10".
-_REVIEW = re.compile(r"Fluent-Speaker-Review:\s*(\S[^\n]*)", re.IGNORECASE)
+# Which strings a fluent speaker has checked is kept per string, per language, in
+# locales/<lang>/reviewed.yaml (written by `consequences i18n review`). An entry names the
+# string by a hash of its English source and of the translation that was checked, so a
+# changed English string, or a changed translation, is unreviewed again. The catalogues'
+# "Fluent-Speaker-Review:" header line is only a note for people; nothing reads it.
+REVIEW_FILE = "reviewed.yaml"
+
+
+def text_hash(text: str) -> str:
+    """The hash that names a string in a review file: SHA-256 of its UTF-8 text."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class StringReview(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One string a fluent speaker checked: which, when, and who (a role, never a name)."""
+
+    source_hash: str
+    translation_hash: str
+    reviewed_on: dt.date
+    role: str
+    # The English text, so the file can be read by a person; the hashes decide.
+    source: str = ""
+
+
+class ReviewFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    reviews: list[StringReview] = msgspec.field(default_factory=list)
+
+
+def review_path(locales_dir: Path, lang: str) -> Path:
+    return locales_dir / lang / REVIEW_FILE
+
+
+def read_reviews(locales_dir: Path, lang: str) -> ReviewFile:
+    """A language's review file; a missing file means nothing has been reviewed."""
+    path = review_path(locales_dir, lang)
+    if not path.exists():
+        return ReviewFile()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return msgspec.convert(data, ReviewFile)
+
+
+def reviewed_msgids(catalog: Iterable[Message], reviews: ReviewFile) -> frozenset[str]:
+    """The msgids whose English source and translation are both as they were when reviewed."""
+    checked = {(r.source_hash, r.translation_hash) for r in reviews.reviews}
+    return frozenset(
+        m.id
+        for m in catalog
+        if isinstance(m.id, str)
+        and m.id
+        and isinstance(m.string, str)
+        and m.string
+        and not m.fuzzy
+        and (text_hash(m.id), text_hash(m.string)) in checked
+    )
 
 
 def N_(message: str) -> str:
@@ -132,6 +186,8 @@ class Languages:
         compile_catalogues(locales_dir)
         self.translations: dict[str, NullTranslations] = {}
         self.info: dict[str, LocaleInfo] = {}
+        # Per language, the msgids a fluent speaker has checked as they are now.
+        self.reviewed: dict[str, frozenset[str]] = {}
         for lang in SUPPORTED:
             self.translations[lang] = self._load(lang)
             self.info[lang] = self._describe(lang)
@@ -156,8 +212,9 @@ class Languages:
             messages = [m for m in catalog if m.id]
             done = [m for m in messages if m.string and not m.fuzzy]
             completeness = round(len(done) / len(messages), 4) if messages else 0.0
-            match = _REVIEW.search(catalog.header_comment or "")
-            reviewed = match is not None and match.group(1).strip().lower().startswith("yes")
+            self.reviewed[lang] = reviewed_msgids(messages, read_reviews(self.locales_dir, lang))
+            # The language counts as reviewed only when every one of its strings is.
+            reviewed = bool(messages) and all(m.id in self.reviewed[lang] for m in messages)
         return LocaleInfo(
             code=lang,
             name=locale.get_display_name("en") or lang,
@@ -171,6 +228,13 @@ class Languages:
         """The language members of an answer in this language."""
         info = self.info[lang]
         return {"lang": lang, "direction": info.direction, "translation_reviewed": info.reviewed}
+
+    def strings_reviewed(self, lang: str, msgids: Iterable[str]) -> bool:
+        """True when every one of these strings is reviewed in `lang` (always, in English)."""
+        if lang == SOURCE_LANGUAGE:
+            return True
+        reviewed = self.reviewed.get(lang, frozenset())
+        return all(msgid in reviewed for msgid in msgids)
 
     def gettext(self, lang: str) -> NullTranslations:
         return self.translations[lang]

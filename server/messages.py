@@ -352,6 +352,14 @@ UI_MESSAGES: dict[str, str] = {
     "finder.open_now": N_("Open now"),
     "finder.closed_now": N_("Closed now"),
     "finder.free": N_("Free"),
+    # Withdrawing a report (issue 13): the reporter's status page and the API's answer.
+    "report.withdraw_explain": N_(
+        "You can withdraw your report. It is deleted at once with all its messages, the team "
+        "can no longer read it, and your code stops working."
+    ),
+    "report.withdraw": N_("Withdraw my report"),
+    "report.withdraw_confirm": N_("Yes, delete my report"),
+    "report.withdrawn": N_("Your report has been deleted. Your code no longer works."),
     "finder.drop_in": N_("Drop in, no referral needed"),
     "finder.referral": N_("Referral needed"),
     "finder.no_postcodes": N_(
@@ -395,4 +403,87 @@ UI_MESSAGES: dict[str, str] = {
     "staff.reply_label": N_(
         "Ask a question or answer (the reporter sees this when they check their code)"
     ),
+    # -- issue 11: "Report a mistake" on every card and helpline, and its staff queue
+    "feedback.link": N_("Report a mistake"),
+    "feedback.title": N_("Something wrong here?"),
+    "feedback.kind": N_("What is wrong?"),
+    "feedback.kind.wrong_fact": N_("A fact is wrong"),
+    "feedback.kind.bad_translation": N_("The translation is wrong or unclear"),
+    "feedback.kind.out_of_date": N_("It is out of date"),
+    "feedback.kind.something_else": N_("Something else"),
+    "feedback.text": N_(
+        "Tell us more if you want to (up to 1,000 characters). Do not write your name."
+    ),
+    "feedback.send": N_("Send"),
+    "feedback.thanks": N_("Thank you. We will check it."),
+    "feedback.too_many": N_("You have sent a lot of these. Please try again later."),
+    "staff.feedback.title": N_("Reports of mistakes in cards and helplines"),
+    "staff.feedback.none": N_("Nothing to check."),
+    "staff.feedback.done": N_("Mark as done"),
+    # The safeguarding inbox (issue 13): sign-in with a second factor, owners, deadlines,
+    # decisions and handover, the audit trail, shortcuts.
+    "staff.totp": N_("Code from your authenticator app (or a recovery code)"),
+    "staff.enrol": N_("First sign-in: set up your code"),
+    "staff.enrol_help": N_(
+        "Scan this with an authenticator app, then sign in with the 6-digit code it shows."
+    ),
+    "staff.recovery_title": N_("Your recovery codes"),
+    "staff.recovery_help": N_(
+        "Each works once instead of the 6-digit code. Keep them somewhere safe: they are "
+        "shown only now."
+    ),
+    "staff.filter.mine": N_("Mine"),
+    "staff.filter.unassigned": N_("Unassigned"),
+    "staff.filter.overdue": N_("Overdue"),
+    "staff.owner": N_("Owner"),
+    "staff.owner_leads": N_("The leads (unassigned)"),
+    "staff.assign": N_("Assign"),
+    "staff.overdue": N_("Overdue by {time}"),
+    "staff.acknowledge_by": N_("Acknowledge by {time}"),
+    "staff.decide_by": N_("Decide by {time}"),
+    "staff.decision": N_("Decision and handover"),
+    "staff.outcome": N_("Outcome"),
+    "staff.outcome.concern_confirmed": N_("Concern confirmed"),
+    "staff.outcome.concern_not_confirmed": N_("Concern not confirmed"),
+    "staff.outcome.not_enough_information": N_("Not enough information"),
+    "staff.outcome.duplicate": N_("Duplicate of another report"),
+    "staff.destination": N_("Handed over to"),
+    "staff.destination.police": N_("Police"),
+    "staff.destination.crimestoppers_fearless": N_("Crimestoppers or Fearless"),
+    "staff.destination.childrens_social_care": N_("Children's social care"),
+    "staff.destination.school_dsl": N_("School or college safeguarding lead"),
+    "staff.destination.another_service": N_("Another service (name it)"),
+    "staff.destination.no_further_action": N_("No further action"),
+    "staff.destination_name": N_("Name of the service"),
+    "staff.reason": N_("Reason (up to 2,000 characters)"),
+    "staff.decide": N_("Decide and close"),
+    "staff.decided": N_("Decided: {outcome}. Handed over to: {destination}."),
+    "staff.audit": N_("What happened to this report (audit trail)"),
+    "staff.mail_failures": N_(
+        "{count} email notification(s) could not be sent. Check the mail settings."
+    ),
+    "staff.shortcuts": N_("Keyboard shortcuts"),
+    "staff.shortcuts_help": N_(
+        "j and k: next and previous report. o: open it. u: back to the list. a: assign. "
+        "r: reply. d: decide. ?: show or hide this help."
+    ),
+    # -- Listings people can trust (issue 15): freshness and "Suggest a change" in the help
+    # finder, and the staff's listings queue.
+    "help.out_of_date": N_("May be out of date"),
+    "help.suggest": N_("Suggest a change"),
+    "help.suggest.out_of_date": N_("Something is out of date"),
+    "help.suggest.extra_information": N_("Extra information to add"),
+    "help.suggest.service_closed": N_("The service has closed"),
+    "help.suggest.something_else": N_("Something else"),
+    "help.suggest_text": N_("Tell us more (optional). Please do not write any names."),
+    "help.suggest_send": N_("Send suggestion"),
+    "help.suggest_thanks": N_("Thank you. The team will check this listing."),
+    "staff.listings": N_("Suggested changes to listings"),
+    "staff.mark_done": N_("Mark done"),
+    "staff.sources": N_("Directory sources"),
 }
+
+# Youth voice (issue 16): the pulse, unsafe places and "You said, we did".
+from server.voice.messages import VOICE_MESSAGES  # noqa: E402
+
+UI_MESSAGES.update(VOICE_MESSAGES)

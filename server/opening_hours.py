@@ -84,6 +84,42 @@ def is_open(schedules: Sequence[Schedule], when: dt.datetime) -> bool | None:
     return False
 
 
+# Opening minutes per weekday, Monday first: [start, end) minute pairs within each day.
+WeekMinutes = list[list[tuple[int, int]]]
+WEEK_MINUTES = msgspec.json.Decoder(WeekMinutes)
+
+
+def week_minutes(schedules: Sequence[Schedule]) -> WeekMinutes | None:
+    """Each weekday's opening minutes, worked out once at import (sessions past midnight are
+    split at midnight). None when there are no hours, or when any schedule is monthly or
+    dated: is_open decides those at the time asked."""
+    if not schedules:
+        return None
+    week: WeekMinutes = [[] for _ in DAYS]
+    for schedule in schedules:
+        weekly = schedule.freq == "WEEKLY" and all(len(code) == 2 for code in schedule.byday)
+        if not weekly or schedule.valid_from or schedule.valid_to:
+            return None
+        opens, closes = _minutes(schedule.opens_at), _minutes(schedule.closes_at)
+        for code in schedule.byday:
+            day = DAYS.index(code)
+            if opens == closes:
+                week[day].append((0, 24 * 60))
+            elif opens < closes:
+                week[day].append((opens, closes))
+            else:
+                week[day].append((opens, 24 * 60))
+                week[(day + 1) % 7].append((0, closes))
+    return [sorted(day) for day in week]
+
+
+def open_in_week(week: WeekMinutes, when: dt.datetime) -> bool:
+    """is_open for hours precomputed by week_minutes: one weekday's list, no dates."""
+    local = when.astimezone(LONDON)
+    now = local.hour * 60 + local.minute
+    return any(start <= now < end for start, end in week[local.weekday()])
+
+
 class OpeningTimes(msgspec.Struct, kw_only=True):
     """One day's session, with machine values and words in the chosen language."""
 

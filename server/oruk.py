@@ -93,7 +93,9 @@ def clean_text(value: object) -> str:
         return ""
     text = str(value)
     if "<" not in text and "&" not in text:
-        return " ".join(text.split())
+        # Plain text keeps its paragraphs (as our own published feed writes them).
+        lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     safe = nh3.clean(
         text,
         tags=_KEEP_TAGS,
@@ -134,6 +136,9 @@ def clean_phone(value: object) -> str:
 
 
 # -- Categories: feed taxonomy terms onto ours, by name and code; the originals are kept.
+
+# The taxonomy our published feed puts our categories in (server.directory.publish).
+CATEGORY_TAXONOMY = "consequences-card-categories"
 
 _CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "youth_club": (r"youth (club|centre|center|work|service|provision)", r"positive activit"),
@@ -371,6 +376,8 @@ def _terms(service: dict[str, Any]) -> tuple[list[str], list[str], bool]:
         if isinstance(term, dict):
             if str(term.get("code", "")).lower() == "sample-data":
                 sample = True
+            elif term.get("taxonomy") == CATEGORY_TAXONOMY:
+                add(None, term.get("code"))  # our own categories, e.g. from our published feed
             else:
                 add(term.get("name") or term.get("code"), term.get("code"))
     for link in _list(service, "service_taxonomys", "service_taxonomies", "taxonomies"):
@@ -413,7 +420,9 @@ def _cost(service: dict[str, Any]) -> tuple[bool | None, str]:
         return False, cost
     if any(a == 0 for a in amounts):
         return True, cost
-    words = cost.lower()
+    # An option's own label ("Free", "Charges apply") also says whether it costs anything.
+    labels = [clean_text(o.get("option")) for o in options if isinstance(o, dict)]
+    words = " ".join([cost, *labels]).lower()
     if re.search(r"\bfree\b|no charge|no cost", words) and "£" not in words:
         return True, cost
     if "£" in words or re.search(r"\b(charges?|fees?|costs?)\b", words):

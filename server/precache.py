@@ -30,6 +30,9 @@ SCREENS: dict[str, str] = {
     "card": "/cards/{id}",
     "help": "/help",
     "report": "/report",
+    # Youth voice (issue 16): report a place that feels unsafe; "You said, we did".
+    "unsafePlace": "/report/unsafe-place",
+    "saidWeDid": "/said-we-did",
     "check": "/check",
     "settings": "/settings",
     "about": "/about",

@@ -110,6 +110,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     logins_per_hour: Annotated[
         int, Meta(ge=1, description="Staff sign-in attempts one source may make per hour.")
     ] = 10
+    feedback_per_hour: Annotated[
+        int,
+        Meta(
+            ge=1,
+            description="Reports of a mistake in a card or helpline one source may send per hour.",
+        ),
+    ] = 10
     staff_session_hours: Annotated[
         int, Meta(ge=1, le=168, description="Hours a staff sign-in lasts before it expires.")
     ] = 8
@@ -194,6 +201,100 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             description="The Nominatim server to ask: the public one or your own.",
         ),
     ] = "https://nominatim.openstreetmap.org"
+
+    # -- issue 13: the safeguarding inbox's deadlines, mail and retention
+    working_days: Annotated[
+        str,
+        Meta(
+            pattern=r"^(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun))*$",
+            description="Days the team works, for report deadlines (comma-separated: mon,...,sun).",
+        ),
+    ] = "mon,tue,wed,thu,fri"
+    working_hours: Annotated[
+        str,
+        Meta(
+            pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$",
+            description="The team's working hours on a working day, for deadlines (HH:MM-HH:MM).",
+        ),
+    ] = "08:00-18:00"
+    working_timezone: Annotated[
+        str, Meta(description="The time zone of the working hours (an IANA name).")
+    ] = "Europe/London"
+    bank_holidays: Annotated[
+        str,
+        Meta(
+            description=(
+                "Whose bank holidays are not working days, as country-subdivision for the "
+                "holidays library (GB-ENG: England and Wales; GB-SCT, GB-NIR); empty for none."
+            )
+        ),
+    ] = "GB-ENG"
+    audit_retention_days: Annotated[
+        int,
+        Meta(
+            ge=1,
+            le=36500,
+            description=(
+                "Days the audit log keeps a row (longer than reports: it holds no report text)."
+            ),
+        ),
+    ] = 730
+    code_expiry_days: Annotated[
+        int,
+        Meta(
+            ge=1,
+            le=3650,
+            description=(
+                "Days a follow-up code keeps working without being used; each use starts it again."
+            ),
+        ),
+    ] = 90
+    smtp_host: Annotated[
+        str,
+        Meta(
+            description=(
+                "Mail server for staff notifications (no report content is ever sent); empty "
+                "turns notifications off."
+            )
+        ),
+    ] = ""
+    smtp_port: Annotated[int, Meta(ge=1, le=65535, description="The mail server's port.")] = 587
+    smtp_username: Annotated[
+        str, Meta(description="User name for the mail server; empty to send without signing in.")
+    ] = ""
+    smtp_password: Annotated[str, Meta(description="Password for the mail server.")] = ""
+    smtp_from: Annotated[str, Meta(description="The From address of staff notifications.")] = (
+        "consequences@localhost"
+    )
+    smtp_starttls: Annotated[
+        bool,
+        Meta(description="Upgrade the mail connection with STARTTLS before signing in or sending."),
+    ] = True
+    # Issue 15: live directory sync and the published ORUK feed.
+    sync_every_hours: Annotated[
+        int,
+        Meta(
+            ge=0,
+            le=8760,
+            description=(
+                "Re-sync every remembered Open Referral source this often, in hours, while the "
+                "server runs (one worker does it); 0 turns the schedule off."
+            ),
+        ),
+    ] = 0
+    publish_sample_services: Annotated[
+        bool,
+        Meta(
+            description=(
+                "Include sample (demo) services in the published Open Referral UK feed under "
+                "/openreferral/. Off by default, so made-up services never reach other directories."
+            )
+        ),
+    ] = False
+    suggestions_per_hour: Annotated[
+        int,
+        Meta(ge=1, description="Suggested changes to listings one source may send per hour."),
+    ] = 10
 
     @property
     def data_path(self) -> Path:

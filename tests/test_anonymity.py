@@ -15,6 +15,7 @@ from server import codes
 from server.migrations import migrate
 from server.staff import StaffService
 from tests.conftest import RunningServer
+from tests.staff_helpers import totp_code
 
 MARKER_IP = "198.51.100.173"
 MARKER_UA = "Mozilla/5.0 AnonymityProbe/7.3 (marker-ua-5521)"
@@ -57,7 +58,7 @@ def report(**overrides: object) -> dict[str, object]:
     }
 
 
-def exercise_everything(base: str) -> list[str]:
+def exercise_everything(base: str, data: Path) -> list[str]:
     """Every kind of request, each carrying the markers; returns the codes given out."""
     headers = {
         "X-Forwarded-For": MARKER_IP,
@@ -103,15 +104,19 @@ def exercise_everything(base: str) -> list[str]:
         assert 401 == wrong.status_code
         signed_in = client.post(
             "/api/v1/staff/login",
-            json={"username": "ada", "password": PASSWORD},
+            json={
+                "username": "ada",
+                "password": PASSWORD,
+                "totp": totp_code(data / "reports.db", "ada"),
+            },
             headers={"X-CSRF-Token": token},
         )
         assert 200 == signed_in.status_code
-        csrf = {"X-CSRF-Token": token}
+        csrf = {"X-CSRF-Token": signed_in.json()["csrf_token"]}
         assert 200 == client.get("/api/v1/staff/reports").status_code
         assert 200 == client.get("/api/v1/staff/reports/1").status_code
         patched = client.patch(
-            "/api/v1/staff/reports/1", json={"status": "passed_on"}, headers=csrf
+            "/api/v1/staff/reports/1", json={"status": "being_looked_at"}, headers=csrf
         )
         assert 200 == patched.status_code
         sent = client.post(
@@ -128,7 +133,7 @@ def exercise_everything(base: str) -> list[str]:
 def test_no_marker_address_or_user_agent_in_any_file_or_log_line(
     anonymity_server: RunningServer,
 ) -> None:
-    given = exercise_everything(anonymity_server.base_url)
+    given = exercise_everything(anonymity_server.base_url, anonymity_server.data_dir)
     anonymity_server.stop()
     output = anonymity_server.output()
     files = [p for p in anonymity_server.data_dir.rglob("*") if p.is_file()]
@@ -151,7 +156,7 @@ def test_no_marker_address_or_user_agent_in_any_file_or_log_line(
 def test_the_schema_has_nowhere_to_put_who_sent_a_report(
     anonymity_server: RunningServer,
 ) -> None:
-    exercise_everything(anonymity_server.base_url)
+    exercise_everything(anonymity_server.base_url, anonymity_server.data_dir)
     conn = sqlite3.connect(anonymity_server.data_dir / "reports.db")
     try:
         for table in ("reports", "report_messages", "idempotency_keys"):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 from babel.dates import get_day_names
 
-from server.directory.models import Schedule
-from server.opening_hours import LONDON, describe, is_open
+from server.directory.models import DAYS, Schedule
+from server.opening_hours import LONDON, describe, is_open, open_in_week, week_minutes
 
 EVENINGS = Schedule(byday=["MO", "WE"], opens_at="17:00", closes_at="20:00")
 LATE_FRIDAY = Schedule(byday=["FR"], opens_at="20:00", closes_at="01:00")
@@ -102,3 +103,29 @@ def test_hours_in_words_use_the_languages_day_names_and_times() -> None:
     assert [days[0], days[2], days[4], days[5]] == [r.day_name for r in urdu]
     assert f"URDU Last {days[5]} of the month" == urdu[-1].note
     assert ["MO", "WE", "FR", "-1SA"] == [r.day for r in urdu]
+
+
+def test_opening_minutes_worked_out_at_import_agree_withis_open() -> None:
+    """Issue 15: "open now" from precomputed minutes is is_open, minute for minute."""
+    rng = random.Random(15)
+    checked = 0
+    start = dt.datetime(2026, 3, 23, tzinfo=LONDON)  # a Monday, the week clocks go forward
+    for _ in range(300):
+        schedules = []
+        for _ in range(rng.randint(1, 3)):
+            opens = rng.choice(["00:00", "09:00", "16:30", "18:00", "22:00", "23:59"])
+            closes = rng.choice(["00:00", "02:00", "12:00", "21:00", "24:00", opens])
+            days = rng.sample(DAYS, rng.randint(1, 3))
+            schedules.append(Schedule(byday=days, opens_at=opens, closes_at=closes))
+        week = week_minutes(schedules)
+        assert week is not None
+        for _ in range(40):
+            when = start + dt.timedelta(minutes=rng.randrange(14 * 24 * 60))
+            assert open_in_week(week, when) == is_open(schedules, when), (schedules, when)
+            checked += 1
+    assert checked == 12_000
+    monthly = [Schedule(freq="MONTHLY", byday=["2MO"], opens_at="10:00", closes_at="12:00")]
+    dated = [Schedule(byday=["MO"], opens_at="10:00", closes_at="12:00", valid_to="2026-01-01")]
+    assert (
+        week_minutes(monthly) is None and week_minutes(dated) is None and week_minutes([]) is None
+    )

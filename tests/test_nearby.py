@@ -32,7 +32,7 @@ from server.directory.answers import (
 )
 from server.directory.finder import NearbyQuery
 from server.directory.importer import import_feed
-from server.directory.search import Filters, nearest
+from server.directory.search import Density, Filters, bounding_box, nearest
 from server.i18n import SUPPORTED, po_path
 from server.migrations import migrate
 from server.opening_hours import LONDON
@@ -209,7 +209,15 @@ def test_radius_and_limit(demo_client: TestClient[Litestar]) -> None:
     wider = nearby(demo_client, radius_km=2, limit=50)["results"]
     assert 0 < len(near) < len(wider)
     assert 3 == len(nearby(demo_client, limit=3)["results"])
-    assert 20 == len(nearby(demo_client, radius_km=50)["results"])  # the default limit
+    assert 20 == len(nearby(demo_client, radius_km=50, limit=20)["results"])
+    first = nearby(demo_client, radius_km=50)  # the default: 10 a page (the app shows 5)
+    assert (len(first["results"]), first["page"], first["next_page"]) == (10, 1, 2)
+    second = nearby(demo_client, radius_km=50, page=2)
+    assert second["page"] == 2 and len(second["results"]) == 10
+    ids = [r["id"] for r in nearby(demo_client, radius_km=50, limit=20)["results"]]
+    assert [r["id"] for r in first["results"] + second["results"]] == ids
+    last = nearby(demo_client, radius_km=50, limit=50, page=1)
+    assert last["next_page"] is None
 
 
 def test_postcode_search_gives_its_origin_and_precision(demo_client: TestClient[Litestar]) -> None:
@@ -387,6 +395,7 @@ def random_directory(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
 
 def test_nearest_matches_a_brute_force_geopy_scan(random_directory: sqlite_utils.Database) -> None:
     rows = list(random_directory.execute("SELECT service_id, lat, lon FROM locations"))
+    density = Density(random_directory)
     rng = random.Random(11)
     probes = [(51.88, -0.42), (58.0, -7.0), (50.1, -5.6)]  # a town, the sea, Land's End
     probes += [(rng.uniform(50.0, 58.5), rng.uniform(-5.5, 1.7)) for _ in range(57)]
@@ -397,13 +406,30 @@ def test_nearest_matches_a_brute_force_geopy_scan(random_directory: sqlite_utils
             got = nearest(random_directory, lat, lon, radius, limit, Filters())
             assert [sid for _, sid in expected] == [h.service_id for h in got]
             assert [d for d, _ in expected] == [h.distance_km for h in got]
+            # Skipping the radii the cell counts rule out gives the very same answer.
+            dense = nearest(random_directory, lat, lon, radius, limit, Filters(), density)
+            assert dense == got
+
+
+def test_cell_counts_bound_every_box(random_directory: sqlite_utils.Database) -> None:
+    density = Density(random_directory)
+    rows = list(random_directory.execute("SELECT lat, lon FROM locations"))
+    assert sum(density.cells.values()) == 2000
+    rng = random.Random(5)
+    for _ in range(200):
+        lat, lon = rng.uniform(50.0, 58.5), rng.uniform(-5.5, 1.7)
+        box = bounding_box(lat, lon, rng.choice([1.5, 4.0, 10.0, 50.0]))
+        inside = sum(box[0] <= a <= box[1] and box[2] <= b <= box[3] for a, b in rows)
+        assert density.at_most(*box) >= inside
 
 
 # -- Answers are built from parts kept per import; they must stay whole and fresh
 
 
 def test_answers_decode_as_the_documented_types(demo_client: TestClient[Litestar]) -> None:
-    response = demo_client.get("/api/v1/services/nearby", params={**TOWN_CENTRE, "lang": "ur"})
+    response = demo_client.get(
+        "/api/v1/services/nearby", params={**TOWN_CENTRE, "lang": "ur", "limit": 20}
+    )
     answer = msgspec.json.decode(response.content, type=NearbyAnswer)
     documented = set(ServiceOut.__struct_fields__)
     assert documented == set(Placement.__struct_fields__) | set(ServiceFacts.__struct_fields__)

@@ -23,6 +23,13 @@ from tests.test_errors import assert_error_shape
 
 REPORTS = "/api/v1/reports"
 CHALLENGE = "/api/v1/challenge"
+FEEDBACK_BODY = {
+    "kind": "wrong_fact",
+    "target": "helpline",
+    "target_id": "childline",
+    "lang": "en",
+    "text": "The number has changed.",
+}
 
 
 def report_body(**changes: Any) -> dict[str, Any]:
@@ -101,6 +108,20 @@ def test_the_challenge_is_altchas_shape(pow_client: TestClient[Litestar], cheap:
         (REPORTS, report_body()),
         (f"{REPORTS}/lookup", {"code": "river-pencil-orbit-4821"}),
         (f"{REPORTS}/reply", {"code": "river-pencil-orbit-4821", "text": "hello"}),
+        # The writes main gained alongside (issues 11, 13, 15 and 16).
+        (f"{REPORTS}/withdraw", {"code": "river-pencil-orbit-4821"}),
+        ("/api/v1/feedback", FEEDBACK_BODY),
+        ("/api/v1/services/1/suggestions", {"topic": "out_of_date"}),
+        (
+            f"{REPORTS}/unsafe-place",
+            {
+                "kind": "badly_lit",
+                "time_of_day": "evening",
+                "when": "this_week",
+                "lang": "en",
+                "postcode": "lu1 2bq",
+            },
+        ),
     ],
 )
 def test_an_anonymous_write_without_a_solution_is_428_saying_what_to_do(
@@ -112,6 +133,31 @@ def test_an_anonymous_write_without_a_solution_is_428_saying_what_to_do(
     assert "challenge_required" == error["code"]
     assert "/api/v1/challenge" in error["message"]
     assert "X-Challenge" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "purpose", "body", "status"),
+    [
+        ("/api/v1/feedback", "feedback", FEEDBACK_BODY, 201),
+        # An unknown code: past the proof of work, the code is looked up and not found.
+        (f"{REPORTS}/withdraw", "lookup", {"code": "river-pencil-orbit-4821"}, 404),
+    ],
+)
+def test_a_solved_challenge_lets_feedback_and_withdrawals_through(
+    pow_client: TestClient[Litestar],
+    cheap: None,
+    path: str,
+    purpose: str,
+    body: dict[str, Any],
+    status: int,
+) -> None:
+    proof = solved(pow_client, purpose=purpose)
+    response = pow_client.post(path, json=body, headers={"X-Challenge": proof})
+    assert status == response.status_code, response.text
+    # A challenge is accepted once.
+    again = pow_client.post(path, json=body, headers={"X-Challenge": proof})
+    assert 403 == again.status_code
+    assert "challenge_failed" == assert_error_shape(again.json())["code"]
 
 
 def test_a_solved_challenge_lets_the_report_through(

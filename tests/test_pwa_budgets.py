@@ -11,7 +11,9 @@ from server.settings import ROOT
 
 FIRST_SCREEN_BUDGET = 14_000  # HTML + critical CSS: fits the first round trip
 SHELL_BUDGET = 75_000  # everything the worker precaches, plus the worker
-JS_BUDGET = 30_000  # of which JavaScript
+# of which JavaScript (30,000 before youth voice: its card question, unsafe-place form and
+# You said, we did screen, voice.js, add about 2,700 bytes)
+JS_BUDGET = 32_000
 REPORT = ROOT / "test-artifacts" / "budgets.json"
 
 

@@ -3,6 +3,7 @@ team key, opened only by signed-in staff; the reporter's own lookup still shows 
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -203,7 +204,8 @@ def test_keys_rotate_reseals_everything_with_a_new_recovery_key(
         "sam's pw 123456\n",
     )
     assert 0 == code
-    recovery = out.strip().splitlines()[-1]
+    # The recovery key's line (the account's otpauth:// enrolment comes last).
+    (recovery,) = re.findall(r"^(?:[A-Z2-7]{4}-){12}[A-Z2-7]{4}$", out, re.MULTILINE)
     with TestClient(make_app(settings)) as client:
         reporter_code = client.post(REPORTS, json=report_body(1)).json()["code"]
         client.post(f"{REPORTS}/reply", json={"code": reporter_code, "text": "red bag"})

@@ -23,6 +23,7 @@ from server.reports.sealing import Keyring
 from server.settings import Settings
 from server.staff import StaffService
 from tests.conftest import AppFactory, make_settings
+from tests.staff_helpers import totp_code
 
 STAFF = "/api/v1/staff"
 REPORTS = "/api/v1/reports"
@@ -94,16 +95,21 @@ def staffed_https_client(
         yield c
 
 
+def totp(client: TestClient[Litestar], username: str) -> str:
+    settings: Settings = client.app.state.settings
+    return totp_code(settings.data_path / "reports.db", username)
+
+
 def sign_in(client: TestClient[Litestar], account: tuple[str, str] = ADMIN) -> str:
-    """Sign in as the page does; returns the CSRF token for later state-changing requests."""
+    """Sign in as the page does; returns the new CSRF token for later state-changing requests."""
     token = client.get(f"{STAFF}/session").json()["csrf_token"]
     response = client.post(
         f"{STAFF}/login",
-        json={"username": account[0], "password": account[1]},
+        json={"username": account[0], "password": account[1], "totp": totp(client, account[0])},
         headers={"X-CSRF-Token": token},
     )
     assert 200 == response.status_code, response.text
-    return str(token)
+    return str(response.json()["csrf_token"])
 
 
 def send_report(client: TestClient[Litestar], **overrides: Any) -> str:
@@ -160,11 +166,13 @@ def test_staff_add_list_remove_from_the_command_line(
         ["staff", "add", "sam", "--role", "admin", "--data-dir", data],
         "a very long password\n",
     )
-    # The first admin also gets the sealed reports' recovery key, shown this once.
+    # The first admin also gets the sealed reports' recovery key, shown this once, and then
+    # the account's authenticator enrolment on the last line.
     first_line, _, rest = out.partition("\n")
     assert (0, "Added sam (admin).") == (code, first_line)
     assert "RECOVERY KEY" in rest
     assert re.search(r"^([A-Z2-7]{4}-){12}[A-Z2-7]{4}$", rest, re.MULTILINE)
+    assert out.splitlines()[-1].startswith("otpauth://totp/Consequences%20Card:sam?secret=")
     code, out, _ = run_cli(
         monkeypatch, ["staff", "add", "kim", "--data-dir", data], "another pw 12\n"
     )
@@ -229,10 +237,10 @@ def test_sign_in_sets_a_strict_httponly_expiring_session_cookie(
     token = staffed_client.get(f"{STAFF}/session").json()["csrf_token"]
     response = staffed_client.post(
         f"{STAFF}/login",
-        json={"username": ADMIN[0], "password": ADMIN[1]},
+        json={"username": ADMIN[0], "password": ADMIN[1], "totp": totp(staffed_client, "ada")},
         headers={"X-CSRF-Token": token},
     )
-    assert {"id": 1, "username": "ada", "role": "admin"} == response.json()
+    assert {"id": 1, "username": "ada", "role": "admin"} == response.json()["user"]
     cookie = response.headers["set-cookie"]
     assert cookie.startswith("staff_session=")
     assert "HttpOnly" in cookie
@@ -249,7 +257,11 @@ def test_the_session_cookie_is_secure_over_tls(staffed_https_client: TestClient[
     token = staffed_https_client.get(f"{STAFF}/session").json()["csrf_token"]
     response = staffed_https_client.post(
         f"{STAFF}/login",
-        json={"username": ADMIN[0], "password": ADMIN[1]},
+        json={
+            "username": ADMIN[0],
+            "password": ADMIN[1],
+            "totp": totp(staffed_https_client, "ada"),
+        },
         headers={"X-CSRF-Token": token},
     )
     assert 200 == response.status_code
@@ -408,7 +420,9 @@ def test_state_changing_requests_need_the_csrf_token(
     assert "received" == detail["status"]
     assert [] == detail["messages"]
     ok = staffed_client.patch(
-        f"{STAFF}/reports/{rid}", json={"status": "closed"}, headers={"X-CSRF-Token": token}
+        f"{STAFF}/reports/{rid}",
+        json={"status": "being_looked_at"},
+        headers={"X-CSRF-Token": token},
     )
     assert 200 == ok.status_code
 
@@ -543,9 +557,18 @@ def test_status_and_notes_change_and_the_reporter_sees_only_the_status(
     token = sign_in(staffed_client)
     detail = staffed_client.get(f"{STAFF}/reports/1").json()
     assert "He has a knife in his school bag." == detail["what_happened"]
-    response = staffed_client.patch(
+    staffed_client.patch(
         f"{STAFF}/reports/1",
-        json={"status": "passed_on", "notes": "Passed to the school's safeguarding lead."},
+        json={"notes": "Passed to the school's safeguarding lead."},
+        headers={"X-CSRF-Token": token},
+    )
+    response = staffed_client.post(
+        f"{STAFF}/reports/1/decision",
+        json={
+            "outcome": "concern_confirmed",
+            "reason": "The school's safeguarding lead can act today.",
+            "destination": "school_dsl",
+        },
         headers={"X-CSRF-Token": token},
     )
     assert 200 == response.status_code
@@ -569,7 +592,7 @@ def test_unknown_fields_and_unknown_reports_are_refused(
     assert 422 == bad.status_code
     assert "owner" in bad.json()["error"]["message"]
     missing = staffed_client.patch(
-        f"{STAFF}/reports/99", json={"status": "closed"}, headers=headers
+        f"{STAFF}/reports/99", json={"status": "being_looked_at"}, headers=headers
     )
     assert 404 == missing.status_code
     assert "report_not_found" == missing.json()["error"]["code"]
@@ -641,9 +664,17 @@ def test_every_staff_action_is_in_the_audit_log_without_reporter_text(
     staffed_client.get(f"{STAFF}/reports?status=received")
     staffed_client.get(f"{STAFF}/reports/1")
     staffed_client.patch(
-        f"{STAFF}/reports/1", json={"status": "closed", "notes": secret_text}, headers=headers
+        f"{STAFF}/reports/1",
+        json={"status": "being_looked_at", "notes": secret_text},
+        headers=headers,
     )
     staffed_client.post(f"{STAFF}/reports/1/messages", json={"text": secret_text}, headers=headers)
+    staffed_client.post(
+        f"{STAFF}/reports/1/decision",
+        json={"outcome": "not_enough_information", "reason": secret_text,
+              "destination": "no_further_action"},
+        headers=headers,
+    )  # fmt: skip
     staffed_client.get(f"{STAFF}/reports/export.csv")
     staffed_client.post(
         f"{STAFF}/accounts",
@@ -653,20 +684,30 @@ def test_every_staff_action_is_in_the_audit_log_without_reporter_text(
     staffed_client.delete(f"{STAFF}/accounts/eve", headers=headers)
     staffed_client.post(f"{STAFF}/logout", headers=headers)
     rows = audit_rows(staffed_settings)
-    actions = [(r[0], r[1], r[2]) for r in rows if r[0] != "test"]
+    actions = [(r[0], r[1], r[2]) for r in rows if r[0] not in ("test", "system")]
+    assert ("system", "received", 1, "") in rows
     assert [
+        ("ada", "enrolled_2fa", None),
         ("ada", "login", None),
         ("ada", "view_inbox", None),
         ("ada", "view_report", 1),
         ("ada", "change_status", 1),
+        ("ada", "acknowledge", 1),
         ("ada", "edit_notes", 1),
         ("ada", "send_message", 1),
+        ("ada", "decide", 1),
         ("ada", "export_csv", None),
         ("ada", "add_account", None),
         ("ada", "remove_account", None),
         ("ada", "logout", None),
     ] == actions
-    assert ("ada", "change_status", 1, "received -> closed") in rows
+    assert ("ada", "change_status", 1, "received -> being_looked_at") in rows
+    assert (
+        "ada",
+        "decide",
+        1,
+        "outcome=not_enough_information destination=no_further_action",
+    ) in rows
     assert all(secret_text not in str(row) for row in rows)
 
 

@@ -58,6 +58,7 @@ def test_the_wheel_carries_content_catalogues_shell_and_postcodes(installed: Pat
     assert (package / "content" / "postcodes" / "LICENSE.md").is_file()
     for lang in SUPPORTED[1:]:
         assert (package / "locales" / lang / "LC_MESSAGES" / "messages.mo").is_file(), lang
+        assert (package / "locales" / lang / "reviewed.yaml").is_file(), lang
     assert (package / "pwa" / "index.html").is_file()
     assert (package / "pwa" / "precache.json").is_file()
 

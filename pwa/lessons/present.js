@@ -19,6 +19,7 @@ import {
 import { loadBundle } from "/assets/js/lib/api.js";
 import { h } from "/assets/js/lib/dom.js";
 import { setDocumentLanguage, translator } from "/assets/js/lib/i18n.js";
+import { addPulseSlides } from "./pulse.js";
 
 // Clickers send Page Down / Page Up (most), arrow keys, or "." / "b" to blank the screen.
 const NEXT_KEYS = new Set(["ArrowRight", "ArrowDown", "PageDown", " ", "Enter"]);
@@ -325,7 +326,8 @@ async function main() {
     return;
   }
   document.title = `${card.title} · ${t("app.name")}`;
-  const deck = new Deck(container, buildSlides(card, bundle.helplines, t, bundle.lang), t, bundle.lang);
+  const slides = await addPulseSlides(buildSlides(card, bundle.helplines, t, bundle.lang), card, t, bundle.lang);
+  const deck = new Deck(container, slides, t, bundle.lang);
   labelControls(t);
   deck.start();
   await settled(container);

@@ -17,7 +17,7 @@ from server.content import Helpline
 from server.directory.models import PHONES, SCHEDULES, STRINGS, Phone, Schedule, dumps, encode, flag
 from server.directory.search import Hit
 from server.i18n import N_, LanguageFields, babel_locale, format_long_date
-from server.opening_hours import OpeningTimes, is_open
+from server.opening_hours import WEEK_MINUTES, OpeningTimes, WeekMinutes, is_open, open_in_week
 
 KM_PER_MILE = 1.609344
 
@@ -63,8 +63,11 @@ class ServiceFacts(msgspec.Struct, kw_only=True):
     languages: list[str]
     language_names: list[str]
     opening_hours: list[OpeningTimes]
+    # ORUK assured_date, or the day an import or sync last saw the listing change.
     last_checked: str | None
     last_checked_text: str | None
+    # Not checked for 12 months: the app says it may be out of date.
+    out_of_date: bool
     sample: bool
 
 
@@ -96,6 +99,9 @@ class NearbyAnswer(msgspec.Struct, kw_only=True):
     lang: str
     origin: Origin
     radius_km: float
+    page: int
+    # Ask again with page=next_page for the next results; null on the last page.
+    next_page: int | None
     results: list[ServiceOut]
     helplines: list[Helpline]
 
@@ -106,6 +112,8 @@ class NearbyWire(msgspec.Struct, kw_only=True):
     lang: str
     origin: Origin
     radius_km: float
+    page: int
+    next_page: int | None
     results: list[msgspec.Raw]
     helplines: msgspec.Raw
 
@@ -141,12 +149,20 @@ def _language_names(lang: str) -> dict[str, str]:
 _COLUMNS = (
     "id", "name", "organisation", "description", "categories", "taxonomy_terms", "min_age",
     "max_age", "free", "cost", "referral_needed", "languages", "phones", "email", "website",
-    "schedules", "last_checked", "sample",
+    "schedules", "last_checked", "sample", "changed_at", "opening_minutes",
 )  # fmt: skip
 _SELECT_SERVICES = (
     f"SELECT {', '.join(_COLUMNS)} FROM services "  # noqa: S608 (constant column names)
     "WHERE id IN (SELECT value FROM json_each(?))"
 )
+
+
+def stale_from(today: dt.date) -> str:
+    """The ISO date 12 months before today: a listing last checked before it may be out of date."""
+    try:
+        return today.replace(year=today.year - 1).isoformat()
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 1, day=28).isoformat()
 
 
 @dataclass(frozen=True)
@@ -156,6 +172,8 @@ class KnownService:
     facts: bytes
     schedules: list[Schedule]
     places: dict[int, LocationOut]
+    # Opening minutes per weekday, worked out at import; None: ask is_open.
+    week: WeekMinutes | None = None
 
     def answer(self, placement: Placement) -> msgspec.Raw:
         """The whole result: the placement's members, then the facts' members, one object."""
@@ -172,7 +190,11 @@ class KnownService:
             postcode=chosen.postcode if chosen else "",
             lat=chosen.lat if chosen else None,
             lon=chosen.lon if chosen else None,
-            open_now=is_open(self.schedules, now),
+            open_now=(
+                open_in_week(self.week, now)
+                if self.week is not None
+                else is_open(self.schedules, now)
+            ),
         )
 
 
@@ -181,8 +203,10 @@ def load_services(
     ids: Iterable[int],
     lang: str,
     hours: Callable[[str], list[OpeningTimes]],
+    today: dt.date | None = None,
 ) -> dict[int, KnownService]:
     """Services by id with their facts in the chosen language, encoded."""
+    stale_before = stale_from(today or dt.date.today())
     wanted = dumps(list(ids))
     places: dict[int, dict[int, LocationOut]] = {}
     for loc in db.execute(
@@ -198,7 +222,7 @@ def load_services(
     for row in db.execute(_SELECT_SERVICES, [wanted]):
         s = dict(zip(_COLUMNS, row, strict=True))
         languages = STRINGS.decode(s["languages"])
-        last_checked = s["last_checked"]
+        last_checked = s["last_checked"] or s["changed_at"]
         located = places.get(s["id"], {})
         facts = ServiceFacts(
             name=s["name"],
@@ -220,12 +244,14 @@ def load_services(
             opening_hours=hours(s["schedules"]),
             last_checked=last_checked,
             last_checked_text=format_long_date(last_checked, lang) if last_checked else None,
+            out_of_date=bool(last_checked) and last_checked < stale_before,
             sample=bool(s["sample"]),
         )
         found[s["id"]] = KnownService(
             facts=encode(facts),
             schedules=SCHEDULES.decode(s["schedules"]),
             places=located,
+            week=WEEK_MINUTES.decode(s["opening_minutes"]) if s["opening_minutes"] else None,
         )
     return found
 

@@ -30,7 +30,7 @@ from server.directory.answers import (
 )
 from server.directory.importer import directory_generation
 from server.directory.models import SCHEDULES, encode
-from server.directory.search import Filters, nearest
+from server.directory.search import Density, Filters, nearest
 from server.encoded import Encoded
 from server.encoded import encode as encode_with_etag
 from server.geocode import Geocoder, GeocodingUnavailable
@@ -61,7 +61,9 @@ class NearbyQuery:
     lon: float | None = None
     postcode: str | None = None
     radius_km: float = 10.0
-    limit: int = 20
+    # Results a page (the app shows 5 at a time), and which page.
+    limit: int = 10
+    page: int = 1
     categories: Sequence[str] = ()
     age: int | None = None
     # Any way a feed or person writes a language: 'ur', 'urd', 'Urdu'.
@@ -93,7 +95,8 @@ class Finder:
         self._hours = lru_cache(maxsize=8192)(self._describe_hours)
         self._helpline_answers: dict[tuple[str, frozenset[str]], msgspec.Raw] = {}
         self._services: dict[tuple[int, str], KnownService] = {}
-        self._generation = -1
+        self._generation: tuple[int, dt.date] | None = None
+        self._counted: tuple[int, Density] | None = None
         self._lock = threading.Lock()
 
     def _describe_hours(self, schedules: str, lang: str) -> list[OpeningTimes]:
@@ -192,9 +195,15 @@ class Finder:
             open_at=self.clock() if query.open_now else None,
         )
         db = self.db.get()
-        now = self.clock()
-        hits = nearest(db, origin.lat, origin.lon, query.radius_km, query.limit, filters)
-        known = self._known(db, [h.service_id for h in hits], query.lang)
+        now = filters.open_at or self.clock()
+        # One more than the pages so far, to tell whether there is a next page.
+        wanted = query.limit * query.page
+        generation = directory_generation(db)
+        density = self._density(db, generation)
+        hits = nearest(db, origin.lat, origin.lon, query.radius_km, wanted + 1, filters, density)
+        more = len(hits) > wanted
+        hits = hits[wanted - query.limit : wanted]
+        known = self._known(db, [h.service_id for h in hits], query.lang, now.date(), generation)
         results = [
             known[h.service_id].answer(known[h.service_id].place(h.service_id, h, query.lang, now))
             for h in hits
@@ -205,16 +214,32 @@ class Finder:
                 lang=query.lang,
                 origin=origin,
                 radius_km=query.radius_km,
+                page=query.page,
+                next_page=query.page + 1 if more else None,
                 results=results,
                 helplines=self._helplines_for(query.lang, frozenset(filters.categories)),
             )
         )
 
+    def _density(self, db: sqlite_utils.Database, generation: int) -> Density:
+        """Locations a cell, counted again after each import (by any process)."""
+        with self._lock:
+            if self._counted is None or self._counted[0] != generation:
+                self._counted = (generation, Density(db))
+            return self._counted[1]
+
     def _known(
-        self, db: sqlite_utils.Database, ids: list[int], lang: str
+        self,
+        db: sqlite_utils.Database,
+        ids: list[int],
+        lang: str,
+        today: dt.date | None = None,
+        imported: int | None = None,
     ) -> dict[int, KnownService]:
         """Encoded facts for these services, loaded once per import and language."""
-        generation = directory_generation(db)
+        # An import, or a new day (a listing may pass 12 months unchecked), starts afresh.
+        today = today or self.clock().date()
+        generation = (directory_generation(db) if imported is None else imported, today)
         with self._lock:
             if generation != self._generation or len(self._services) > _MAX_KNOWN:
                 # An import changed the directory (perhaps from another process).
@@ -222,7 +247,7 @@ class Finder:
             known = {i: self._services[(i, lang)] for i in ids if (i, lang) in self._services}
         missing = [i for i in ids if i not in known]
         if missing:
-            loaded = load_services(db, missing, lang, self._hours_in(lang))
+            loaded = load_services(db, missing, lang, self._hours_in(lang), today)
             with self._lock:
                 if generation == self._generation:
                     self._services.update({(i, lang): k for i, k in loaded.items()})

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from server.directory.models import RawLocation, ServiceRecord, dumps, encode, flag
-from server.oruk import FeedError, Skipped, read_file
+from server.directory.models import (
+    RawLocation,
+    ServiceRecord,
+    dumps,
+    encode,
+    flag,
+    oruk_service_id,
+)
+from server.opening_hours import week_minutes
+from server.oruk import FeedError, Parsed, Skipped, read_file
 from server.postcodes import InvalidPostcode, in_uk, lookup, parse_postcode
 
 
@@ -120,9 +130,12 @@ def _store(
     record: ServiceRecord,
     locations: list[Location],
     report: ImportReport,
+    today: str,
 ) -> int:
     row = _service_row(record)
     fingerprint = hashlib.sha256(encode([row, [vars(x) for x in locations]])).hexdigest()
+    week = week_minutes(record.schedules)
+    derived = {"opening_minutes": None if week is None else dumps(week)}
     cursor = db.execute(
         "SELECT * FROM services WHERE source = ? AND source_id = ?", [source, record.source_id]
     )
@@ -130,7 +143,15 @@ def _store(
     services, places = db.table("services"), db.table("locations")
     if existing is None:
         inserted = services.insert(
-            {"source": source, "source_id": record.source_id, "fingerprint": fingerprint, **row}
+            {
+                "source": source,
+                "source_id": record.source_id,
+                "fingerprint": fingerprint,
+                "changed_at": today,
+                "oruk_id": oruk_service_id(source, record.source_id),
+                **derived,
+                **row,
+            }
         )
         service_id = int(inserted.last_rowid or 0)
         report.imported += 1
@@ -138,13 +159,17 @@ def _store(
         old = dict(zip([d[0] for d in cursor.description], existing, strict=True))
         service_id = old["id"]
         if old["fingerprint"] == fingerprint:
+            if old["opening_minutes"] != derived["opening_minutes"]:
+                services.update(service_id, derived)  # imported before they were worked out
             report.unchanged += 1
             return service_id
         stored = {c: old[c] for c in _SERVICE_COLUMNS}
         for column in ("free", "referral_needed", "sample"):
             stored[column] = flag(stored[column])
         changed = _changed_fields(stored, row) or ["locations"]
-        services.update(service_id, {"fingerprint": fingerprint, **row})
+        services.update(
+            service_id, {"fingerprint": fingerprint, "changed_at": today, **derived, **row}
+        )
         places.delete_where("service_id = ?", [service_id])
         report.updated += 1
         report.lines.append(f"service {record.source_id}: updated ({', '.join(changed)})")
@@ -170,32 +195,51 @@ def import_feed(
     Services are matched on (source, the feed's id), so importing the same feed again
     updates in place. With replace, services not in this feed leave the directory.
     """
+    records = (parsed for file in feed_files(path) for parsed in read_file(file))
+    return store_records(db, records, source=source or path.stem, replace=replace)
+
+
+def store_records(
+    db: sqlite_utils.Database,
+    records: Iterable[Parsed],
+    *,
+    source: str,
+    replace: bool = False,
+    today: dt.date | None = None,
+    replace_only_source: bool = False,
+) -> ImportReport:
+    """Parsed services into the directory, all or nothing, in one transaction.
+
+    Each new or changed service is stamped with today's date (its changed_at), which the
+    finder shows as "last checked" when the feed gives no assured_date. With replace,
+    services not among these leave the directory; with replace_only_source too (a sync
+    among several sources), only this source's services and the sample (demo) ones do.
+    """
     report = ImportReport()
-    source = source or path.stem
+    stamp = (today or dt.date.today()).isoformat()
     kept: set[int] = set()
     with db.atomic():
-        for file in feed_files(path):
-            for parsed in read_file(file):
-                if isinstance(parsed, Skipped):
-                    report.skipped += 1
-                    report.lines.append(parsed.reason)
-                    if parsed.remove and parsed.source_id:
-                        report.removed += db.execute(
-                            "DELETE FROM services WHERE source = ? AND source_id = ?",
-                            [source, parsed.source_id],
-                        ).rowcount
-                    continue
-                label = f"service {parsed.source_id}"
-                notes = list(parsed.notes)
-                locations = [
-                    loc
-                    for raw in parsed.locations
-                    if (loc := resolve_location(db, raw, label, notes)) is not None
-                ]
-                if parsed.locations and not locations:
-                    notes.append(f"{label}: no location left; it will not show in nearby searches")
-                report.lines.extend(notes)
-                kept.add(_store(db, source, parsed, locations, report))
+        for parsed in records:
+            if isinstance(parsed, Skipped):
+                report.skipped += 1
+                report.lines.append(parsed.reason)
+                if parsed.remove and parsed.source_id:
+                    report.removed += db.execute(
+                        "DELETE FROM services WHERE source = ? AND source_id = ?",
+                        [source, parsed.source_id],
+                    ).rowcount
+                continue
+            label = f"service {parsed.source_id}"
+            notes = list(parsed.notes)
+            locations = [
+                loc
+                for raw in parsed.locations
+                if (loc := resolve_location(db, raw, label, notes)) is not None
+            ]
+            if parsed.locations and not locations:
+                notes.append(f"{label}: no location left; it will not show in nearby searches")
+            report.lines.extend(notes)
+            kept.add(_store(db, source, parsed, locations, report, stamp))
         db.execute(
             "INSERT INTO directory_meta (id, generation) VALUES (1, 1) "
             "ON CONFLICT(id) DO UPDATE SET generation = generation + 1"
@@ -204,9 +248,11 @@ def import_feed(
             if not kept:
                 # An empty or unreadable feed must not wipe a working directory.
                 raise FeedError("no services in this feed, so nothing was replaced")
+            scope = "(source = ? OR sample = 1) AND " if replace_only_source else ""
             report.removed += db.execute(
-                "DELETE FROM services WHERE id NOT IN (SELECT value FROM json_each(?))",
-                [dumps(sorted(kept))],
+                f"DELETE FROM services WHERE {scope}"  # noqa: S608 (a constant)
+                "id NOT IN (SELECT value FROM json_each(?))",
+                [*([source] if replace_only_source else []), dumps(sorted(kept))],
             ).rowcount
     return report
 

@@ -6,6 +6,7 @@ read Schedules back. The feed reader (server.oruk) builds these; it does not own
 
 from __future__ import annotations
 
+import uuid
 from typing import Literal
 
 import msgspec
@@ -85,3 +86,17 @@ def dumps(value: object) -> str:
 def flag(value: int | None) -> bool | None:
     """A stored yes/no/unknown column (1, 0 or NULL) read back."""
     return None if value is None else bool(value)
+
+
+# -- Ids in the published ORUK 3.0 feed: UUIDs (as the UK profile requires) derived from our
+# own stable keys, so they never change between imports or between servers.
+
+ORUK_NAMESPACE = uuid.UUID("0f5d3c36-6c1e-4b8e-9c39-2f3c1f6f1e15")
+
+
+def oruk_uuid(*parts: object) -> str:
+    return str(uuid.uuid5(ORUK_NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def oruk_service_id(source: str, source_id: str) -> str:
+    return oruk_uuid("service", source, source_id)

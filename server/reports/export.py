@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
+from server.audit import write_audit
 from server.reports.database import ReportsDatabase
 from server.reports.sealing import TeamKeys
 from server.reports.team import filters, open_report, team_opener
-from server.staff import write_audit
 
 
 class CsvExport(ReportsDatabase):
@@ -39,12 +39,22 @@ class CsvExport(ReportsDatabase):
                 "status",
                 "language",
                 "further messages from the reporter",
+                "owner",
+                "acknowledge by (UTC)",
+                "decide by (UTC)",
+                "acknowledged (UTC)",
+                "decided (UTC)",
+                "outcome",
+                "handed over to",
+                "service named",
             ]
         )
         with self.write() as conn:
             rows = conn.execute(
                 "SELECT id, received_hour, category, when_happened, danger_now, key_id, "  # noqa: S608
-                f"sealed, area, status, lang FROM reports{where} "
+                "sealed, area, status, lang, owner, acknowledge_by, decide_by, "
+                "acknowledged_at, decided_at, outcome, destination, destination_name "
+                f"FROM reports{where} "
                 "ORDER BY danger_now DESC, received_hour DESC, id DESC",
                 params,
             ).fetchall()
@@ -57,7 +67,7 @@ class CsvExport(ReportsDatabase):
                 )
                 opened = open_report(team, r[5], r[6])
                 cells = [*r[:4], "yes" if r[4] else "no", opened.where, r[7], opened.what]
-                cells += [*r[8:], followups]
+                cells += [*r[8:10], followups, *r[10:]]
                 writer.writerow([_safe_cell(c) for c in cells])
             ids_text = ",".join(str(r[0]) for r in rows)
             write_audit(conn, actor, "export_csv", None, f"{len(rows)} report(s): {ids_text}")

@@ -17,6 +17,7 @@ import msgspec
 from msgspec import Meta
 
 from server import problems
+from server.audit import AuditEntry
 from server.messages import UI_MESSAGES
 from server.migrations import REPORT_STATUSES
 from server.textsafe import clean_text
@@ -99,6 +100,13 @@ class InboxItem(msgspec.Struct, frozen=True):
     awaiting_team: bool
     excerpt: str
     area: str | None
+    # issue 13: the owner, deadlines and how late the report is (0 when on time)
+    owner: str | None = None
+    acknowledge_by: str | None = None
+    decide_by: str | None = None
+    acknowledged: bool = False
+    overdue_minutes: int = 0
+    overdue: Literal["acknowledge", "decide"] | None = None
     # Accepted past its source's limit: a danger report during a flood, or a write that
     # paid the hardest proof of work (issue 14). Worth a look, and maybe junk.
     over_limit: bool = False
@@ -118,6 +126,19 @@ class ReportDetail(msgspec.Struct, frozen=True):
     received_hour: str
     awaiting_team: bool
     messages: list[ThreadMessage]
+    # issue 13: owner, deadlines, the decision and handover, and the report's audit trail
+    owner: str | None = None
+    acknowledge_by: str | None = None
+    decide_by: str | None = None
+    acknowledged_at: str | None = None
+    decided_at: str | None = None
+    overdue_minutes: int = 0
+    overdue: Literal["acknowledge", "decide"] | None = None
+    outcome: str | None = None
+    reason: str | None = None
+    destination: str | None = None
+    destination_name: str | None = None
+    audit: list[AuditEntry] = []
     over_limit: bool = False
 
 

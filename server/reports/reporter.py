@@ -11,7 +11,8 @@ import hashlib
 import hmac
 import sqlite3
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import msgspec
 from nacl.public import PrivateKey, SealedBox
@@ -29,6 +30,8 @@ from server.reports.model import (
     to_hour,
 )
 from server.reports.sealing import new_reporter_keys, open_reporter_key, seal_to
+
+T = TypeVar("T")
 
 
 class ReporterSide(ReportsDatabase):
@@ -89,6 +92,31 @@ class ReporterSide(ReportsDatabase):
         return self.writer.submit(
             lambda conn: self._create_in(conn, report, key, body_hash, hour, over_limit, sealed)
         )
+
+    def create_with(
+        self, report: NewReport, also: Callable[[sqlite3.Connection, int], T]
+    ) -> tuple[Created, T]:
+        """Store a cleaned report and, in the same transaction, what `also` writes about it
+        (given the connection and the new report's id): both are kept or neither is.
+
+        Returns only once both are committed to disk.
+        """
+        hour = to_hour(self.clock())
+        sealed = self.keyring.seal(
+            msgspec.json.encode({"what": report.what_happened, "where": report.where})
+        )
+
+        def job(conn: sqlite3.Connection) -> tuple[Created, T]:
+            created, _new = self._create_in(conn, report, None, b"", hour, False, sealed)
+            # Found by its code: storing a report may also write other rows (its audit trail,
+            # notifications), so the last inserted row is not necessarily the report.
+            digest = codes.code_hash(self.secret, created.code)
+            (report_id,) = conn.execute(
+                "SELECT id FROM reports WHERE code_hash = ?", (digest,)
+            ).fetchone()
+            return created, also(conn, report_id)
+
+        return self.writer.submit(job)
 
     def _create_in(
         self,

@@ -9,9 +9,9 @@ import logging
 import anyio
 import anyio.to_thread
 
+from server.audit import purge_audit, write_audit
 from server.reports.database import ReportsDatabase
 from server.reports.model import IDEMPOTENCY_HOURS, PurgeResult, to_hour
-from server.staff import write_audit
 
 logger = logging.getLogger("server.reports")
 
@@ -19,6 +19,9 @@ PURGE_EVERY_SECONDS = 3600
 
 
 class Retention(ReportsDatabase):
+    # Set by open_store(): the audit log's own retention, longer than the reports'.
+    audit_retention_days: int = 730
+
     def purge(self, now: dt.datetime | None = None) -> PurgeResult:
         """Delete reports past the retention period, old idempotency keys, expired sessions.
 
@@ -41,8 +44,18 @@ class Retention(ReportsDatabase):
             sessions = conn.execute(
                 "DELETE FROM staff_sessions WHERE expires_at < ?", (int(now.timestamp()),)
             ).rowcount
+            # Sign-in failures older than the lock's hour, and locks that have ended.
+            conn.execute("DELETE FROM login_failures WHERE at < ?", (int(now.timestamp()) - 3600,))
+            conn.execute("DELETE FROM login_locks WHERE until < ?", (int(now.timestamp()),))
             if reports:
-                write_audit(conn, "system", "purge", None, f"{reports} report(s) past retention")
+                write_audit(
+                    conn, "system", "purge", None, f"{reports} report(s) past retention", now
+                )
+            # Old audit rows go after their own, longer, retention; a report's rows never
+            # held its text, so until then they keep only its number and what was done.
+            audit_rows = purge_audit(conn, self.audit_retention_days, now)
+            if audit_rows:
+                write_audit(conn, "system", "purge_audit", None, f"{audit_rows} audit row(s)", now)
         if reports or keys or sessions:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return PurgeResult(reports=reports, idempotency_keys=keys, staff_sessions=sessions)

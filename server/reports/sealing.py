@@ -249,7 +249,7 @@ class Keyring:
             conn.rollback()
             raise
         recovery = None
-        if not team and role == "admin":
+        if not team and role in ("lead", "admin"):
             team, recovery = self._claim_pending()
         if team:
             self.grant_all(team)

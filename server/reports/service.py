@@ -118,6 +118,20 @@ class ReportService:
             return False
         raise TooMany("too_many_requests", translate(TOO_MANY), retry_after=math.ceil(wait))
 
+    def admit(
+        self, limit: Limit, source: bytes, challenge: str | None, translate: Translate
+    ) -> bool:
+        """Proof of work and the source's limit for an anonymous write that is not a report
+        (a withdrawal, an unsafe place): as _admit, after checking the X-Challenge header."""
+        return self._admit(limit, source, self.proof.verify(challenge), translate)
+
+    def prove(self, challenge: str | None) -> int:
+        """Proof of work for an anonymous write with a limit of its own (content feedback,
+        listing suggestions): the X-Challenge header checked, counted toward the load."""
+        solved = self.proof.verify(challenge)
+        self.proof.load.add()
+        return solved
+
     def translator(self, lang: str) -> Translate:
         return self.languages.gettext(lang).gettext
 

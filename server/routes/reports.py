@@ -209,13 +209,21 @@ class ChallengeController(Controller):
         request: Request[Any, Any, Any],
         reporting: NamedDependency[ReportService],
         purpose: Annotated[
-            Literal["report", "lookup"],
-            QueryParameter(description="report, or lookup (also for replies)."),
+            Literal["report", "lookup", "feedback", "suggestion"],
+            QueryParameter(
+                description="report (also unsafe places), lookup (also replies and "
+                "withdrawals), feedback (Report a mistake) or suggestion (Suggest a change)."
+            ),
         ] = "report",
     ) -> ChallengeOut:
         source = request_source(reporting.limiter, request)
-        limit = reporting.limits.report if purpose == "report" else reporting.limits.lookup
-        made = reporting.proof.challenge(reporting.challenge_level(limit, source))
+        if purpose in ("feedback", "suggestion"):
+            # Their own limits answer 429; the puzzle follows the server's load only.
+            level = reporting.proof.load.level()
+        else:
+            limit = reporting.limits.report if purpose == "report" else reporting.limits.lookup
+            level = reporting.challenge_level(limit, source)
+        made = reporting.proof.challenge(level)
         return ChallengeOut(
             enabled=reporting.proof.enabled,
             algorithm=made.algorithm,

@@ -78,8 +78,14 @@ class ServicesController(Controller):
         open_now: Annotated[bool, Parameter(description="Only services open now.")] = False,
         q: Annotated[str | None, Parameter(max_length=200, description="Keywords.")] = None,
         limit: Annotated[
-            int, Parameter(ge=1, le=50, description="How many services (at most 50).")
-        ] = 20,
+            int, Parameter(ge=1, le=50, description="How many services a page (at most 50).")
+        ] = 10,
+        page: Annotated[
+            int,
+            Parameter(
+                ge=1, le=20, description="Which page of results; the answer's next_page says."
+            ),
+        ] = 1,
     ) -> PreEncodedResponse:
         query = NearbyQuery(
             lang=request_language(request, lang),
@@ -88,6 +94,7 @@ class ServicesController(Controller):
             postcode=postcode,
             radius_km=radius_km,
             limit=limit,
+            page=page,
             categories=category or (),
             age=age,
             language=language,

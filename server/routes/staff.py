@@ -1,24 +1,34 @@
-"""The team's side: sign-in, the inbox, triage, replies, CSV export, accounts and the audit log.
+"""The team's side: sign-in, the inbox, ownership, triage, replies, decisions, CSV export,
+accounts and the audit log.
 
 Only these routes use cookies: a session cookie (HttpOnly, SameSite=Strict, Secure over TLS,
 expiring) and Litestar's CSRF cookie, both scoped to /api/v1/staff. Every state-changing
-request must carry the CSRF token in the X-CSRF-Token header.
+request must carry the CSRF token in the X-CSRF-Token header. Once signed in, that token is
+bound to the session (an HMAC of it) and a new one is given at every sign-in; and a
+state-changing request from another site (by Origin or Sec-Fetch-Site) is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
+from functools import cache
+from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import anyio.to_thread
 import msgspec
 from litestar import Controller, Request, Response, Router, delete, get, patch, post
 from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, CSRFMiddleware, generate_csrf_hash
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.types import Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
@@ -39,6 +49,7 @@ from server.reports import (
     message_text,
 )
 from server.reports.sealing import TeamKeys
+from server.reports.team import Decision, Destination, InboxFilter, Outcome
 from server.routes.deps import request_source
 from server.secrets_store import load_or_create
 from server.settings import Settings
@@ -47,9 +58,11 @@ from server.staff import (
     USERNAME,
     Account,
     AuditEntry,
+    Enrolment,
     Role,
     StaffService,
     StaffUser,
+    WrongLogin,
 )
 
 STAFF_PATH = "/api/v1/staff"
@@ -82,6 +95,29 @@ class SessionOut(msgspec.Struct, frozen=True):
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
     username: Annotated[str, Meta(min_length=1, max_length=40)]
     password: Annotated[str, Meta(min_length=1, max_length=256)]
+    totp: Annotated[
+        str,
+        Meta(
+            max_length=20,
+            description="The 6-digit code from the authenticator app, or a recovery code.",
+        ),
+    ] = ""
+
+
+class EnrolmentIn(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, Meta(min_length=1, max_length=40)]
+    password: Annotated[str, Meta(min_length=1, max_length=256)]
+
+
+class EnrolmentOut(msgspec.Struct, frozen=True):
+    totp_uri: str
+    qr_svg: str
+
+
+class LoginOut(msgspec.Struct, frozen=True, omit_defaults=True):
+    user: StaffUser
+    csrf_token: str
+    recovery_codes: list[str] = []
 
 
 class Inbox(msgspec.Struct, frozen=True):
@@ -89,6 +125,18 @@ class Inbox(msgspec.Struct, frozen=True):
     page: int
     pages: int
     total: int
+    mail_failures: int = 0
+
+
+class AssignIn(msgspec.Struct, forbid_unknown_fields=True):
+    owner: Annotated[str, Meta(min_length=1, max_length=40)] | None
+
+
+class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    outcome: Outcome
+    reason: Annotated[str, Meta(min_length=1, max_length=2000)]
+    destination: Destination
+    destination_name: Annotated[str, Meta(max_length=200)] | None = None
 
 
 class ReportPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -105,6 +153,12 @@ class AccountIn(msgspec.Struct, forbid_unknown_fields=True):
     username: Annotated[str, Meta(max_length=40, pattern=USERNAME.pattern)]
     password: Annotated[str, Meta(min_length=MIN_PASSWORD, max_length=256)]
     role: Role = "reviewer"
+    email: Annotated[str, Meta(max_length=254)] = ""
+
+
+class TeamMember(msgspec.Struct, frozen=True, array_like=False):
+    username: str
+    role: str
 
 
 class AuditPage(msgspec.Struct, frozen=True):
@@ -120,6 +174,7 @@ CategoryQuery = Annotated[
     Category | None, QueryParameter(description="Only reports in this category.")
 ]
 Username = Annotated[str, PathParameter(max_length=40, description="The account's username.")]
+Flag = Annotated[bool, QueryParameter(description="Only these reports when true.")]
 
 
 def provide_staff(
@@ -143,19 +198,51 @@ def provide_team_keys(
     return reports.keyring.session(token, int(staff_service.clock()))
 
 
-def unlock_team_keys(
-    reports: ReportStore, staff_service: StaffService, token: str, data: LoginIn
-) -> None:
-    """At sign-in: open the team key with the password, for this session only."""
-    team = reports.keyring.unlock(data.username, data.password)
-    expires = int(staff_service.clock()) + staff_service.session_seconds
-    reports.keyring.open_session(token, expires, team)
-
-
 def provide_admin(staff: NamedDependency[StaffUser]) -> StaffUser:
     if staff.role != "admin":
         raise ApiError(403, "admin_only", "Only an admin can do that.")
     return staff
+
+
+@cache
+def csrf_secret(secrets_path: Path) -> str:
+    """The CSRF key every worker shares (kept with the other secrets)."""
+    return load_or_create(secrets_path, "csrf").hex()
+
+
+def bound_csrf_token(secret: str, session_token: str) -> str:
+    """The CSRF token for one session: Litestar's token format, its secret half an HMAC of
+    the session token, so it changes at every sign-in and is worthless with another session."""
+    half = hmac.new(secret.encode(), b"staff-csrf:" + session_token.encode(), hashlib.sha256)
+    token_secret = half.hexdigest()[:CSRF_SECRET_LENGTH]
+    return token_secret + generate_csrf_hash(token=token_secret, secret=secret)
+
+
+def csrf_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """State-changing requests: from this site only, and with this session's own token."""
+    if connection.scope.get("method") in {"GET", "HEAD", "OPTIONS"}:
+        return
+    site = connection.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        raise ApiError(403, "csrf_failed", "This page is out of date. Reload it and try again.")
+    origin = connection.headers.get("origin")
+    if origin is not None and not _same_origin(connection, origin):
+        raise ApiError(403, "csrf_failed", "This page is out of date. Reload it and try again.")
+    session = connection.cookies.get(SESSION_COOKIE, "")
+    if session and not connection.scope["path"].endswith(("/login", "/login/enrolment")):
+        secret = csrf_secret(connection.app.state["settings"].secrets_path)
+        sent = connection.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), bound_csrf_token(secret, session).encode()):
+            raise ApiError(403, "csrf_failed", "This page is out of date. Reload it and try again.")
+
+
+def _same_origin(connection: ASGIConnection[Any, Any, Any, Any], origin: str) -> bool:
+    settings: Settings = connection.app.state["settings"]
+    allowed = {f"{connection.url.scheme}://{connection.headers.get('host', '')}".lower()}
+    if settings.public_url:
+        parts = urlsplit(settings.public_url)
+        allowed.add(f"{parts.scheme}://{parts.netloc}".lower())
+    return origin.lower() in allowed
 
 
 def session_cookie(
@@ -192,7 +279,13 @@ class StaffController(Controller):
         return SessionOut(csrf_token=str(token), user=user)
 
     @post(
-        "/login", summary="Sign in; sets the session cookie", status_code=200, sync_to_thread=True
+        "/login",
+        summary=(
+            "Sign in with a password and the authenticator's 6-digit code (or a recovery "
+            "code); sets the session cookie and answers with a new CSRF token"
+        ),
+        status_code=200,
+        sync_to_thread=True,
     )
     def login(
         self,
@@ -201,16 +294,54 @@ class StaffController(Controller):
         staff_service: NamedDependency[StaffService],
         limiter: NamedDependency[RateLimiter],
         limits: NamedDependency[Limits],
-        reports: NamedDependency[ReportStore],
         data: JSONBody[LoginIn],
-    ) -> Response[StaffUser]:
+    ) -> Response[LoginOut]:
         limiter.check([(limits.login, request_source(limiter, request))])
-        user = staff_service.authenticate(data.username, data.password)
-        if user is None:
-            raise ApiError(401, "wrong_login", "That username and password do not match.")
-        token = staff_service.start_session(user)
-        unlock_team_keys(reports, staff_service, token, data)
-        return Response(user, cookies=[session_cookie(request, settings, staff_service, token)])
+        try:
+            signed_in = staff_service.sign_in(data.username, data.password, data.totp)
+        except WrongLogin:
+            raise ApiError(401, "wrong_login", "That username and password do not match.") from None
+        secret = csrf_secret(settings.secrets_path)
+        csrf = bound_csrf_token(secret, signed_in.token)
+        answer = LoginOut(
+            user=signed_in.user, csrf_token=csrf, recovery_codes=signed_in.recovery_codes
+        )
+        return Response(
+            answer,
+            cookies=[
+                session_cookie(request, settings, staff_service, signed_in.token),
+                csrf_cookie(request, settings, csrf),
+            ],
+        )
+
+    @post(
+        "/login/enrolment",
+        summary=(
+            "First sign-in: with the right password, the authenticator enrolment for an "
+            "account that has not finished enrolling, as an otpauth:// URI and a QR code"
+        ),
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def enrolment(
+        self,
+        request: Request[Any, Any, Any],
+        staff_service: NamedDependency[StaffService],
+        limiter: NamedDependency[RateLimiter],
+        limits: NamedDependency[Limits],
+        data: JSONBody[EnrolmentIn],
+    ) -> EnrolmentOut:
+        limiter.check([(limits.login, request_source(limiter, request))])
+        try:
+            uri = staff_service.enrolment(data.username, data.password)
+        except WrongLogin:
+            raise ApiError(
+                401,
+                "wrong_login",
+                "That username and password do not match an account that still needs "
+                "to set up its code.",
+            ) from None
+        return EnrolmentOut(totp_uri=uri, qr_svg=_qr(uri))
 
     @post("/logout", summary="Sign out", status_code=204, sync_to_thread=True)
     def logout(
@@ -222,11 +353,16 @@ class StaffController(Controller):
     ) -> Response[None]:
         staff_service.end_session(request.cookies.get(SESSION_COOKIE, ""), staff)
         cookie = _expire(session_cookie(request, settings, staff_service, ""))
-        return Response(None, status_code=204, cookies=[cookie])
+        stale_csrf = _expire(csrf_cookie(request, settings, ""))
+        return Response(None, status_code=204, cookies=[cookie, stale_csrf])
 
     # -- the inbox
 
-    @get("/reports", summary="Reports, danger now first, then newest first", sync_to_thread=True)
+    @get(
+        "/reports",
+        summary="Reports: overdue first (latest first), then danger now, then newest",
+        sync_to_thread=True,
+    )
     def inbox(
         self,
         reports: NamedDependency[ReportStore],
@@ -234,11 +370,27 @@ class StaffController(Controller):
         team_keys: NamedDependency[TeamKeys],
         status: StatusQuery = None,
         category: CategoryQuery = None,
+        mine: Flag = False,
+        unassigned: Flag = False,
+        overdue: Flag = False,
+        danger: Flag = False,
         page: Page = 1,
     ) -> Inbox:
-        items, total = reports.inbox(staff.username, status, category, page, team_keys)
+        chosen = InboxFilter(
+            status=status,
+            category=category,
+            mine=mine,
+            unassigned=unassigned,
+            overdue=overdue,
+            danger=danger,
+        )
+        items, total = reports.inbox_filtered(staff.username, chosen, page, team_keys)
         return Inbox(
-            items=items, page=page, pages=max(1, math.ceil(total / PAGE_SIZE)), total=total
+            items=items,
+            page=page,
+            pages=max(1, math.ceil(total / PAGE_SIZE)),
+            total=total,
+            mail_failures=reports.mail_failures(),
         )
 
     @get(
@@ -312,6 +464,50 @@ class StaffController(Controller):
         text = message_text(data.text)
         return _found(reports.add_team_message(staff.username, report_id, text, team_keys))
 
+    @post(
+        "/reports/{report_id:int}/assign",
+        summary="Give a report to an account, or back to the leads with null (recorded)",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def assign(
+        self,
+        reports: NamedDependency[ReportStore],
+        staff: NamedDependency[StaffUser],
+        report_id: ReportId,
+        data: JSONBody[AssignIn],
+        team_keys: NamedDependency[TeamKeys],
+    ) -> ReportDetail:
+        return _found(reports.assign(staff.username, staff.role, report_id, data.owner, team_keys))
+
+    @post(
+        "/reports/{report_id:int}/decision",
+        summary="Decide: the outcome, the reason and where the report was handed over",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def decide(
+        self,
+        reports: NamedDependency[ReportStore],
+        staff: NamedDependency[StaffUser],
+        report_id: ReportId,
+        data: JSONBody[DecisionIn],
+        team_keys: NamedDependency[TeamKeys],
+    ) -> ReportDetail:
+        decision = Decision(
+            outcome=data.outcome,
+            reason=data.reason,
+            destination=data.destination,
+            destination_name=data.destination_name,
+        )
+        return _found(reports.decide(staff.username, staff.role, report_id, decision, team_keys))
+
+    @get("/team", summary="Who reports can be given to", sync_to_thread=True)
+    def team(
+        self, staff_service: NamedDependency[StaffService], staff: NamedDependency[StaffUser]
+    ) -> list[TeamMember]:
+        return [TeamMember(a.username, a.role) for a in staff_service.accounts()]
+
     # -- accounts and the audit log: admins only
 
     @get("/accounts", summary="Staff accounts (admins only)", sync_to_thread=True)
@@ -320,7 +516,11 @@ class StaffController(Controller):
     ) -> list[Account]:
         return staff_service.accounts()
 
-    @post("/accounts", summary="Add a staff account (admins only)", sync_to_thread=True)
+    @post(
+        "/accounts",
+        summary="Add a staff account; answers its authenticator enrolment URI (admins only)",
+        sync_to_thread=True,
+    )
     def add_account(
         self,
         staff_service: NamedDependency[StaffService],
@@ -328,11 +528,30 @@ class StaffController(Controller):
         reports: NamedDependency[ReportStore],
         team_keys: NamedDependency[TeamKeys],
         data: JSONBody[AccountIn],
-    ) -> Account:
-        account = staff_service.add(admin.username, data.username, data.password, data.role)
+    ) -> Enrolment:
+        enrolment = staff_service.add(
+            admin.username, data.username, data.password, data.role, data.email
+        )
         # Their own key pair, and the team key from this admin's session (sealed reports).
         reports.keyring.enrol(data.username, data.password, team_keys)
-        return account
+        return enrolment
+
+    @post(
+        "/accounts/{username:str}/reset-2fa",
+        summary="Give an account a new authenticator enrolment; its sign-ins end (admins only)",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def reset_second_factor(
+        self,
+        staff_service: NamedDependency[StaffService],
+        admin: NamedDependency[StaffUser],
+        username: Username,
+    ) -> Enrolment:
+        enrolment = staff_service.reset_second_factor(admin.username, username)
+        if enrolment is None:
+            raise ApiError(404, "account_not_found", "There is no account with that username.")
+        return enrolment
 
     @delete(
         "/accounts/{username:str}",
@@ -368,6 +587,30 @@ async def _resolve(request: Request[Any, Any, Any], staff: StaffService) -> Staf
     return await anyio.to_thread.run_sync(staff.resolve, token)
 
 
+def csrf_cookie(request: Request[Any, Any, Any], settings: Settings, token: str) -> Cookie:
+    return Cookie(
+        key=CSRF_COOKIE,
+        value=token,
+        path=STAFF_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https" or settings.public_url.startswith("https://"),
+    )
+
+
+def _qr(uri: str) -> str:
+    """The enrolment QR code as SVG text (never cached: it holds the account's secret)."""
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(uri, error="m").save(
+        out, kind="svg", xmldecl=False, omitsize=True, border=4, title="Authenticator set-up"
+    )
+    return out.getvalue().decode()
+
+
 def _expire(cookie: Cookie) -> Cookie:
     cookie.max_age = 0
     return cookie
@@ -382,7 +625,7 @@ def _found(detail: ReportDetail | None) -> ReportDetail:
 def staff_router(settings: Settings) -> Router:
     """The staff routes behind Litestar's CSRF middleware, with a key shared by all workers."""
     csrf = CSRFConfig(
-        secret=load_or_create(settings.secrets_path, "csrf").hex(),
+        secret=csrf_secret(settings.secrets_path),
         cookie_name=CSRF_COOKIE,
         cookie_path=STAFF_PATH,
         header_name=CSRF_HEADER,
@@ -394,4 +637,5 @@ def staff_router(settings: Settings) -> Router:
         path="/staff",
         route_handlers=[StaffController],
         middleware=[DefineMiddleware(StaffCSRFMiddleware, config=csrf)],
+        guards=[csrf_guard],
     )

@@ -97,3 +97,24 @@ def test_a_missing_postcode_is_explained_without_a_request(
     summary = page.locator(".app-error-summary").inner_text()
     assert "Type a postcode, or use your location" in summary
     assert [] == searches
+
+
+def test_suggest_a_change_on_a_listing(
+    luton_page: Any, app_server: RunningServer, artifacts: Path
+) -> None:
+    """Issue 15: each result has "Suggest a change" with Outpost's four topics."""
+    page = luton_page
+    open_screen(page, app_server.base_url, "/help?lang=en")
+    page.locator("#use-location").click()
+    first = page.locator(".app-result").first
+    first.wait_for()
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if "/suggestions" in r.url else None)
+    first.locator(".app-suggest summary").click()
+    assert first.locator(".app-suggest input[type=radio]").count() == 4
+    first.locator(".app-suggest label", has_text="The service has closed").click()
+    first.locator(".app-suggest textarea").fill("The door was locked on Friday.")
+    first.locator(".app-suggest button[type=submit]").click()
+    first.get_by_text("Thank you. The team will check this listing.").wait_for()
+    assert len(sent) == 1 and re.search(r"/api/v1/services/\d+/suggestions$", sent[0])
+    first.screenshot(path=str(artifacts / "pwa-help-suggest.png"))

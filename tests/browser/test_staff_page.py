@@ -1,17 +1,22 @@
-"""The staff page in real Chromium: sign in, triage, reply; reporter text shown only as text."""
+"""The staff inbox in real Chromium: sign in with a second factor, the list with filters and
+deadline badges, a report with its thread, assign, reply, decide and hand over, the audit
+trail, keyboard shortcuts; reporter text shown only as text; axe finds nothing."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from server.migrations import migrate
 from server.staff import StaffService
 from tests.conftest import RunningServer
+from tests.staff_helpers import give_team_key, totp_code
 
 PASSWORD = "a long staff passphrase"
 PAYLOAD = '<img src=x onerror="window.__pwned = 1"><b>bold?</b> knife in his bag'
@@ -19,12 +24,15 @@ PAYLOAD = '<img src=x onerror="window.__pwned = 1"><b>bold?</b> knife in his bag
 
 @pytest.fixture(scope="module")
 def staffed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    """The real server with one admin account and one report whose text is an HTML attack."""
+    """The real server with an admin, a lead and a deputy (reports arrive for tests)."""
     base = tmp_path_factory.mktemp("staff-page")
     migrate(base / "data")
     staff = StaffService(base / "data" / "reports.db")
     staff.add("test", "ada", PASSWORD, "admin")
+    staff.add("test", "lee", PASSWORD, "lead")
+    staff.add("test", "dee", PASSWORD, "deputy")
     staff.close()
+    give_team_key(base / "data", [(name, PASSWORD) for name in ("ada", "lee", "dee")])
     server = RunningServer(base / "data", base / "server.log")
     yield server
     server.stop()
@@ -53,9 +61,7 @@ def test_staff_sign_in_triage_and_reply(
     )
 
     page.goto(base + "/staff")
-    page.fill("#username", "ada")
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
+    sign_in(page, staffed_server, "ada")
     item = page.locator("#report-list li").first
     item.wait_for()
     assert "Danger now" in item.inner_text()
@@ -85,3 +91,121 @@ def test_staff_sign_in_triage_and_reply(
     page.click("#logout")
     page.locator("#login").wait_for()
     assert 401 == httpx.get(base + "/api/v1/staff/reports").status_code
+
+
+def sign_in(page: Any, server: RunningServer, username: str) -> None:
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.fill("#totp", totp_code(server.data_dir / "reports.db", username))
+    page.click("#login-form button[type=submit]")
+
+
+def send(base: str, text: str, danger: bool) -> int:
+    answer = httpx.post(
+        base + "/api/v1/reports",
+        json={
+            "category": "threat_or_planned_violence" if danger else "unsafe_place",
+            "what_happened": text,
+            "when": "now" if danger else "earlier",
+            "danger_now": danger,
+            "lang": "en",
+        },
+    )
+    assert 201 == answer.status_code
+    return int(answer.json()["code"] and 0) or 0
+
+
+def make_overdue(server: RunningServer, text: str, minutes_late: int) -> int:
+    """Move a report's deadlines into the past, as time passing would (no sleeping)."""
+    conn = sqlite3.connect(server.data_dir / "reports.db")
+    # The text is sealed (issue 14): the report is the newest, just sent with this text.
+    (rid,) = conn.execute("SELECT max(id) FROM reports").fetchone()
+    conn.execute(
+        "UPDATE reports SET acknowledge_by = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?), "
+        "received_hour = strftime('%Y-%m-%dT%H:00Z', 'now', '-3 hours') WHERE id = ?",
+        (f"-{minutes_late} minutes", rid),
+    )
+    conn.commit()
+    conn.close()
+    return int(rid)
+
+
+def test_the_inbox_flow_with_an_overdue_danger_report(
+    browser: Any, staffed_server: RunningServer, artifacts: Path
+) -> None:
+    base = staffed_server.base_url
+    send(base, "A calm report about a dark underpass", danger=False)
+    send(base, "They are waiting outside the gates with a knife", danger=True)
+    danger_id = make_overdue(staffed_server, "They are waiting outside the gates with a knife", 95)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base + "/staff")
+    sign_in(page, staffed_server, "lee")
+    page.locator("#recovery-codes li").first.wait_for()
+    assert 10 == page.locator("#recovery-codes li").count()
+
+    # The overdue danger report comes first, with how late it is.
+    first = page.locator("#report-list li").first
+    first.wait_for()
+    assert str(danger_id) == first.get_attribute("data-report-id")
+    assert "Overdue by 1 h 35 min" in first.inner_text()
+    assert "Danger now" in first.inner_text()
+    page.screenshot(path=str(artifacts / "staff-inbox-overdue-danger.png"), full_page=True)
+    results = Axe().run(page)
+    assert 0 == results.violations_count, results.generate_report()
+
+    # Filters: overdue only.
+    everything = page.locator("#count").inner_text()
+    page.check("#filter-overdue")
+    page.locator("#count", has_text="Reports: 1").wait_for()
+    assert [str(danger_id)] == [
+        li.get_attribute("data-report-id") for li in page.locator("#report-list li").all()
+    ]
+    page.uncheck("#filter-overdue")
+    page.locator("#count", has_text=everything).wait_for()
+
+    # Keyboard: j/k move, o opens, a/r/d jump to the forms, u goes back.
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    page.keyboard.press("o")
+    page.locator("#detail-what", has_text="waiting outside the gates").wait_for()
+    assert "Overdue by" in page.locator("#detail-badges").inner_text()
+
+    page.keyboard.press("a")
+    assert "owner" == page.evaluate("document.activeElement.id")
+    page.select_option("#owner", "dee")
+    page.click("#assign button[type=submit]")
+    page.locator("#detail-fields", has_text="dee").wait_for()
+    page.locator("#detail-title").focus()
+    page.keyboard.press("r")
+    assert "reply-text" == page.evaluate("document.activeElement.id")
+    page.fill("#reply-text", "Are you safe now? Call 999 if you are in danger.")
+    page.click("#reply button[type=submit]")
+    page.locator("#thread li", has_text="Are you safe now?").wait_for()
+    results = Axe().run(page)
+    assert 0 == results.violations_count, results.generate_report()
+
+    page.locator("#detail-title").focus()
+    page.keyboard.press("d")
+    assert "outcome" == page.evaluate("document.activeElement.id")
+    page.select_option("#outcome", "concern_confirmed")
+    page.select_option("#destination", "another_service")
+    page.fill("#destination-name", "Luton Youth Service")
+    page.fill("#reason", "Police were told by phone; the youth service knows the group.")
+    page.click("#decide button[type=submit]")
+    page.locator("#decided", has_text="Luton Youth Service").wait_for()
+    trail = page.locator("#trail").inner_text()
+    for action in ("received", "assign", "send message", "decide"):
+        assert action in trail, action
+    assert "Police were told" not in trail  # the reason stays with the report
+    page.screenshot(path=str(artifacts / "staff-report-decided.png"), full_page=True)
+    results = Axe().run(page)
+    assert 0 == results.violations_count, results.generate_report()
+
+    page.locator("#detail-title").focus()
+    page.keyboard.press("u")
+    page.locator("#detail").wait_for(state="hidden")
+    row = page.locator(f"#report-list li[data-report-id='{danger_id}']")
+    assert "Passed on" in row.inner_text()
+    context.close()

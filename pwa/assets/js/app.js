@@ -14,6 +14,7 @@ import { about, glossary, settingsScreen } from "./pages.js";
 import { flush } from "./queue.js";
 import * as report from "./report.js";
 import { saveSettings, settings } from "./store.js";
+import { saidWeDid, unsafePlace } from "./voice.js";
 import { button } from "./widgets.js";
 
 initQuickExit();
@@ -24,6 +25,8 @@ const DRAW = {
   card: card.render,
   help: help.render,
   report: report.render,
+  unsafePlace,
+  saidWeDid,
   check: check.render,
   settings: settingsScreen,
   about,
@@ -141,6 +144,7 @@ function keepOffline() {
   if (!worker || !app.bundle) return;
   const lang = app.bundle.lang;
   const urls = [`${API}/bundle?lang=${lang}`, `${API}/locales`, `${API}/app-config`];
+  urls.push(`${API}/updates?lang=${lang}`);
   if (lang !== "en") urls.push(`${API}/bundle?lang=en`);
   worker.postMessage({ type: "keep", urls });
 }

@@ -3,6 +3,8 @@
 
 import { add, h } from "./lib/dom.js";
 import { helplineList } from "./help.js";
+import { cardQuestion } from "./voice.js";
+import { mistakeLink } from "./mistake.js";
 
 const WORD = "[\\p{L}\\p{N}]";
 
@@ -234,6 +236,7 @@ export async function render(app, main, match) {
       `${t("card.last_checked")}: `,
       h("time", { datetime: card.reviewed_on }, card.reviewed_on_text),
     ),
+    mistakeLink(app, "card", card.id),
   );
   const helplines = card.related_help.helplines
     .map((id) => bundle.helplines.find((line) => line.id === id))
@@ -266,5 +269,6 @@ export async function render(app, main, match) {
   );
   add(main, article);
   readAloud(app, readButton, lang, article);
+  cardQuestion(app, card, article);
   return card.title;
 }

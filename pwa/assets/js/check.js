@@ -2,7 +2,7 @@
 
 import { API, request, withChallenge } from "./lib/api.js";
 import { add, h } from "./lib/dom.js";
-import { savedCodes } from "./store.js";
+import { saveCodes, savedCodes } from "./store.js";
 import { showErrors } from "./widgets.js";
 
 // Lookups and replies carry a solved proof-of-work puzzle, as reports do.
@@ -39,6 +39,51 @@ function thread(app, found) {
           ),
         )
       : h("p", {}, t("check.no_messages")),
+  );
+}
+
+// Withdrawing (issue 13): what it does is said before the reporter confirms it.
+function withdrawPanel(app, code, finished) {
+  const { t } = app;
+  const confirm = h("button", { type: "button", class: "app-button app-button--warning" });
+  confirm.textContent = t("report.withdraw_confirm");
+  confirm.hidden = true;
+  const error = h("p", { class: "app-error-message", role: "alert" });
+  const start = h("button", {
+    type: "button",
+    class: "app-button app-button--secondary",
+    "aria-expanded": "false",
+    onclick: () => {
+      confirm.hidden = false;
+      start.setAttribute("aria-expanded", "true");
+      confirm.focus();
+    },
+  });
+  start.textContent = t("report.withdraw");
+  confirm.addEventListener("click", async () => {
+    let answer;
+    try {
+      answer = await post(`${API}/reports/withdraw?lang=${app.bundle.lang}`, { code });
+    } catch {
+      error.textContent = t("check.offline");
+      return;
+    }
+    if (!answer.ok) {
+      error.textContent = answer.body.error?.message || t("error.generic");
+      return;
+    }
+    saveCodes(savedCodes().filter((saved) => saved !== code));
+    finished(h("p", { class: "app-panel", tabindex: "-1" }, answer.body.message));
+  });
+  return h(
+    "div",
+    { class: "app-withdraw" },
+    h("h2", { class: "app-heading-m" }, t("report.withdraw")),
+    h("p", {}, t("report.withdraw_explain")),
+    start,
+    " ",
+    confirm,
+    error,
   );
 }
 
@@ -82,7 +127,14 @@ export function render(app, main) {
       return;
     }
     showErrors(form, t, []);
-    result.replaceChildren(thread(app, answer.body), replyForm());
+    result.replaceChildren(
+      thread(app, answer.body),
+      replyForm(),
+      withdrawPanel(app, code, (done) => {
+        result.replaceChildren(done);
+        done.focus();
+      }),
+    );
     result.querySelector("#report-status").focus();
   };
   const replyForm = () => {

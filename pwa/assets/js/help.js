@@ -1,10 +1,11 @@
 // The help finder: location (asked only when tapped) or a postcode, filters, results with
 // tap to call and text, and the national helplines, which are always shown, offline too.
 
-import { API, request } from "./lib/api.js";
+import { API, request, withChallenge } from "./lib/api.js";
 import { add, h } from "./lib/dom.js";
+import { mistakeLink } from "./mistake.js";
 import { lastHelp, saveLastHelp } from "./store.js";
-import { checkbox, showErrors, telLink } from "./widgets.js";
+import { checkbox, radios, showErrors, telLink } from "./widgets.js";
 
 const TEXTABLE = new Set(["mobile", "text", "sms"]);
 
@@ -66,6 +67,7 @@ export function helplineList(app, lines, heading = "h3") {
             h("a", { href: line.url, rel: "noreferrer" }, t("help.website", { name: line.name })),
           ],
         ),
+        mistakeLink(app, "helpline", line.id),
       ),
     ),
   );
@@ -83,6 +85,69 @@ function hours(t, sessions) {
       { class: "app-list app-meta" },
       sessions.map((s) => h("li", {}, s.text, s.note ? ` (${s.note})` : "")),
     ),
+  );
+}
+
+// Outpost's four topics for a suggested change to a listing (issue 15).
+const SUGGESTION_TOPICS = ["out_of_date", "extra_information", "service_closed", "something_else"];
+
+// "Suggest a change": a topic and optional words, sent with nothing about the sender.
+function suggestChange(app, service) {
+  const { t } = app;
+  const name = `suggest-${service.id}`;
+  const textId = `${name}-text`;
+  const note = h("div", { "aria-live": "polite" });
+  const form = h(
+    "form",
+    { class: "app-form", novalidate: true },
+    radios({
+      name,
+      legend: t("help.suggest"),
+      options: SUGGESTION_TOPICS.map((topic) => [topic, t(`help.suggest.${topic}`)]),
+    }),
+    h(
+      "div",
+      { class: "app-form-group" },
+      h("label", { class: "app-label", for: textId }, t("help.suggest_text")),
+      h("textarea", { class: "app-textarea", id: textId, name: "text", rows: "3", maxlength: "1000" }),
+    ),
+    h("button", { type: "submit", class: "app-button app-button--secondary" }, t("help.suggest_send")),
+    note,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const topic = form.querySelector(`input[name="${name}"]:checked`)?.value;
+    if (!topic) {
+      showErrors(form, t, [[`${name}-0`, t("help.suggest")]]);
+      return;
+    }
+    showErrors(form, t, []);
+    const text = form.elements.text.value.trim();
+    let answer;
+    try {
+      answer = await withChallenge("suggestion", (headers) =>
+        request("POST", `${API}/services/${service.id}/suggestions`, {
+          body: { topic, text },
+          cache: "no-store",
+          headers,
+        }),
+      );
+    } catch {
+      note.replaceChildren(h("p", { class: "app-inset" }, t("help.offline")));
+      return;
+    }
+    if (!answer.ok) {
+      note.replaceChildren(h("p", { class: "app-inset" }, answer.body.error?.message || t("error.generic")));
+      return;
+    }
+    form.replaceChildren(h("p", { class: "app-inset", tabindex: "-1" }, t("help.suggest_thanks")));
+    form.firstChild.focus();
+  });
+  return h(
+    "details",
+    { class: "app-details app-suggest" },
+    h("summary", { class: "app-details__summary" }, t("help.suggest")),
+    h("div", { class: "app-details__text" }, form),
   );
 }
 
@@ -146,9 +211,15 @@ function resultList(app, results) {
         ),
         r.referral_needed ? h("p", { class: "app-meta" }, t("help.referral_needed")) : null,
         r.last_checked_text
-          ? h("p", { class: "app-meta" }, `${t("card.last_checked")}: ${r.last_checked_text}`)
+          ? h(
+              "p",
+              { class: "app-meta" },
+              `${t("card.last_checked")}: ${r.last_checked_text}`,
+              r.out_of_date ? [" ", h("strong", { class: "app-tag" }, t("help.out_of_date"))] : null,
+            )
           : null,
         r.sample ? h("p", { class: "app-meta" }, t("help.sample")) : null,
+        r.id ? suggestChange(app, r) : null,
       ),
     ),
   );

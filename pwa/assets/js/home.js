@@ -56,5 +56,6 @@ export function render(app, main, _match, params) {
       ),
     );
   }
+  add(main, h("p", { class: "app-said-link" }, h("a", { href: "/said-we-did" }, t("said.title"))));
   return audience ? t(`home.cards.${audience}`) : "";
 }

@@ -65,6 +65,7 @@ function start(app, main) {
     main,
     h("h1", { class: "app-heading-l", tabindex: "-1" }, t("report.title")),
     h("p", { class: "app-lead" }, t("report.intro")),
+    h("p", {}, h("a", { href: "/report/unsafe-place" }, t("unsafe.title"))),
     emergencyPanel(t),
     anonymity(t),
   );
