@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-from server.db import ThreadLocalDatabase
+from server.db import ThreadLocalDatabase, immediate
 from server.reports.model import ThreadMessage, utc_now
 from server.reports.writer import GroupCommit
 
@@ -41,17 +41,9 @@ class ReportsDatabase:
     def conn(self) -> sqlite3.Connection:
         return self.db.get().conn
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction, taken at once so check-then-insert cannot race."""
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
+        return immediate(self.conn)
 
     def today(self) -> str:
         """Today's date (UTC), the only time a message is stored with."""

@@ -17,14 +17,14 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Literal
 
 import msgspec
 
-from server.db import ThreadLocalDatabase
+from server.db import ThreadLocalDatabase, immediate
 from server.problems import Conflict, Forbidden, Invalid, NotFound, TooMany
 from server.voice.figures import round_to
 from server.voice.questions import PulseQuestions
@@ -99,16 +99,9 @@ class PulseStore:
     def conn(self) -> sqlite3.Connection:
         return self.db.get().conn
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
+    def write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction, taken at once so check-then-insert cannot race."""
+        return immediate(self.conn)
 
     def _day(self) -> str:
         return dt.datetime.fromtimestamp(self.clock(), dt.UTC).date().isoformat()

@@ -13,7 +13,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +21,7 @@ import msgspec
 import yaml
 from msgspec import Meta
 
-from server.db import ThreadLocalDatabase
+from server.db import ThreadLocalDatabase, immediate
 from server.postcodes import InvalidPostcode, parse_postcode
 from server.problems import Invalid, NotFound
 from server.voice.questions import PulseQuestions
@@ -96,16 +96,9 @@ class UpdateStore:
     def conn(self) -> sqlite3.Connection:
         return self.db.get().conn
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
+    def write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction, taken at once so check-then-insert cannot race."""
+        return immediate(self.conn)
 
     def publish(self, actor: str, new: NewUpdate) -> Update:
         text = re.sub(r"\s+", " ", new.text).strip()
