@@ -379,9 +379,10 @@ on("shortcuts-toggle", "click", () => {
   $("shortcuts-toggle").setAttribute("aria-expanded", String(open));
 });
 
+// Back to the list: fetch it first, so the row already shows what was just done.
 async function backToList() {
-  $("detail").hidden = true;
   await loadInbox();
+  show("inbox");
   focusItem(state.cursor);
 }
 

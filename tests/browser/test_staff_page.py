@@ -205,5 +205,6 @@ def test_the_inbox_flow_with_an_overdue_danger_report(
     page.keyboard.press("u")
     page.locator("#detail").wait_for(state="hidden")
     row = page.locator(f"#report-list li[data-report-id='{danger_id}']")
+    row.filter(has_text="Passed on").wait_for(timeout=5000)
     assert "Passed on" in row.inner_text()
     context.close()
