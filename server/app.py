@@ -23,7 +23,6 @@ from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.compression import CompressionMiddleware
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 
 from server import __version__
 from server.cards import CardService
@@ -34,11 +33,13 @@ from server.directory.publish import Publisher
 from server.errors import EXCEPTION_HANDLERS
 from server.feedback import FeedbackService, FeedbackStore
 from server.geocode import make_geocoder
-from server.http import ConditionalGet
+from server.http import BoundedJson, ConditionalGet, TrueAllow
 from server.i18n import Languages
 from server.listings import Listings, SuggestionStore
 from server.migrations import migrate
 from server.notify import Mailer, Notifier, notify_forever
+from server.openapi import TruthfulJsonRenderPlugin
+from server.pow import ProofOfWork
 from server.precache import Shell, build_shell
 from server.ratelimit import Limit, RateLimiter, parse_proxies
 from server.reports import Limits, ReportService, ReportStore, open_store, purge_forever
@@ -53,12 +54,13 @@ from server.routes.listings import (
 from server.routes.meta import MetaController
 from server.routes.openreferral import openreferral_router
 from server.routes.postcodes import PostcodesController
-from server.routes.reports import ReportsController
+from server.routes.reports import ChallengeController, ReportsController
 from server.routes.services import HelplinesController, ServicesController
 from server.routes.shell import AppConfigController, ShellController, other_pages_router
 from server.routes.staff import staff_router
 from server.routes.voice import PUBLIC_CONTROLLERS, PulsePageController, VoiceStaffController
 from server.routes.withdraw import WithdrawController
+from server.secrets_store import load_or_create
 from server.security import security_headers_hook
 from server.settings import Settings
 from server.staff import StaffService
@@ -89,6 +91,7 @@ class Services:
     limiter: RateLimiter
     limits: Limits
     reporting: ReportService
+    proof: ProofOfWork
     feedback: FeedbackService
     notifier: Notifier
     listings: Listings
@@ -112,6 +115,10 @@ class Services:
         reports = open_store(settings)
         limiter = RateLimiter(trusted_proxies=parse_proxies(settings.trusted_proxies))
         limits = Limits.from_settings(settings)
+        proof = ProofOfWork(
+            enabled=settings.proof_of_work == "on",
+            key=load_or_create(settings.secrets_path, "proof-of-work"),
+        )
         finder = Finder(directory_db, cards, geocoder=make_geocoder(settings, directory_db))
         return cls(
             settings=settings,
@@ -122,10 +129,12 @@ class Services:
             directory_db=directory_db,
             finder=finder,
             reports=reports,
-            staff_service=StaffService(data_dir / "reports.db", settings.staff_session_hours),
+            staff_service=StaffService(
+                data_dir / "reports.db", settings.staff_session_hours, keyring=reports.keyring
+            ),
             limiter=limiter,
             limits=limits,
-            reporting=ReportService(reports, limiter, limits, languages),
+            reporting=ReportService(reports, limiter, limits, languages, proof),
             feedback=FeedbackService(
                 FeedbackStore(
                     ThreadLocalDatabase(data_dir / "reports.db"), settings.report_retention_days
@@ -142,6 +151,7 @@ class Services:
                 Limit("suggestion", settings.suggestions_per_hour),
             ),
             voice=build_voice(settings, content, directory_db),
+            proof=proof,
         )
 
     def state(self) -> State:
@@ -213,6 +223,7 @@ def create_app(
             AppConfigController,  # /app-config
             QrController,  # /qr.svg
             ReportsController,  # /reports, /reports/lookup, /reports/reply (anonymous)
+            ChallengeController,  # /challenge (proof of work for the anonymous writes)
             # /staff/... (session cookie + CSRF): the inbox, the feedback and listings queues,
             # and the youth-voice figures and updates, all behind one sign-in and CSRF check.
             staff_router(
@@ -251,6 +262,10 @@ def create_app(
             # 304 before any body is compressed.
             DefineMiddleware(CompressionMiddleware, config=COMPRESSION),
             ConditionalGet,
+            # A JSON body's size and nesting are bounded before it is decoded.
+            BoundedJson,
+            # An automatic OPTIONS answer lists every method its path takes.
+            TrueAllow,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers_hook(settings.public_url.startswith("https://"))],
@@ -262,7 +277,7 @@ def create_app(
                 'has the shape {"error": {"code": "...", "message": "..."}}.'
             ),
             path="/schema",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[TruthfulJsonRenderPlugin()],
         ),
         # Litestar's own exception logging would write the request path (which can hold a
         # postcode); server.errors logs faults without the request instead.

@@ -19,6 +19,7 @@ from server.settings import ROOT, Settings, SettingsError
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from server.reports.sealing import Keyring
     from server.staff import StaffService
 
 
@@ -489,12 +490,16 @@ def add(username: str, role: str, email: str, data_dir: str | None) -> int:
 
     with _staff_service(data_dir) as service:
         try:
-            enrolment = service.add("cli", username, _read_password(), role, email)
+            password = _read_password()
+            enrolment = service.add("cli", username, password, role, email)
         except (StaffError, ValueError) as exc:
             _err(str(exc))
             return 1
+        recovery = _enrol(data_dir, username, password)
     account = enrolment.account
     click.echo(f"Added {account.username} ({account.role}).")
+    if recovery:
+        _show_recovery(recovery)
     _echo_enrolment(enrolment.totp_uri)
     return 0
 
@@ -521,6 +526,85 @@ def reset_2fa(username: str, data_dir: str | None) -> int:
     )
     _echo_enrolment(enrolment.totp_uri)
     return 0
+
+
+@contextlib.contextmanager
+def _keyring(data_dir: str | None) -> Iterator[Keyring]:
+    from server.db import ThreadLocalDatabase
+    from server.reports.sealing import Keyring as KeyringClass
+
+    settings = _settings(data_dir)
+    db = ThreadLocalDatabase(settings.data_path / "reports.db", synchronous="FULL")
+    try:
+        yield KeyringClass(db, settings.secrets_path)
+    finally:
+        db.close()
+
+
+def _enrol(data_dir: str | None, username: str, password: str) -> str | None:
+    """The new account's own key pair (sealed reports); the recovery key for the first admin."""
+    with _keyring(data_dir) as keyring:
+        recovery: str | None = keyring.enrol(username, password)
+        return recovery
+
+
+def _show_recovery(recovery: str) -> None:
+    click.echo(
+        "\nRECOVERY KEY for the sealed reports. It is shown only this once. Write it down and "
+        "keep it\nlocked away (not on this server): if every staff password is lost, it is the "
+        "only way to\nread the reports (consequences keys rotate --recovery).\n"
+    )
+    click.echo(recovery)
+    click.echo("")
+
+
+@cli.group(help="the team key that seals the reports")
+def keys() -> None:
+    pass
+
+
+@keys.command(
+    help="make a new team key, re-seal every report with it and print a new recovery key; "
+    "opened with a staff member's password (--username) or the recovery key (--recovery), "
+    "read from a prompt or standard input"
+)
+@click.option("--username", help="a staff member who can read the reports")
+@click.option("--recovery", is_flag=True, help="open the team key with the recovery key")
+@data_dir_option
+def rotate(username: str | None, recovery: bool, data_dir: str | None) -> int:
+    from server.migrations import migrate
+
+    if bool(username) == recovery:
+        _err("Give either --username NAME or --recovery.")
+        return 1
+    migrate(_settings(data_dir).data_path)
+    with _keyring(data_dir) as keyring:
+        secret = _read_secret("Recovery key: " if recovery else "Password: ")
+        try:
+            team = (
+                keyring.unlock_with_recovery(secret)
+                if recovery
+                else keyring.unlock(username or "", secret)
+            )
+        except ValueError as exc:
+            _err(str(exc))
+            return 1
+        if not team:
+            _err("That does not open the team key: check the username and password.")
+            return 1
+        key_id, new_recovery = keyring.rotate(team)
+    click.echo(f"Every report and message is now sealed with team key {key_id}.")
+    click.echo("Staff must sign in again; the old recovery key no longer works.")
+    _show_recovery(new_recovery)
+    return 0
+
+
+def _read_secret(prompt: str) -> str:
+    import getpass
+
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @staff.command(help="remove an account and end its sign-ins")

@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from server import problems
 from server.i18n import SOURCE_LANGUAGE, UnsupportedLanguage
 from server.messages import ERROR_MESSAGES
+from server.pow import ChallengeFailed, ChallengeRequired
 
 logger = logging.getLogger("server.errors")
 
@@ -55,6 +56,7 @@ DEFAULTS: dict[int, tuple[str, str]] = {
     413: ("too_large", "What you sent is too large."),
     415: ("unsupported_media_type", "Please send JSON (Content-Type: application/json)."),
     422: ("invalid_input", "Some of what you sent is not valid."),
+    428: ("challenge_required", "Please get a challenge from /api/v1/challenge first."),
     429: ("too_many_requests", "Too many requests. Please wait a little and try again."),
     500: ("server_error", "Something went wrong on our side. Please try again later."),
     503: ("unavailable", "The service is busy or down for maintenance. Please try again soon."),
@@ -183,6 +185,8 @@ DOMAIN_STATUS: dict[type[problems.DomainError], int] = {
     problems.NotAvailable: 501,
     problems.Unavailable: 503,
     problems.TooMany: 429,
+    ChallengeRequired: 428,
+    ChallengeFailed: 403,
 }
 
 

@@ -7,14 +7,17 @@ staff files all revalidate the same way.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any, get_args, get_origin
 
+import msgspec
 from litestar import Request
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPRequestEvent, Message, Receive, ReceiveMessage, Scope, Send
 
 from server.encoded import Encoded
-from server.errors import ErrorResponse
+from server.errors import ErrorBody, ErrorResponse
+from server.textsafe import json_depth
 
 CONTENT_CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400"
 
@@ -133,3 +136,165 @@ def documented(model: type, description: str, *errors: int) -> dict[int, Respons
     for status in errors:
         responses[status] = ResponseSpec(data_container=ErrorResponse, description="Error")
     return responses
+
+
+# No JSON body the API takes nests deeper than 3; 32 leaves room and stops a decoder from
+# recursing through 30,000 opening brackets.
+MAX_JSON_DEPTH = 32
+# The largest JSON body any route takes (reports take 64 KiB; staff notes 10,000 characters).
+MAX_JSON_BODY = 256 * 1024
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _error_message(status: int, code: str, message: str) -> tuple[Message, Message]:
+    body = msgspec.json.encode(ErrorResponse(ErrorBody(code=code, message=message)))
+    start: Message = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", b"no-store"),
+        ],
+    }
+    return start, {"type": "http.response.body", "body": body, "more_body": False}
+
+
+_PATH_IN_MESSAGE = re.compile(r"\s*-\s*at\s*`\$\.?([^`]*)`")
+
+
+def _body_type(handler: Any) -> Any:
+    """The msgspec Struct an anonymous handler's `data` is decoded to, or None.
+
+    Handlers with middleware of their own (the staff routes' CSRF check) or that need a
+    signed-in staff member are left to Litestar, which answers 401 or 403 before looking at
+    the body; their bodies hold no field that lax conversion would change.
+    """
+    signature = getattr(handler, "parsed_fn_signature", None)
+    if signature is None:
+        return None
+    # Middleware of the handler's own routers or controller (not the app's).
+    if any(getattr(layer, "middleware", None) for layer in handler.ownership_layers[1:]):
+        return None
+    data = signature.parameters.get("data")
+    if data is None or {"staff", "admin"} & set(signature.parameters):
+        return None
+    annotation = data.annotation
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        return annotation
+    return None
+
+
+def _strict_refusal(scope: Scope, body: bytes) -> tuple[Message, Message] | None:
+    """A 400 or 422 when the body is not exactly what the route's type says: decoded
+    strictly, as the API describes it (Litestar's own conversion would take 0 for false)."""
+    target = _body_type(scope.get("route_handler"))
+    if target is None:
+        return None
+    try:
+        msgspec.json.decode(body, type=target)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        found = _PATH_IN_MESSAGE.search(text)
+        plain = _PATH_IN_MESSAGE.sub("", text).replace("`", "")
+        plain = plain.replace("Object contains unknown field", "Unknown field")
+        plain = plain.replace("Object missing required field", "Missing required field")
+        message = f"Check '{found[1]}': {plain}" if found and found[1] else plain
+        return _error_message(422, "invalid_input", message)
+    except msgspec.DecodeError:
+        return _error_message(400, "bad_request", "The body is not valid JSON.")
+    return None
+
+
+class BoundedJson:
+    """ASGI middleware: a JSON body is read whole (at most MAX_JSON_BODY bytes) and its
+    nesting counted before any decoder sees it; too deep is a 400 and too large a 413, both
+    in the one error shape. Other requests pass straight through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in _BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        content_type = _header(scope["headers"], b"content-type") or b""
+        if b"json" not in content_type.lower():
+            await self.app(scope, receive, send)
+            return
+        handler = scope.get("route_handler")
+        resolve = getattr(handler, "resolve_request_max_body_size", None)
+        route_limit = resolve() if resolve else None
+        limit = min(MAX_JSON_BODY, route_limit or MAX_JSON_BODY)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                for part in _error_message(
+                    413, "too_large", "That is too long to send. Please make it shorter."
+                ):
+                    await send(part)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if json_depth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            for part in _error_message(
+                400,
+                "too_deeply_nested",
+                f"The JSON sent nests more than {MAX_JSON_DEPTH} levels deep. Send the "
+                "fields the API describes, without extra nesting.",
+            ):
+                await send(part)
+            return
+        refusal = _strict_refusal(scope, body)
+        if refusal is not None:
+            for part in refusal:
+                await send(part)
+            return
+        replayed = False
+
+        async def replay() -> ReceiveMessage:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return HTTPRequestEvent(type="http.request", body=body, more_body=False)
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+class TrueAllow:
+    """ASGI middleware: the Allow header of an automatic OPTIONS answer lists every method
+    the path takes. (Litestar's OPTIONS handler keeps the methods of the first handler
+    registered on a path, so GET /accounts hid POST /accounts.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        template = scope.get("path_template")
+        methods = next(
+            (r.methods for r in scope["app"].routes if template in (r.path, r.path_format)),
+            None,
+        )
+
+        async def send_allow(message: Message) -> None:
+            if message["type"] == "http.response.start" and methods:
+                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"allow"]
+                allow = ", ".join(sorted(methods)).encode()
+                message = {**message, "headers": [*headers, (b"allow", allow)]}
+            await send(message)
+
+        await self.app(scope, receive, send_allow)

@@ -482,6 +482,71 @@ def _reports_0005_unsafe_places(db: Database) -> None:
     )
 
 
+@reports(name="0006_reports_over_limit")
+def _reports_0006_over_limit(db: Database) -> None:
+    # Issue 14: a report that arrived past its source's limit (a danger report during a
+    # flood, or one that paid the hardest proof of work) is stored and marked for the inbox.
+    db.execute(
+        "ALTER TABLE reports ADD COLUMN over_limit INTEGER NOT NULL DEFAULT 0 "
+        "CHECK (over_limit IN (0, 1))"
+    )
+
+
+@reports(name="0007_sealed_reports")
+def _reports_0007_sealed(db: Database) -> None:
+    # Issue 14: report text, place and messages sealed at rest (server.reports.sealing).
+    # The plain columns stay for the rows' shape and are written empty.
+    db.execute(
+        """
+        CREATE TABLE team_keys (
+            id INTEGER PRIMARY KEY,
+            public_key BLOB NOT NULL
+        )
+        """
+    )
+    # Each staff member's own key pair, the private half wrapped with their password.
+    db.execute(
+        """
+        CREATE TABLE staff_keys (
+            staff_id INTEGER PRIMARY KEY REFERENCES staff (id) ON DELETE CASCADE,
+            public_key BLOB NOT NULL,
+            salt BLOB NOT NULL,
+            wrapped BLOB NOT NULL
+        )
+        """
+    )
+    # The team private key, sealed to a staff member, to the recovery key, or pending.
+    db.execute(
+        """
+        CREATE TABLE key_grants (
+            id INTEGER PRIMARY KEY,
+            key_id INTEGER NOT NULL REFERENCES team_keys (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('staff', 'recovery', 'pending')),
+            staff_id INTEGER REFERENCES staff (id) ON DELETE CASCADE,
+            sealed BLOB NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX key_grants_staff ON key_grants (staff_id)")
+    # A signed-in session's copy of the team key, under a key only its cookie can make.
+    db.execute(
+        """
+        CREATE TABLE session_keys (
+            token_hash BLOB PRIMARY KEY
+                REFERENCES staff_sessions (token_hash) ON DELETE CASCADE,
+            expires_at INTEGER NOT NULL,
+            sealed BLOB NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+    for table, columns in {
+        "reports": ["key_id INTEGER", "sealed BLOB", "reporter_public BLOB", "reporter_key BLOB"],
+        "report_messages": ["key_id INTEGER", "sealed BLOB", "reporter_copy BLOB"],
+    }.items():
+        for column in columns:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+
+
 # -- voice.db: class pulses (counts only), app answers and "You said, we did" updates.
 voice = Migrations("voice")
 

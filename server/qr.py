@@ -19,7 +19,9 @@ MAX_PATH_LENGTH = 300
 # "/\host" as "//host"), no spaces and no control characters.
 _APP_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/?%#]*")
 # scheme://host[:port][/root]: what a base address may look like.
-_BASE_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(?::\d{1,5})?(?:/[A-Za-z0-9\-._~/]*)?")
+_BASE_URL = re.compile(
+    r"https?://(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:/[A-Za-z0-9\-._~/]*)?"
+)
 
 
 class NotAnAppPath(ValueError):
@@ -52,6 +54,25 @@ def app_address(base_url: str, path: str) -> str:
     if not _BASE_URL.fullmatch(base):
         raise NotAnAppPath("This app's own address is not valid, so no QR code can be made.")
     return base + check_app_path(path)
+
+
+# Addresses a server listens on that no phone can open.
+_UNREACHABLE_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})  # noqa: S104 - compared, not bound
+
+
+def configured_address(host: str, port: int) -> str:
+    """http://host:port from the server's own settings, or "" when that names no place a
+    phone could reach (listening on every address, or on a port picked at start-up).
+
+    The request's Host header is never used: anyone can send any Host, and a QR code made
+    from it could send a classroom to another site.
+    """
+    host = host.strip()
+    if host in _UNREACHABLE_HOSTS or port == 0:
+        return ""
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 @lru_cache(maxsize=512)

@@ -1,12 +1,21 @@
 """Rate limits in memory only, keyed by a daily-rotating HMAC of the client's address.
 
 Litestar's RateLimitMiddleware keys its store by the raw address and keeps a JSON list of
-every request's time per key, which costs O(limit) per request and cannot carry a global
-ceiling of thousands per hour; it also sends no Retry-After. This module keeps one float
-per key (the generic cell rate algorithm, GCRA), checks several limits at once and raises
+every request's time per key, which costs O(limit) per request; it also sends no
+Retry-After. This module keeps one float per key (the generic cell rate algorithm, GCRA),
+checks several limits at once and raises
 server.problems.TooMany with the seconds to wait, which server.errors answers as a 429 in
 the project's error shape with Retry-After. It knows nothing of HTTP: the routes pass in the
 peer's address and any X-Forwarded-For header (server.routes.deps.request_source).
+
+Fair keying: an IPv6 client is counted by its /64, the block one home or phone is given, so
+a client cannot dodge its limit by walking through the 2**64 addresses it owns.
+
+Cost: each limit's keys sit in an OrderedDict in the order they were last spent, so the
+oldest are at its front. Each check first drops up to PRUNE_PER_CHECK keys from the front
+whose time has passed: O(1) per check, and since each check adds at most one key, expired
+keys leave at least as fast as new ones arrive. No check ever scans the whole table
+(bench/limiter.py: under 50 µs with 1,000,000 sources tracked).
 
 Nothing here is written to disk or logged. The address is turned into an HMAC with a key
 that exists only in this process's memory and is replaced every day (UTC), so even a memory
@@ -23,6 +32,7 @@ import math
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,8 +40,10 @@ from server.messages import UI_MESSAGES
 from server.problems import TooMany
 
 TOO_MANY = UI_MESSAGES["report.too_many_requests"]
-# Beyond this many keys the limiter drops the ones whose window has passed.
-PRUNE_AT = 50_000
+# Expired keys dropped from the front of a limit's table by each check.
+PRUNE_PER_CHECK = 2
+# IPv6 clients are counted by this prefix: one home, one phone, one small office.
+IPV6_PREFIX = 64
 
 
 @dataclass(frozen=True)
@@ -79,8 +91,9 @@ class RateLimiter:
         self.hasher = hasher or AddressHasher()
         self.clock = clock
         self.trusted_proxies = trusted_proxies
-        # (limit name, hashed source or b"") -> theoretical arrival time of the next request
-        self._tat: dict[tuple[str, bytes], float] = {}
+        # limit name -> {hashed source or b"": theoretical arrival time of the next request},
+        # least recently spent first
+        self._tat: dict[str, OrderedDict[bytes, float]] = {}
         self._lock = threading.Lock()
 
     def source(self, peer: str, forwarded_for: str = "") -> bytes:
@@ -89,30 +102,44 @@ class RateLimiter:
         address = peer
         if address in self.trusted_proxies:
             address = _forwarded_client(forwarded_for, address, self.trusted_proxies)
-        return self.hasher(address)
+        return self.hasher(source_key(address))
 
     def hit(self, checks: list[tuple[Limit, bytes]]) -> float:
         """Spend one request against each (limit, source); 0 if allowed, else seconds to wait."""
         now = self.clock()
         with self._lock:
-            if len(self._tat) > PRUNE_AT:
-                self._prune(now)
             wait = 0.0
             updates = []
             for limit, source in checks:
-                key = (limit.name, source)
-                tat = max(self._tat.get(key, now), now)
+                table = self._tat.get(limit.name)
+                if table is None:
+                    table = self._tat[limit.name] = OrderedDict()
+                _prune(table, now)
+                tat = max(table.get(source, now), now)
                 # (period - interval) first: with one request per period it is exactly 0, where
                 # tat + interval - period would round to just above tat and refuse everyone.
                 allowed_from = tat - (limit.period - limit.interval)
                 if now < allowed_from:
                     wait = max(wait, allowed_from - now)
                 else:
-                    updates.append((key, tat + limit.interval))
+                    updates.append((table, source, tat + limit.interval))
             if wait:
                 return wait
-            self._tat.update(updates)
+            for table, source, tat in updates:
+                table[source] = tat
+                table.move_to_end(source)
             return 0.0
+
+    def would_wait(self, checks: list[tuple[Limit, bytes]]) -> bool:
+        """Whether `hit` would refuse these now; spends nothing."""
+        now = self.clock()
+        with self._lock:
+            for limit, source in checks:
+                table = self._tat.get(limit.name)
+                tat = max(table.get(source, now) if table else now, now)
+                if now < tat - (limit.period - limit.interval):
+                    return True
+        return False
 
     def check(
         self,
@@ -126,11 +153,32 @@ class RateLimiter:
             text = lang_gettext(message) if lang_gettext else message
             raise TooMany("too_many_requests", text, retry_after=math.ceil(wait))
 
-    def _prune(self, now: float) -> None:
-        self._tat = {key: tat for key, tat in self._tat.items() if tat > now}
-
     def __len__(self) -> int:
-        return len(self._tat)
+        return sum(len(table) for table in self._tat.values())
+
+
+def _prune(table: OrderedDict[bytes, float], now: float) -> None:
+    """Drop up to PRUNE_PER_CHECK keys from the front whose time has passed."""
+    for _ in range(PRUNE_PER_CHECK):
+        if not table:
+            return
+        source, tat = next(iter(table.items()))
+        if tat > now:
+            return
+        del table[source]
+
+
+def source_key(address: str) -> str:
+    """What a client is counted by: an IPv4 address, or an IPv6 address's /64."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, IPV6_PREFIX), strict=False))
+    return str(ip)
 
 
 def _forwarded_client(header: str, peer: str, trusted: frozenset[str]) -> str:

@@ -84,11 +84,25 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         Meta(ge=1, le=3650, description="Days an anonymous report is kept before it is deleted."),
     ] = 90
     reports_per_hour: Annotated[
-        int, Meta(ge=1, description="Reports one source may send per hour, per worker.")
+        int,
+        Meta(
+            ge=1,
+            description=(
+                "Reports one source may send per hour, per worker, at the usual proof of work; "
+                "past it each report costs the hardest challenge (429 when proof of work is "
+                "off), and a danger report is always accepted and marked."
+            ),
+        ),
     ] = 5
-    reports_per_hour_global: Annotated[
-        int, Meta(ge=1, description="Reports accepted per hour from everyone together, per worker.")
-    ] = 1000
+    proof_of_work: Annotated[
+        Literal["on", "off"],
+        Meta(
+            description=(
+                "Proof of work on anonymous writes (reports, replies, lookups): on, or off "
+                "for a closed deployment or a test."
+            )
+        ),
+    ] = "on"
     lookups_per_hour: Annotated[
         int,
         Meta(ge=1, description="Follow-up code lookups and replies one source may make per hour."),

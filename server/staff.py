@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 import msgspec
 import pyotp
@@ -166,6 +166,14 @@ def new_recovery_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
+class SessionKeys(Protocol):
+    """What sign-in needs of the sealed reports' keyring (server.reports.sealing.Keyring)."""
+
+    def unlock(self, username: str, password: str) -> Any: ...
+
+    def open_session(self, token: str, expires_at: int, team: Any) -> None: ...
+
+
 class StaffService:
     """Accounts, sign-in and sessions, shared by every worker through reports.db."""
 
@@ -174,10 +182,13 @@ class StaffService:
         path: Path,
         session_hours: int = 8,
         clock: Callable[[], float] = time.time,
+        keyring: SessionKeys | None = None,
     ) -> None:
         self.db = ThreadLocalDatabase(path, synchronous="FULL", secure_delete=True)
         self.session_seconds = session_hours * 3600
         self.clock = clock
+        # The sealed reports' keyring (server.reports.sealing.Keyring), when the server has one.
+        self.keyring = keyring
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -315,7 +326,9 @@ class StaffService:
                 "UPDATE staff SET password_hash = ? WHERE id = ?", (_hasher.hash(password), user.id)
             )
             self.conn.commit()
-        # (A hook for keys unwrapped with the password belongs here.)
+        # Sealed reports (issue 14): the team key, unwrapped with the password, is kept for
+        # this session only, once the session exists (its copy goes when the session does).
+        team = self.keyring.unlock(user.username, password) if self.keyring else None
         token = secrets.token_urlsafe(32)
         codes: list[str] = []
         conn = self._write()
@@ -345,6 +358,8 @@ class StaffService:
             conn.rollback()
             raise
         conn.commit()
+        if self.keyring is not None and team:
+            self.keyring.open_session(token, now + self.session_seconds, team)
         return SignIn(user=user, token=token, recovery_codes=codes)
 
     def enrolment(self, username: str, password: str) -> str:

@@ -23,7 +23,11 @@ AppFactory = Callable[[Settings], Litestar]
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
-    return Settings.load({"data_dir": str(data_dir), **overrides}, environ={})
+    """Settings for a test app. Proof of work is off unless a test turns it on
+    (proof_of_work="on"): tests/test_pow.py tests it, and the rest send plain requests."""
+    return Settings.load(
+        {"data_dir": str(data_dir), "proof_of_work": "off", **overrides}, environ={}
+    )
 
 
 @pytest.fixture(scope="session")

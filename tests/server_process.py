@@ -49,6 +49,9 @@ class RunningServer:
             start = [executable] if executable else [sys.executable, "-m", "server"]
             command = [*start, "serve", "--port", str(self.port)]
             command += ["--workers", str(workers), "--data-dir", str(data_dir)]
+        # Proof of work is off unless a test turns it on (the browser tests do): the other
+        # tests post reports as plain HTTP clients.
+        env = {"CONSEQUENCES_PROOF_OF_WORK": "off", **env}
         self.process = subprocess.Popen(
             list(command),
             stdout=self._log,

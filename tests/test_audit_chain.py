@@ -30,8 +30,8 @@ def filled(tmp_path: Path, **overrides: object) -> Settings:
             lang="en",
         )
     )
-    store.get("ada", 1)
-    store.update("ada", 1, "being_looked_at", "UNIQUE-NOTE-TEXT")
+    store.get("ada", 1, store.keyring.pending_keys())
+    store.update("ada", 1, "being_looked_at", "UNIQUE-NOTE-TEXT", store.keyring.pending_keys())
     store.close()
     conn = sqlite3.connect(settings.data_path / "reports.db")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -40,6 +40,7 @@ ADDRESSES: dict[str, str] = {
     "/api/v1/services/nearby": "/api/v1/services/nearby?lat=51.88&lon=-0.42",
     "/api/v1/helplines": "/api/v1/helplines?lang=tr",
     "/api/v1/postcodes/{postcode:str}": "/api/v1/postcodes/LU1",
+    "/api/v1/challenge": "/api/v1/challenge",
     "/openreferral": "/openreferral/",
     "/openreferral/services": "/openreferral/services",
     "/openreferral/services/{service_id:str}": "/openreferral/services/x",

@@ -16,6 +16,7 @@ from litestar.testing import TestClient
 from server.db import ThreadLocalDatabase
 from server.feedback import FeedbackStore, NewFeedback
 from server.migrations import migrate
+from server.reports.sealing import Keyring
 from server.settings import Settings
 from server.staff import StaffService
 from tests.conftest import AppFactory, make_settings
@@ -57,6 +58,14 @@ def feedback_settings(tmp_path: Path, accounts: Path) -> Settings:
         tmp_path / "data", feedback_per_hour=1000, trusted_proxies="testclient"
     )
     add_accounts(settings, accounts)
+    migrate(settings.data_path)
+    # Sealed reports (issue 14): the reviewer's key pair and the team key, so they can open
+    # the inbox, which holds a report here.
+    db = ThreadLocalDatabase(settings.data_path / "reports.db")
+    keyring = Keyring(db, settings.secrets_path)
+    keyring.current()
+    keyring.enrol(REVIEWER[0], REVIEWER[1], keyring.pending_keys())
+    db.close()
     return settings
 
 

@@ -18,10 +18,12 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from server.db import ThreadLocalDatabase
 from server.migrations import migrate
 from server.notify import Notifier
 from server.reports import NewReport, ReportStore, open_store
 from server.reports.deadlines import WorkingTime
+from server.reports.sealing import Keyring
 from server.reports.team import Decision, NotAllowed
 from server.settings import Settings
 from server.staff import OwnsOpenReports, StaffService
@@ -80,6 +82,15 @@ def team_settings(tmp_path: Path, template: Path, **overrides: Any) -> Settings:
     settings.data_path.mkdir(parents=True, exist_ok=True)
     (settings.data_path / "reports.db").write_bytes(template.read_bytes())
     migrate(settings.data_path)
+    # Sealed reports (issue 14): every account gets its key pair and the team key, as
+    # `consequences staff add` and an admin's sign-in leave them.
+    db = ThreadLocalDatabase(settings.data_path / "reports.db")
+    keyring = Keyring(db, settings.secrets_path)
+    keyring.current()
+    team = keyring.pending_keys()
+    for name, _role in ACCOUNTS:
+        keyring.enrol(name, PASSWORD, team)
+    db.close()
     return settings
 
 
@@ -154,20 +165,20 @@ def test_a_report_acknowledged_late_goes_to_the_deputy_then_every_lead(
 
     clock.set(at("2027-03-01T12:59:00"))
     assert [] == escalations(store)
-    assert 0 == store.inbox_filtered("rey", _overdue(), 1)[1]
+    assert 0 == store.inbox_filtered("rey", _overdue(), 1, store.keyring.pending_keys())[1]
 
     clock.set(at("2027-03-01T13:00:00"))
     assert [(1, "dee")] == escalations(store)
     clock.set(at("2027-03-01T13:30:00"))
     assert [] == escalations(store)  # each step once
-    items, total = store.inbox_filtered("rey", _overdue(), 1)
+    items, total = store.inbox_filtered("rey", _overdue(), 1, store.keyring.pending_keys())
     assert (1, 30, "acknowledge") == (total, items[0].overdue_minutes, items[0].overdue)
 
     clock.set(at("2027-03-01T17:00:00"))
     assert [(2, "lee,lou")] == escalations(store)
 
     clock.set(at("2027-03-01T17:30:00"))
-    store.update("rey", rid, "being_looked_at", None)
+    store.update("rey", rid, "being_looked_at", None, store.keyring.pending_keys())
     assert [
         ("system", "received", ""),
         ("system", "escalate", "acknowledge deadline missed; told the deputy"),
@@ -177,7 +188,7 @@ def test_a_report_acknowledged_late_goes_to_the_deputy_then_every_lead(
     ] == audit(store, rid)
     assert [("escalation", "dee"), ("escalation", "lee"), ("escalation", "lou")] == queued(store)
     # Acknowledged: no longer overdue until the decision is due.
-    assert 0 == store.inbox_filtered("rey", _overdue(), 1)[1]
+    assert 0 == store.inbox_filtered("rey", _overdue(), 1, store.keyring.pending_keys())[1]
     clock.set(at("2027-03-02T09:00:00"))
     assert [(3, "dee")] == escalations(store)
     clock.set(at("2027-03-03T09:00:00"))
@@ -187,10 +198,11 @@ def test_a_report_acknowledged_late_goes_to_the_deputy_then_every_lead(
         "lead",
         rid,
         Decision(outcome="concern_confirmed", reason="Police told.", destination="police"),
+        store.keyring.pending_keys(),
     )
     clock.set(at("2027-03-10T09:00:00"))
     assert [] == escalations(store)  # a closed report never escalates again
-    assert 0 == store.inbox_filtered("rey", _overdue(), 1)[1]
+    assert 0 == store.inbox_filtered("rey", _overdue(), 1, store.keyring.pending_keys())[1]
 
 
 def _overdue() -> Any:
@@ -250,7 +262,7 @@ def test_a_danger_report_at_two_on_a_sunday_morning_escalates_at_once(
     assert [(1, "dee")] == escalations(store)
     clock.set(at("2027-03-07T04:00:00"))
     assert [(2, "lee,lou")] == escalations(store)
-    items, _ = store.inbox_filtered("dee", _overdue(), 1)
+    items, _ = store.inbox_filtered("dee", _overdue(), 1, store.keyring.pending_keys())
     assert [(rid, 60, True)] == [(i.id, i.overdue_minutes, i.danger_now) for i in items]
 
 
@@ -278,10 +290,10 @@ class _NoMail:
 def test_assignment_is_recorded_and_only_above_reviewer(store: ReportStore) -> None:
     rid = new_report(store)
     with pytest.raises(NotAllowed):
-        store.assign("rey", "reviewer", rid, "rey")
-    detail = store.assign("dee", "deputy", rid, "rey")
+        store.assign("rey", "reviewer", rid, "rey", store.keyring.pending_keys())
+    detail = store.assign("dee", "deputy", rid, "rey", store.keyring.pending_keys())
     assert detail is not None and "rey" == detail.owner
-    store.assign("lee", "lead", rid, None)
+    store.assign("lee", "lead", rid, None, store.keyring.pending_keys())
     assert [
         ("dee", "assign", "the leads -> rey"),
         ("dee", "acknowledge", "on time"),
@@ -293,12 +305,13 @@ def test_assignment_is_recorded_and_only_above_reviewer(store: ReportStore) -> N
 def test_an_account_with_open_reports_cannot_be_removed(store: ReportStore, tmp_path: Path) -> None:
     first, second, closed = new_report(store), new_report(store), new_report(store)
     for rid in (first, second, closed):
-        store.assign("lee", "lead", rid, "rey")
+        store.assign("lee", "lead", rid, "rey", store.keyring.pending_keys())
     store.decide(
         "lee",
         "lead",
         closed,
         Decision(outcome="duplicate", reason="Same as another.", destination="no_further_action"),
+        store.keyring.pending_keys(),
     )
     staff = StaffService(store.db.path)
     with pytest.raises(OwnsOpenReports) as refused:
@@ -306,8 +319,8 @@ def test_an_account_with_open_reports_cannot_be_removed(store: ReportStore, tmp_
     assert f"rey still owns open reports {first}, {second}. Reassign them first." == str(
         refused.value
     )
-    store.assign("lee", "lead", first, "dee")
-    store.assign("lee", "lead", second, None)
+    store.assign("lee", "lead", first, "dee", store.keyring.pending_keys())
+    store.assign("lee", "lead", second, None, store.keyring.pending_keys())
     assert staff.remove("lee", "rey")
     staff.close()
 
@@ -318,7 +331,7 @@ def test_the_command_line_says_which_reports_block_a_removal(
     from tests.test_staff import run_cli
 
     rid = new_report(store)
-    store.assign("lee", "lead", rid, "dee")
+    store.assign("lee", "lead", rid, "dee", store.keyring.pending_keys())
     code, _, err = run_cli(
         monkeypatch, ["staff", "remove", "dee", "--data-dir", str(store.db.path.parent)]
     )
@@ -459,7 +472,7 @@ def test_without_a_deputy_the_first_escalation_goes_to_the_leads(
 def test_the_api_says_which_reports_block_a_removal(client: TestClient[Litestar]) -> None:
     store: ReportStore = client.app.state.reports
     rid = new_report(store)
-    store.assign("lee", "lead", rid, "rey")
+    store.assign("lee", "lead", rid, "rey", store.keyring.pending_keys())
     headers = sign_in(client, "ada")
     refused = client.delete(f"{STAFF}/accounts/rey", headers=headers)
     assert 409 == refused.status_code

@@ -83,15 +83,17 @@ def test_anything_but_a_path_of_this_app_is_refused(path: str) -> None:
         check_app_path(path)
 
 
-def test_api_makes_an_svg_for_the_request_host(client: TestClient[Litestar]) -> None:
+def test_api_makes_an_svg_for_the_configured_host(client: TestClient[Litestar]) -> None:
     response = client.get(qr_url("/cards/knife-law-for-parents?lang=ur"))
     assert 200 == response.status_code
     assert "image/svg+xml" == response.headers["content-type"]
     assert "public, max-age=86400" == response.headers["cache-control"]
-    # Without a public address the code holds the request's own scheme and host.
-    assert b"<title>http://testserver.local/cards/knife-law-for-parents?lang=ur</title>" in (
+    # Without a public address the code holds the host and port the server is set to listen
+    # on; never the request's Host header (issue 14).
+    assert b"<title>http://127.0.0.1:8000/cards/knife-law-for-parents?lang=ur</title>" in (
         response.content
     )
+    assert b"testserver.local" not in response.content
 
 
 def test_api_uses_the_public_url_setting(public_url_client: TestClient[Litestar]) -> None:

@@ -26,7 +26,6 @@ def client(tmp_path: Path, make_app: AppFactory) -> Iterator[TestClient[Litestar
     settings = make_settings(
         tmp_path / "data",
         reports_per_hour=10_000,
-        reports_per_hour_global=10_000,
         lookups_per_hour=10_000,
     )
     with TestClient(make_app(settings)) as c:

@@ -81,8 +81,10 @@ def test_the_address_is_never_kept_only_its_hmac() -> None:
     limiter = RateLimiter()
     source = request_source(limiter, FakeRequest("203.0.113.9"))  # type: ignore[arg-type]
     limiter.hit([(Limit("report", 5), source)])
-    keys: Any = limiter._tat
-    assert all(b"203.0.113.9" not in key[1] for key in keys)
+    tables: Any = limiter._tat
+    keys = [key for table in tables.values() for key in table]
+    assert [source] == keys
+    assert all(b"203.0.113.9" not in key for key in keys)
     assert 16 == len(source)
 
 
@@ -112,17 +114,65 @@ def test_forwarded_for_is_believed_only_from_a_trusted_proxy() -> None:
     assert hasher("10.0.0.1") == spoofed
 
 
-def test_stale_keys_are_pruned_when_the_table_grows(monkeypatch: pytest.MonkeyPatch) -> None:
-    import server.ratelimit
+def test_stale_keys_are_pruned_a_few_at_each_check() -> None:
+    """Amortised O(1): each check drops up to PRUNE_PER_CHECK expired keys from the front,
+    so no check scans the table and expired keys leave faster than new ones arrive."""
+    from server.ratelimit import PRUNE_PER_CHECK
 
-    monkeypatch.setattr(server.ratelimit, "PRUNE_AT", 10)
     clock = FakeClock()
     limiter = RateLimiter(clock=clock)
+    lookup = Limit("lookup", 30, 60)
     for i in range(11):
-        limiter.hit([(Limit("lookup", 30, 60), bytes([i]))])
+        limiter.hit([(lookup, bytes([i]))])
     clock.now += 61
-    limiter.hit([(Limit("lookup", 30, 60), b"new")])
-    assert 1 == len(limiter)
+    limiter.hit([(lookup, b"new")])
+    assert 11 - PRUNE_PER_CHECK + 1 == len(limiter)
+    for i in range(5):
+        limiter.hit([(lookup, b"later %d" % i)])
+    # Every stale key is gone; only the six live ones are left.
+    assert 6 == len(limiter)
+
+
+def test_a_source_spending_again_moves_to_the_back() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    lookup = Limit("lookup", 30, 60)
+    limiter.hit([(lookup, b"old")])  # until 1002
+    limiter.hit([(lookup, b"busy")])  # until 1002
+    clock.now += 1
+    limiter.hit([(lookup, b"old")])  # spent again (until 1004): no longer the oldest
+    clock.now += 2
+    limiter.hit([(lookup, b"x")])  # at 1003: "busy" has expired, "old" has not
+    assert {b"old", b"x"} == set(limiter._tat["lookup"])
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2:bbbb::2"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),
+    ],
+)
+def test_ipv6_is_counted_by_its_64(first: str, second: str) -> None:
+    limiter = RateLimiter(clock=FakeClock())
+    once = Limit("report", 1)
+    assert 0.0 == limiter.hit([(once, limiter.source(first))])
+    assert limiter.hit([(once, limiter.source(second))]) > 0
+
+
+def test_neighbouring_ipv6_64s_are_counted_apart() -> None:
+    limiter = RateLimiter(clock=FakeClock())
+    once = Limit("report", 1)
+    assert 0.0 == limiter.hit([(once, limiter.source("2001:db8:1:2::1"))])
+    assert 0.0 == limiter.hit([(once, limiter.source("2001:db8:1:3::1"))])
+
+
+def test_ipv6_behind_a_trusted_proxy_is_counted_by_its_64() -> None:
+    limiter = RateLimiter(clock=FakeClock(), trusted_proxies=frozenset({"10.0.0.1"}))
+    a = request_source(limiter, FakeRequest("10.0.0.1", "2001:db8::1"))  # type: ignore[arg-type]
+    b = request_source(limiter, FakeRequest("10.0.0.1", "2001:db8::99"))  # type: ignore[arg-type]
+    assert a == b
 
 
 def test_a_limit_of_one_request_per_period_lets_each_source_send_one() -> None:

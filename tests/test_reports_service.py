@@ -33,7 +33,6 @@ def service(tmp_path: Path) -> Iterator[ReportService]:
     store = ReportStore(tmp_path / "reports.db", secrets.token_bytes(32), retention_days=90)
     limits = Limits(
         report=Limit("report", 2),
-        report_global=Limit("report_global", 100),
         lookup=Limit("lookup", 3),
         login=Limit("login", 3),
     )
@@ -67,8 +66,10 @@ def test_submit_cleans_stores_and_answers_in_the_reporters_language(
     )
     thread = service.lookup(answer.code, "en", b"a")
     assert "received" == thread.status
-    stored = service.store.conn.execute("SELECT what_happened FROM reports").fetchone()[0]
-    assert "Someone showed a knife by the shops." == stored
+    keys = service.store.keyring.pending_keys()
+    stored = service.store.get("test", 1, keys)
+    assert stored is not None
+    assert "Someone showed a knife by the shops." == stored.what_happened
 
 
 def test_a_retry_is_answered_again_without_counting_against_the_limit(
@@ -156,3 +157,28 @@ def test_the_lifespan_purges_at_start_up_and_closes_every_database_at_shutdown(
         databases = (app.state.reports.db, app.state.staff_service.db, app.state.directory_db)
         assert all(database._all for database in databases)
     assert [[], [], []] == [database._all for database in databases]
+
+
+def test_a_retry_racing_its_first_copy_gets_the_first_answer_not_429(
+    service: ReportService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: a retry could be answered 429 although its first copy was stored. Here the
+    retry's first look finds nothing (the first copy is not committed yet), the limit is then
+    spent, and the first copy lands: the retry gets the first copy's answer."""
+    key = str(uuid.uuid4())
+    for _ in range(2):  # spend source b"a"'s limit of 2
+        service.submit(report(what_happened="other"), None, b"a")
+    first, _ = service.submit(report(), key, b"b")
+    real_replay = service.store.replay
+    calls = []
+
+    def late_replay(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return None if len(calls) == 1 else real_replay(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service.store, "replay", late_replay)
+    again, _ = service.submit(report(), key, b"a")
+    assert first.code == again.code
+    assert 2 == len(calls)
+    with pytest.raises(TooMany):
+        service.submit(report(what_happened="new"), None, b"a")

@@ -218,3 +218,20 @@ def test_the_report_and_its_sector_are_written_in_one_transaction(
         assert ("unsafe_place", "LU1 2") == tuple(row)
     finally:
         store.close()
+
+
+def test_an_unsafe_places_free_text_is_sealed_like_any_report(
+    place_client: TestClient[Litestar], place_settings: Settings
+) -> None:
+    """What a young person writes about a place is report text: sealed at rest (issue 14),
+    read by signed-in staff only."""
+    from tests.test_sealed import files_holding
+
+    canary = "CANARY-unsafe-underpass-5521"
+    text = f"The underpass {canary} has no lights."
+    assert 201 == place_client.post(URL, json=place(what_happened=text)).status_code
+    assert [] == files_holding(place_settings.data_path, canary)
+    sign_in(place_client, ADMIN)
+    (item,) = place_client.get("/api/v1/staff/reports").json()["items"]
+    detail = place_client.get(f"/api/v1/staff/reports/{item['id']}").json()
+    assert canary in detail["what_happened"]

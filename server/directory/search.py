@@ -12,6 +12,7 @@ import sqlite_utils
 
 from server.directory.models import SCHEDULES, dumps
 from server.opening_hours import WEEK_MINUTES, is_open, open_in_week
+from server.textsafe import fts_query
 
 EARTH_RADIUS_KM = 6371.009  # geopy's great-circle radius, so our distances agree with it
 
@@ -85,9 +86,10 @@ class Filters:
             params += [self.language, self.language]
         if self.free:
             clauses.append("s.free = 1")
-        if self.keywords:
+        match = fts_query(self.keywords) if self.keywords else None
+        if match:
             clauses.append("s.id IN (SELECT rowid FROM services_fts WHERE services_fts MATCH ?)")
-            params.append(db.quote_fts(self.keywords))
+            params.append(match)
         return " AND ".join(clauses), params
 
 

@@ -17,6 +17,7 @@ Nothing in this package knows about HTTP.
 
 from server.reports.model import (
     CATEGORIES,
+    MAX_REPORT_ID,
     PAGE_SIZE,
     STATUS_TEXT,
     STATUSES,
@@ -41,6 +42,7 @@ from server.reports.store import ReportStore, open_store
 
 __all__ = [
     "CATEGORIES",
+    "MAX_REPORT_ID",
     "PAGE_SIZE",
     "STATUSES",
     "STATUS_TEXT",

@@ -2,6 +2,9 @@
 
 Durability: every write commits (WAL, synchronous=FULL) before the caller answers, so an
 acknowledged report survives a crash. secure_delete overwrites what is deleted.
+
+Sealing: report text, place and messages are stored only sealed (server.reports.sealing);
+`keyring` seals with the team's public key, and each read opens with the keys it is given.
 """
 
 from __future__ import annotations
@@ -12,10 +15,15 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 from server.db import ThreadLocalDatabase, immediate
 from server.reports.model import ThreadMessage, utc_now
+from server.reports.sealing import Keyring
 from server.reports.writer import GroupCommit
+
+# How to read one message row (sender, text, day, staff, key_id, sealed, reporter_copy)
+MessageOpener = Callable[[tuple[Any, ...]], str]
 
 
 class ReportsDatabase:
@@ -28,8 +36,10 @@ class ReportsDatabase:
         secret: bytes,
         retention_days: int,
         clock: Callable[[], dt.datetime] = utc_now,
+        secrets_dir: Path | None = None,
     ) -> None:
         self.db = ThreadLocalDatabase(path, synchronous="FULL", secure_delete=True)
+        self.keyring = Keyring(self.db, secrets_dir or path.parent / "secrets")
         self.secret = secret
         self.retention_days = retention_days
         self.clock = clock
@@ -49,14 +59,18 @@ class ReportsDatabase:
         """Today's date (UTC), the only time a message is stored with."""
         return self.clock().astimezone(dt.UTC).date().isoformat()
 
-    def _messages(self, conn: sqlite3.Connection, report_id: int) -> list[ThreadMessage]:
+    def _messages(
+        self, conn: sqlite3.Connection, report_id: int, opener: MessageOpener
+    ) -> list[ThreadMessage]:
+        """A report's thread, each message's text opened by `opener` (the team's keys or
+        the reporter's)."""
         return [
             ThreadMessage(
-                sender=r[0], text=r[1], day=dt.date.fromisoformat(r[2]), staff_username=r[3]
+                sender=r[0], text=opener(r), day=dt.date.fromisoformat(r[2]), staff_username=r[3]
             )
             for r in conn.execute(
-                "SELECT sender, text, day, staff_username FROM report_messages "
-                "WHERE report_id = ? ORDER BY id",
+                "SELECT sender, text, day, staff_username, key_id, sealed, reporter_copy "
+                "FROM report_messages WHERE report_id = ? ORDER BY id",
                 (report_id,),
             )
         ]

@@ -20,6 +20,7 @@ from server import problems
 from server.audit import AuditEntry
 from server.messages import UI_MESSAGES
 from server.migrations import REPORT_STATUSES
+from server.textsafe import clean_text
 
 Category = Literal[
     "seen_a_knife",
@@ -38,18 +39,24 @@ assert STATUSES == REPORT_STATUSES  # noqa: S101 - the schema's CHECK must match
 
 # An outward code ("postcode district"): LU1, SW1A, M60, EC1A. Never a full postcode.
 DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
-# C0 control characters other than tab and newline, and DEL: never useful in a report.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_REPORTER_MESSAGES = 50
 IDEMPOTENCY_HOURS = 24
 PAGE_SIZE = 25
+# The largest report number a route accepts (JavaScript's largest safe integer): larger
+# numbers name no report and would overflow SQLite's 64-bit integers.
+MAX_REPORT_ID = 2**53 - 1
 
 STATUS_TEXT: dict[str, str] = {s: UI_MESSAGES[f"report.status.{s}"] for s in REPORT_STATUSES}
 THANK_YOU = UI_MESSAGES["report.thank_you"]
 EMERGENCY = UI_MESSAGES["report.emergency"]
 EMERGENCY_NUMBER = "999"
 
-ReportText = Annotated[str, Meta(min_length=1, max_length=4000)]
+# At least one character that cleaning keeps and that is not a space: text of only spaces,
+# controls or bidi marks is refused by the schema, as the API describes it.
+READABLE = "[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028-\u202f\u205f\u2066-\u2069\u3000]"
+ReportText = Annotated[str, Meta(min_length=1, max_length=4000, pattern=READABLE)]
+# A postcode district in any case and spacing (LU1, "sw1a", " m 60 "), or blank.
+AREA = "^ *(?:[A-Za-z] *[A-Za-z]? *[0-9] *[A-Za-z0-9]? *)?$"
 CodeText = Annotated[str, Meta(min_length=1, max_length=100)]
 
 
@@ -62,7 +69,7 @@ class NewReport(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     danger_now: bool
     lang: ReportLang
     where: Annotated[str, Meta(max_length=200)] | None = None
-    area: Annotated[str, Meta(max_length=10)] | None = None
+    area: Annotated[str, Meta(max_length=10, pattern=AREA)] | None = None
     # The follow-up code's kind: digits in every language; English may choose words.
     code_style: Literal["words", "digits"] | None = None
 
@@ -102,6 +109,9 @@ class InboxItem(msgspec.Struct, frozen=True):
     acknowledged: bool = False
     overdue_minutes: int = 0
     overdue: Literal["acknowledge", "decide"] | None = None
+    # Accepted past its source's limit: a danger report during a flood, or a write that
+    # paid the hardest proof of work (issue 14). Worth a look, and maybe junk.
+    over_limit: bool = False
 
 
 class ReportDetail(msgspec.Struct, frozen=True):
@@ -131,6 +141,7 @@ class ReportDetail(msgspec.Struct, frozen=True):
     destination: str | None = None
     destination_name: str | None = None
     audit: list[AuditEntry] = []
+    over_limit: bool = False
 
 
 class PurgeResult(msgspec.Struct, frozen=True):
@@ -191,10 +202,6 @@ def utc_now() -> dt.datetime:
 def to_hour(moment: dt.datetime) -> str:
     """A time rounded down to the hour, as stored: '2027-03-01T17:00Z'."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:00Z")
-
-
-def clean_text(text: str) -> str:
-    return CONTROL.sub("", text).strip()
 
 
 def message_text(text: str) -> str:

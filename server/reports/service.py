@@ -8,6 +8,7 @@ turns the answer or the domain error (server.problems) into a response.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable
 
@@ -16,7 +17,9 @@ import msgspec
 from server import codes, problems
 from server.i18n import Languages
 from server.messages import UI_MESSAGES
-from server.ratelimit import Limit, RateLimiter
+from server.pow import MAX_LEVEL, ProofOfWork
+from server.problems import TooMany
+from server.ratelimit import TOO_MANY, Limit, RateLimiter
 from server.reports.model import (
     EMERGENCY,
     EMERGENCY_NUMBER,
@@ -37,8 +40,11 @@ Translate = Callable[[str], str]
 
 
 class Limits(msgspec.Struct, frozen=True):
+    """Per-source limits. There is no limit for everyone together: one that refuses
+    everyone once it is spent lets a few hundred addresses stop every young person
+    reporting. Proof of work (server.pow) makes a flood costly instead."""
+
     report: Limit
-    report_global: Limit
     lookup: Limit
     login: Limit
 
@@ -46,7 +52,6 @@ class Limits(msgspec.Struct, frozen=True):
     def from_settings(cls, settings: Settings) -> Limits:
         return cls(
             report=Limit("report", settings.reports_per_hour),
-            report_global=Limit("report_global", settings.reports_per_hour_global),
             lookup=Limit("lookup", settings.lookups_per_hour),
             login=Limit("login", settings.logins_per_hour),
         )
@@ -85,35 +90,90 @@ class ReportService:
     """The reporter's side of reporting, from a decoded request to the answer to send."""
 
     def __init__(
-        self, store: ReportStore, limiter: RateLimiter, limits: Limits, languages: Languages
+        self,
+        store: ReportStore,
+        limiter: RateLimiter,
+        limits: Limits,
+        languages: Languages,
+        proof: ProofOfWork | None = None,
     ) -> None:
         self.store = store
         self.limiter = limiter
         self.limits = limits
         self.languages = languages
+        self.proof = proof or ProofOfWork(enabled=False)
+
+    def challenge_level(self, limit: Limit, source: bytes) -> int:
+        """How hard a challenge this source gets now: harder with load, hardest once the
+        source is past its own limit."""
+        if self.limiter.would_wait([(limit, source)]):
+            return MAX_LEVEL
+        return self.proof.load.level()
+
+    def _admit(
+        self, limit: Limit, source: bytes, solved: int, translate: Translate, danger: bool = False
+    ) -> bool:
+        """Whether this write may go ahead within the source's limit (True) or only past it
+        (False, for a danger report or a write that paid the hardest challenge); raises
+        TooMany (429) otherwise. Proof of work was checked first (`solved` is its level)."""
+        self.proof.load.add()
+        wait = self.limiter.hit([(limit, source)])
+        if not wait:
+            return True
+        if danger or (self.proof.enabled and solved >= MAX_LEVEL):
+            return False
+        raise TooMany("too_many_requests", translate(TOO_MANY), retry_after=math.ceil(wait))
+
+    def admit(
+        self, limit: Limit, source: bytes, challenge: str | None, translate: Translate
+    ) -> bool:
+        """Proof of work and the source's limit for an anonymous write that is not a report
+        (a withdrawal, an unsafe place): as _admit, after checking the X-Challenge header."""
+        return self._admit(limit, source, self.proof.verify(challenge), translate)
+
+    def prove(self, challenge: str | None) -> int:
+        """Proof of work for an anonymous write with a limit of its own (content feedback,
+        listing suggestions): the X-Challenge header checked, counted toward the load."""
+        solved = self.proof.verify(challenge)
+        self.proof.load.add()
+        return solved
 
     def translator(self, lang: str) -> Translate:
         return self.languages.gettext(lang).gettext
 
     def submit(
-        self, data: NewReport, key_text: str | None, source: bytes
+        self,
+        data: NewReport,
+        key_text: str | None,
+        source: bytes,
+        challenge: str | None = None,
     ) -> tuple[ReportReceived, str]:
         """Store a report (once, however often it is retried); the answer and its language.
 
-        `source` is the hashed source of the request, for the per-source limit.
+        `source` is the hashed source of the request, for the per-source limit; `challenge`
+        the X-Challenge header. A report saying someone is in danger now is never refused
+        for load: past the limit it is stored and marked `over_limit` for the inbox.
         """
         key = idempotency_key(key_text)
         report = clean_report(data)
         store = self.store
+        translate = self.translator(report.lang)
         body_hash = fingerprint(store.secret, report) if key else b""
-        # A retry of a report we already have is answered without counting against limits.
+        # A retry of a report we already have is answered without any check or limit.
         created = store.replay(key, body_hash) if key else None
         if created is None:
-            self.limiter.check(
-                [(self.limits.report, source), (self.limits.report_global, b"")],
-                lang_gettext=self.translator(report.lang),
-            )
-            created, _new = store.create(report, key, body_hash)
+            solved = self.proof.verify(challenge)
+            try:
+                within = self._admit(
+                    self.limits.report, source, solved, translate, danger=report.danger_now
+                )
+            except TooMany:
+                # The first copy of this retry may have been stored meanwhile.
+                created = store.replay(key, body_hash) if key else None
+                if created is None:
+                    raise
+            else:
+                created, _new = store.create(report, key, body_hash, over_limit=not within)
         translate = self.translator(created.lang)
         answer = ReportReceived(
             code=created.code,
@@ -125,21 +185,23 @@ class ReportService:
         )
         return answer, created.lang
 
-    def lookup(self, code: str, lang: str, source: bytes) -> Thread:
+    def lookup(self, code: str, lang: str, source: bytes, challenge: str | None = None) -> Thread:
         """The status and messages for a follow-up code; CodeNotFound if there is none."""
         translate = self.translator(lang)
         mistyped_code(code, translate)
-        self.limiter.check([(self.limits.lookup, source)], lang_gettext=translate)
+        self._admit(self.limits.lookup, source, self.proof.verify(challenge), translate)
         thread = self.store.lookup(code)
         if thread is None:
             raise CodeNotFound(translate(UI_MESSAGES["report.code_not_found"]))
         return thread
 
-    def reply(self, code: str, text: str, lang: str, source: bytes) -> Thread:
+    def reply(
+        self, code: str, text: str, lang: str, source: bytes, challenge: str | None = None
+    ) -> Thread:
         """Add the reporter's message to their report; the thread as it now stands."""
         translate = self.translator(lang)
         mistyped_code(code, translate)
-        self.limiter.check([(self.limits.lookup, source)], lang_gettext=translate)
+        self._admit(self.limits.lookup, source, self.proof.verify(challenge), translate)
         cleaned = message_text(text)
         try:
             thread = self.store.reply(code, cleaned)

@@ -43,8 +43,10 @@ class ReportStore(ReporterSide, TeamSide, CsvExport, Retention):
         key: uuid.UUID | None,
         body_hash: bytes,
         hour: str,
+        over_limit: bool,
+        sealed: tuple[int, bytes],
     ) -> tuple[Created, bool]:
-        created, new = super()._create_in(conn, report, key, body_hash, hour)
+        created, new = super()._create_in(conn, report, key, body_hash, hour, over_limit, sealed)
         if not new:
             return created, new
         now = self.now()
@@ -161,8 +163,16 @@ class ReportStore(ReporterSide, TeamSide, CsvExport, Retention):
 def open_store(settings: Settings) -> ReportStore:
     """The report store in the settings' data directory, keyed by the follow-up-code secret."""
     secret = load_or_create(settings.secrets_path, "follow-up-codes")
-    store = ReportStore(settings.data_path / "reports.db", secret, settings.report_retention_days)
+    store = ReportStore(
+        settings.data_path / "reports.db",
+        secret,
+        settings.report_retention_days,
+        secrets_dir=settings.secrets_path,
+    )
     configure(store, settings)
+    # Reports kept before sealing existed (issue 14) are sealed at the first start.
+    store.keyring.current()
+    store.seal_plaintext()
     return store
 
 

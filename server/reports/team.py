@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
 from server import problems
 from server.audit import audit_trail, write_audit
 from server.migrations import HANDOVER_DESTINATIONS
-from server.reports.database import ReportsDatabase
+from server.reports.database import MessageOpener, ReportsDatabase
 from server.reports.deadlines import WorkingTime, iso, lateness
 from server.reports.model import PAGE_SIZE, InboxItem, ReportDetail
+from server.reports.sealing import TeamKeys, seal_to
 
 ASSIGNERS = frozenset({"lead", "deputy", "admin"})
 OPEN = "status NOT IN ('passed_on', 'closed')"
@@ -77,6 +78,35 @@ class DecisionNeeded(problems.Invalid):
         )
 
 
+EXCERPT = 160
+
+
+class Sealed(msgspec.Struct):
+    """What a report's sealed column holds."""
+
+    what: str
+    where: str | None = None
+
+
+_sealed = msgspec.json.Decoder(Sealed)
+
+
+def open_report(team: TeamKeys, key_id: int | None, sealed: bytes | None) -> Sealed:
+    """A report's text and place, opened with the team's keys (ReportsLocked without)."""
+    if sealed is None or key_id is None:
+        return Sealed(what="")
+    return _sealed.decode(team.open(key_id, bytes(sealed)))
+
+
+def team_opener(team: TeamKeys) -> MessageOpener:
+    def opener(row: tuple[Any, ...]) -> str:
+        if row[5] is None:
+            return str(row[1])
+        return team.text(int(row[4]), bytes(row[5]))
+
+    return opener
+
+
 def filters(
     status: str | None, category: str | None, ids: list[int] | None = None
 ) -> tuple[str, list[object]]:
@@ -127,12 +157,14 @@ class TeamSide(ReportsDatabase):
     # -- the inbox
 
     def inbox(
-        self, actor: str, status: str | None, category: str | None, page: int
+        self, actor: str, status: str | None, category: str | None, page: int, team: TeamKeys
     ) -> tuple[list[InboxItem], int]:
-        return self.inbox_filtered(actor, InboxFilter(status=status, category=category), page)
+        """One page of reports; only the excerpts need the team's keys: order and counts
+        come from clear columns."""
+        return self.inbox_filtered(actor, InboxFilter(status=status, category=category), page, team)
 
     def inbox_filtered(
-        self, actor: str, chosen: InboxFilter, page: int
+        self, actor: str, chosen: InboxFilter, page: int, team: TeamKeys
     ) -> tuple[list[InboxItem], int]:
         """One page of reports: overdue first (the latest first), then danger, then newest."""
         now = self.now()
@@ -156,8 +188,8 @@ class TeamSide(ReportsDatabase):
             (total,) = conn.execute(f"SELECT count(*) FROM reports{where}", params).fetchone()  # noqa: S608
             rows = conn.execute(
                 "SELECT id, category, status, danger_now, when_happened, received_hour, "  # noqa: S608
-                "awaiting_team, substr(what_happened, 1, 160), area, owner, acknowledge_by, "
-                f"decide_by, acknowledged_at IS NOT NULL, {missed} AS missed, {kind} "
+                "awaiting_team, key_id, sealed, area, owner, acknowledge_by, "
+                f"decide_by, acknowledged_at IS NOT NULL, {missed} AS missed, {kind}, over_limit "
                 f"FROM reports{where} "
                 "ORDER BY missed IS NULL, missed, danger_now DESC, received_hour DESC, id DESC "
                 "LIMIT ? OFFSET ?",
@@ -178,14 +210,15 @@ class TeamSide(ReportsDatabase):
                 when=r[4],
                 received_hour=r[5],
                 awaiting_team=bool(r[6]),
-                excerpt=r[7],
-                area=r[8],
-                owner=r[9],
-                acknowledge_by=r[10],
-                decide_by=r[11],
-                acknowledged=bool(r[12]),
-                overdue_minutes=lateness(now, r[13]) if r[13] else 0,
-                overdue=r[14],
+                excerpt=open_report(team, r[7], r[8]).what[:EXCERPT],
+                area=r[9],
+                owner=r[10],
+                acknowledge_by=r[11],
+                decide_by=r[12],
+                acknowledged=bool(r[13]),
+                overdue_minutes=lateness(now, r[14]) if r[14] else 0,
+                overdue=r[15],
+                over_limit=bool(r[16]),
             )
             for r in rows
         ]
@@ -193,24 +226,27 @@ class TeamSide(ReportsDatabase):
 
     # -- one report
 
-    def _detail(self, conn: sqlite3.Connection, report_id: int) -> ReportDetail | None:
+    def _detail(
+        self, conn: sqlite3.Connection, report_id: int, team: TeamKeys
+    ) -> ReportDetail | None:
         stamp = iso(self.now())
         missed, missed_params = _missed(stamp)
         kind, kind_params = _missed_kind(stamp)
         r = conn.execute(
-            "SELECT id, category, what_happened, where_text, area, when_happened, danger_now, "  # noqa: S608
+            "SELECT id, category, key_id, sealed, area, when_happened, danger_now, "  # noqa: S608
             "lang, status, notes, received_hour, awaiting_team, owner, acknowledge_by, "
             "decide_by, acknowledged_at, decided_at, outcome, reason, destination, "
-            f"destination_name, {missed}, {kind} FROM reports WHERE id = ?",
+            f"destination_name, {missed}, {kind}, over_limit FROM reports WHERE id = ?",
             (*missed_params, *kind_params, report_id),
         ).fetchone()
         if r is None:
             return None
+        opened = open_report(team, r[2], r[3])
         return ReportDetail(
             id=r[0],
             category=r[1],
-            what_happened=r[2],
-            where=r[3],
+            what_happened=opened.what,
+            where=opened.where,
             area=r[4],
             when=r[5],
             danger_now=bool(r[6]),
@@ -219,7 +255,7 @@ class TeamSide(ReportsDatabase):
             notes=r[9],
             received_hour=r[10],
             awaiting_team=bool(r[11]),
-            messages=self._messages(conn, report_id),
+            messages=self._messages(conn, report_id, team_opener(team)),
             owner=r[12],
             acknowledge_by=r[13],
             decide_by=r[14],
@@ -232,14 +268,15 @@ class TeamSide(ReportsDatabase):
             overdue_minutes=lateness(self.now(), r[21]) if r[21] else 0,
             overdue=r[22],
             audit=audit_trail(conn, report_id),
+            over_limit=bool(r[23]),
         )
 
-    def get(self, actor: str, report_id: int) -> ReportDetail | None:
+    def get(self, actor: str, report_id: int, team: TeamKeys) -> ReportDetail | None:
         with self.write() as conn:
             if not self._exists(conn, report_id):
                 return None
             write_audit(conn, actor, "view_report", report_id, "", self.now())
-            return self._detail(conn, report_id)
+            return self._detail(conn, report_id, team)
 
     @staticmethod
     def _exists(conn: sqlite3.Connection, report_id: int) -> bool:
@@ -261,12 +298,12 @@ class TeamSide(ReportsDatabase):
         write_audit(conn, actor, "acknowledge", report_id, detail, now)
 
     def update(
-        self, actor: str, report_id: int, status: str | None, notes: str | None
+        self, actor: str, report_id: int, status: str | None, notes: str | None, team: TeamKeys
     ) -> ReportDetail | None:
         if status in ("passed_on", "closed"):
             raise DecisionNeeded
         with self.write() as conn:
-            before = self._detail(conn, report_id)
+            before = self._detail(conn, report_id, team)
             if before is None:
                 return None
             now = self.now()
@@ -281,29 +318,39 @@ class TeamSide(ReportsDatabase):
                 conn.execute("UPDATE reports SET notes = ? WHERE id = ?", (notes, report_id))
                 # The notes themselves stay out of the audit log: it outlives the report.
                 write_audit(conn, actor, "edit_notes", report_id, f"{len(notes)} characters", now)
-            return self._detail(conn, report_id)
+            return self._detail(conn, report_id, team)
 
-    def add_team_message(self, actor: str, report_id: int, text: str) -> ReportDetail | None:
+    def add_team_message(
+        self, actor: str, report_id: int, text: str, team: TeamKeys
+    ) -> ReportDetail | None:
+        """Send the reporter a message: sealed for the team and for the reporter's key, so
+        only the team and the holder of the follow-up code can read it."""
         day = self.today()
+        key_id, sealed = self.keyring.seal(text.encode())
         with self.write() as conn:
-            if not self._exists(conn, report_id):
+            row = conn.execute(
+                "SELECT reporter_public FROM reports WHERE id = ?", (report_id,)
+            ).fetchone()
+            if row is None:
                 return None
+            copy = seal_to(bytes(row[0]), text.encode()) if row[0] is not None else None
             conn.execute(
-                "INSERT INTO report_messages (report_id, sender, staff_username, text, day) "
-                "VALUES (?, 'team', ?, ?, ?)",
-                (report_id, actor, text, day),
+                "INSERT INTO report_messages "
+                "(report_id, sender, staff_username, text, day, key_id, sealed, reporter_copy) "
+                "VALUES (?, 'team', ?, '', ?, ?, ?, ?)",
+                (report_id, actor, day, key_id, sealed, copy),
             )
             conn.execute("UPDATE reports SET awaiting_team = 0 WHERE id = ?", (report_id,))
             write_audit(
                 conn, actor, "send_message", report_id, f"{len(text)} characters", self.now()
             )
             self._acknowledge(conn, actor, report_id)
-            return self._detail(conn, report_id)
+            return self._detail(conn, report_id, team)
 
     # -- ownership
 
     def assign(
-        self, actor: str, actor_role: str, report_id: int, owner: str | None
+        self, actor: str, actor_role: str, report_id: int, owner: str | None, team: TeamKeys
     ) -> ReportDetail | None:
         """Give a report to an account (or back to the leads with None); recorded."""
         if actor_role not in ASSIGNERS:
@@ -329,12 +376,17 @@ class TeamSide(ReportsDatabase):
                 if owner is not None and owner.casefold() != actor.casefold():
                     self.enqueue(conn, "assigned", [owner], report_id)
                 self._acknowledge(conn, actor, report_id)
-            return self._detail(conn, report_id)
+            return self._detail(conn, report_id, team)
 
     # -- the decision and handover
 
     def decide(
-        self, actor: str, actor_role: str, report_id: int, decision: Decision
+        self,
+        actor: str,
+        actor_role: str,
+        report_id: int,
+        decision: Decision,
+        team: TeamKeys,
     ) -> ReportDetail | None:
         """Close a report with an outcome, a reason and where it was handed over."""
         reason = decision.reason.strip()
@@ -373,7 +425,7 @@ class TeamSide(ReportsDatabase):
             # Fixed words only: the reason and the service's name stay with the report.
             detail = f"outcome={decision.outcome} destination={decision.destination}"
             write_audit(conn, actor, "decide", report_id, detail, now)
-            return self._detail(conn, report_id)
+            return self._detail(conn, report_id, team)
 
     # -- escalation
 

@@ -15,8 +15,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from server.feedback import PAGE_SIZE, FeedbackItem, FeedbackReceived, FeedbackService, NewFeedback
+from server.reports import ReportService
 from server.routes.deps import request_source
-from server.routes.reports import MAX_BODY, require_json
+from server.routes.reports import MAX_BODY, ChallengeHeader, require_json
 from server.routes.staff import provide_staff
 from server.staff import StaffUser
 
@@ -40,8 +41,11 @@ class FeedbackController(Controller):
         self,
         request: Request[Any, Any, Any],
         feedback: NamedDependency[FeedbackService],
+        reporting: NamedDependency[ReportService],
         data: JSONBody[NewFeedback],
+        x_challenge: ChallengeHeader = None,
     ) -> Response[FeedbackReceived]:
+        reporting.prove(x_challenge)  # proof of work first (issue 14), then its own limit
         source = request_source(feedback.limiter, request)
         answer = feedback.submit(data, source)
         return Response(answer, status_code=201, headers={"Content-Language": data.lang})

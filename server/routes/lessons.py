@@ -15,7 +15,7 @@ from litestar.static_files import create_static_files_router
 from server.content import Content
 from server.errors import ApiError
 from server.i18n import Languages
-from server.qr import NotAnAppPath, app_address, qr_svg
+from server.qr import NotAnAppPath, app_address, configured_address, qr_svg
 from server.routes.deps import LangQuery, request_language
 from server.settings import Settings
 
@@ -100,9 +100,11 @@ class QrController(Controller):
         "/qr.svg",
         summary="A QR code (SVG) that opens a page of this app",
         description=(
-            "The code holds the app's absolute address: the public_url setting, else this "
-            "request's own scheme and host, followed by `path`. Only paths of this app are "
-            "accepted; an absolute URL, `//host`, a backslash or a control character gives 422."
+            "The code holds the app's absolute address: the public_url setting, else the "
+            "host and port the server is configured to listen on (never the request's Host "
+            "header), followed by `path`; 422 when neither gives a usable address. Only paths "
+            "of this app are accepted; an absolute URL, `//host`, a backslash or a control "
+            "character gives 422."
         ),
         media_type="image/svg+xml",
     )
@@ -118,7 +120,14 @@ class QrController(Controller):
             ),
         ],
     ) -> Response[bytes]:
-        base = settings.public_url or f"{request.url.scheme}://{request.url.netloc}"
+        base = settings.public_url or configured_address(settings.host, settings.port)
+        if not base:
+            raise ApiError(
+                422,
+                "no_public_url",
+                "This server does not know its own address, so it cannot make a QR code. "
+                "Set CONSEQUENCES_PUBLIC_URL to the address people open the app at.",
+            )
         try:
             url = app_address(base, path)
         except NotAnAppPath as exc:

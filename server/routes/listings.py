@@ -20,8 +20,9 @@ from server.listings import (
 )
 from server.messages import UI_MESSAGES
 from server.ratelimit import RateLimiter
+from server.reports import ReportService
 from server.routes.deps import request_source
-from server.routes.reports import require_json
+from server.routes.reports import ChallengeHeader, require_json
 from server.routes.staff import (
     provide_staff,
 )
@@ -50,8 +51,11 @@ class SuggestionsController(Controller):
         listings: NamedDependency[Listings],
         limiter: NamedDependency[RateLimiter],
         service_id: Annotated[int, PathParameter(ge=1, description="The service's id.")],
+        reporting: NamedDependency[ReportService],
         data: JSONBody[SuggestionIn],
+        x_challenge: ChallengeHeader = None,
     ) -> SuggestionReceived:
+        reporting.prove(x_challenge)  # proof of work first (issue 14), then its own limit
         limiter.check([(listings.suggestion_limit, request_source(limiter, request))])
         listings.suggestions.add(service_id, data.topic, data.text)
         return SuggestionReceived(received=True, message=RECEIVED)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, Request, Response, post
+from litestar import Controller, Request, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import HeaderParameter, JSONBody
+from litestar.params import HeaderParameter, JSONBody, QueryParameter
 
 from server.errors import ApiError
 from server.i18n import format_long_date
+from server.pow import MAX_HEADER
 from server.reports import (
     STATUS_TEXT,
     CodeText,
@@ -59,6 +60,19 @@ IdempotencyKey = Annotated[
         max_length=64,
         description="A UUID made by the app for each report: resending it returns the same "
         "answer and stores nothing new.",
+    ),
+]
+
+
+ChallengeHeader = Annotated[
+    str | None,
+    HeaderParameter(
+        name="X-Challenge",
+        required=False,
+        max_length=MAX_HEADER,
+        description="The solved challenge from GET /api/v1/challenge (ALTCHA's base64 "
+        "payload). Required unless proof of work is off; missing gives 428, wrong, expired "
+        "or used before gives 403.",
     ),
 ]
 
@@ -116,9 +130,10 @@ class ReportsController(Controller):
         reporting: NamedDependency[ReportService],
         data: JSONBody[NewReport],
         idempotency_key: IdempotencyKey = None,
+        x_challenge: ChallengeHeader = None,
     ) -> Response[ReportReceived]:
         source = request_source(reporting.limiter, request)
-        answer, lang = reporting.submit(data, idempotency_key, source)
+        answer, lang = reporting.submit(data, idempotency_key, source, x_challenge)
         return Response(answer, status_code=201, headers={"Content-Language": lang})
 
     @post(
@@ -133,9 +148,10 @@ class ReportsController(Controller):
         reporting: NamedDependency[ReportService],
         data: JSONBody[CodeIn],
         chosen_lang: NamedDependency[str],
+        x_challenge: ChallengeHeader = None,
     ) -> ThreadOut:
         source = request_source(reporting.limiter, request)
-        thread = reporting.lookup(data.code, chosen_lang, source)
+        thread = reporting.lookup(data.code, chosen_lang, source, x_challenge)
         return thread_out(thread, chosen_lang, reporting.translator(chosen_lang))
 
     @post(
@@ -150,7 +166,69 @@ class ReportsController(Controller):
         reporting: NamedDependency[ReportService],
         data: JSONBody[ReplyIn],
         chosen_lang: NamedDependency[str],
+        x_challenge: ChallengeHeader = None,
     ) -> ThreadOut:
         source = request_source(reporting.limiter, request)
-        thread = reporting.reply(data.code, data.text, chosen_lang, source)
+        thread = reporting.reply(data.code, data.text, chosen_lang, source, x_challenge)
         return thread_out(thread, chosen_lang, reporting.translator(chosen_lang))
+
+
+class ChallengeOut(msgspec.Struct, frozen=True, rename="camel"):
+    """An ALTCHA challenge; `enabled` is false when proof of work is off (then the
+    X-Challenge header may be left out)."""
+
+    enabled: bool
+    algorithm: str
+    challenge: str
+    max_number: int
+    salt: str
+    signature: str
+
+
+class ChallengeController(Controller):
+    """Proof of work for anonymous writes (server.pow): fetch, solve, send in X-Challenge."""
+
+    path = "/challenge"
+    tags = ["reports"]
+    cache_control = NO_STORE
+
+    @get(
+        "",
+        summary="A proof-of-work challenge to solve before sending a report, reply or lookup",
+        description=(
+            "ALTCHA's SHA-256 proof of work: find `number` in 0..maxNumber such that "
+            "SHA-256(salt + number) is `challenge`, then send base64 of the JSON "
+            "{algorithm, challenge, number, salt, signature} in the X-Challenge header. "
+            "Harder when the server is busy or this source is past its hourly limit; "
+            "each challenge is accepted once, for 10 minutes."
+        ),
+        sync_to_thread=False,
+    )
+    def challenge(
+        self,
+        request: Request[Any, Any, Any],
+        reporting: NamedDependency[ReportService],
+        purpose: Annotated[
+            Literal["report", "lookup", "feedback", "suggestion"],
+            QueryParameter(
+                description="report (also unsafe places), lookup (also replies and "
+                "withdrawals), feedback (Report a mistake) or suggestion (Suggest a change)."
+            ),
+        ] = "report",
+    ) -> ChallengeOut:
+        source = request_source(reporting.limiter, request)
+        if purpose in ("feedback", "suggestion"):
+            # Their own limits answer 429; the puzzle follows the server's load only.
+            level = reporting.proof.load.level()
+        else:
+            limit = reporting.limits.report if purpose == "report" else reporting.limits.lookup
+            level = reporting.challenge_level(limit, source)
+        made = reporting.proof.challenge(level)
+        return ChallengeOut(
+            enabled=reporting.proof.enabled,
+            algorithm=made.algorithm,
+            challenge=made.challenge,
+            max_number=made.max_number,
+            salt=made.salt,
+            signature=made.signature,
+        )

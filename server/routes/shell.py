@@ -224,6 +224,18 @@ def other_pages_router(pwa_dir: Path) -> Router:
 
     @get("{file_path:path}", name="pages", include_in_schema=False)
     async def page(file_path: FromPath[PurePath]) -> ASGIFileResponse:
-        return await files.handle(path=file_path.as_posix(), is_head_response=False)
+        path = file_path.as_posix()
+        # A NUL or control character can name no file; a path through a file
+        # (/sw.js/x) makes the file system raise NotADirectoryError. Both are a plain 404.
+        if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in path):
+            raise _not_found()
+        # The file is only opened as the answer is sent, so look before answering.
+        target = pwa_dir / path.lstrip("/")
+        if any(parent.is_file() for parent in target.parents):
+            raise _not_found()
+        try:
+            return await files.handle(path=path, is_head_response=False)
+        except (OSError, ValueError):
+            raise _not_found() from None
 
     return Router(path="/", route_handlers=[page])

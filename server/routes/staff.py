@@ -37,6 +37,7 @@ from msgspec import Meta
 from server.errors import ApiError
 from server.ratelimit import RateLimiter
 from server.reports import (
+    MAX_REPORT_ID,
     PAGE_SIZE,
     Category,
     InboxItem,
@@ -47,11 +48,14 @@ from server.reports import (
     Status,
     message_text,
 )
+from server.reports.sealing import TeamKeys
 from server.reports.team import Decision, Destination, InboxFilter, Outcome
 from server.routes.deps import request_source
 from server.secrets_store import load_or_create
 from server.settings import Settings
 from server.staff import (
+    MIN_PASSWORD,
+    USERNAME,
     Account,
     AuditEntry,
     Enrolment,
@@ -145,8 +149,9 @@ class MessageIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class AccountIn(msgspec.Struct, forbid_unknown_fields=True):
-    username: Annotated[str, Meta(min_length=1, max_length=40)]
-    password: Annotated[str, Meta(min_length=1, max_length=256)]
+    # The rules server.staff checks, so the API description says them too (issue 14).
+    username: Annotated[str, Meta(max_length=40, pattern=USERNAME.pattern)]
+    password: Annotated[str, Meta(min_length=MIN_PASSWORD, max_length=256)]
     role: Role = "reviewer"
     email: Annotated[str, Meta(max_length=254)] = ""
 
@@ -163,7 +168,7 @@ class AuditPage(msgspec.Struct, frozen=True):
 
 
 Page = Annotated[int, QueryParameter(ge=1, le=100_000, description="Page number, from 1.")]
-ReportId = Annotated[int, PathParameter(ge=1, description="The report's number.")]
+ReportId = Annotated[int, PathParameter(ge=1, le=MAX_REPORT_ID, description="The report's number.")]
 StatusQuery = Annotated[Status | None, QueryParameter(description="Only reports in this status.")]
 CategoryQuery = Annotated[
     Category | None, QueryParameter(description="Only reports in this category.")
@@ -180,6 +185,17 @@ def provide_staff(
     if user is None:
         raise ApiError(401, "not_signed_in", "Please sign in first.")
     return user
+
+
+def provide_team_keys(
+    request: Request[Any, Any, Any],
+    reports: NamedDependency[ReportStore],
+    staff_service: NamedDependency[StaffService],
+    staff: NamedDependency[StaffUser],
+) -> TeamKeys:
+    """The team keys this signed-in session unwrapped at sign-in (sealed reports, issue 14)."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    return reports.keyring.session(token, int(staff_service.clock()))
 
 
 def provide_admin(staff: NamedDependency[StaffUser]) -> StaffUser:
@@ -248,6 +264,7 @@ class StaffController(Controller):
     cache_control = CacheControlHeader(no_store=True, private=True)
     dependencies = {
         "staff": Provide(provide_staff, sync_to_thread=True),
+        "team_keys": Provide(provide_team_keys, sync_to_thread=True),
         "admin": Provide(provide_admin, sync_to_thread=False),
     }
 
@@ -350,6 +367,7 @@ class StaffController(Controller):
         self,
         reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
+        team_keys: NamedDependency[TeamKeys],
         status: StatusQuery = None,
         category: CategoryQuery = None,
         mine: Flag = False,
@@ -366,7 +384,7 @@ class StaffController(Controller):
             overdue=overdue,
             danger=danger,
         )
-        items, total = reports.inbox_filtered(staff.username, chosen, page)
+        items, total = reports.inbox_filtered(staff.username, chosen, page, team_keys)
         return Inbox(
             items=items,
             page=page,
@@ -384,20 +402,23 @@ class StaffController(Controller):
         self,
         reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
+        team_keys: NamedDependency[TeamKeys],
         status: StatusQuery = None,
         category: CategoryQuery = None,
         ids: Annotated[
             str | None,
             QueryParameter(
-                max_length=2000, pattern=r"^\d+(,\d+)*$", description="Report numbers, e.g. 3,5,8"
+                max_length=2000,
+                pattern=r"^[0-9]{1,15}(,[0-9]{1,15})*$",
+                description="Report numbers, e.g. 3,5,8",
             ),
         ] = None,
     ) -> Response[str]:
         id_list = [int(i) for i in ids.split(",")] if ids else None
-        text, _count = reports.export_csv(staff.username, status, category, id_list)
+        text, _count = reports.export_csv(staff.username, status, category, id_list, team_keys)
         return Response(
             text,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
             headers={"Content-Disposition": 'attachment; filename="reports.csv"'},
         )
 
@@ -406,9 +427,10 @@ class StaffController(Controller):
         self,
         reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
+        team_keys: NamedDependency[TeamKeys],
         report_id: ReportId,
     ) -> ReportDetail:
-        return _found(reports.get(staff.username, report_id))
+        return _found(reports.get(staff.username, report_id, team_keys))
 
     @patch(
         "/reports/{report_id:int}",
@@ -419,10 +441,11 @@ class StaffController(Controller):
         self,
         reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
+        team_keys: NamedDependency[TeamKeys],
         report_id: ReportId,
         data: JSONBody[ReportPatch],
     ) -> ReportDetail:
-        return _found(reports.update(staff.username, report_id, data.status, data.notes))
+        return _found(reports.update(staff.username, report_id, data.status, data.notes, team_keys))
 
     @post(
         "/reports/{report_id:int}/messages",
@@ -434,11 +457,12 @@ class StaffController(Controller):
         self,
         reports: NamedDependency[ReportStore],
         staff: NamedDependency[StaffUser],
+        team_keys: NamedDependency[TeamKeys],
         report_id: ReportId,
         data: JSONBody[MessageIn],
     ) -> ReportDetail:
         text = message_text(data.text)
-        return _found(reports.add_team_message(staff.username, report_id, text))
+        return _found(reports.add_team_message(staff.username, report_id, text, team_keys))
 
     @post(
         "/reports/{report_id:int}/assign",
@@ -452,8 +476,9 @@ class StaffController(Controller):
         staff: NamedDependency[StaffUser],
         report_id: ReportId,
         data: JSONBody[AssignIn],
+        team_keys: NamedDependency[TeamKeys],
     ) -> ReportDetail:
-        return _found(reports.assign(staff.username, staff.role, report_id, data.owner))
+        return _found(reports.assign(staff.username, staff.role, report_id, data.owner, team_keys))
 
     @post(
         "/reports/{report_id:int}/decision",
@@ -467,6 +492,7 @@ class StaffController(Controller):
         staff: NamedDependency[StaffUser],
         report_id: ReportId,
         data: JSONBody[DecisionIn],
+        team_keys: NamedDependency[TeamKeys],
     ) -> ReportDetail:
         decision = Decision(
             outcome=data.outcome,
@@ -474,7 +500,7 @@ class StaffController(Controller):
             destination=data.destination,
             destination_name=data.destination_name,
         )
-        return _found(reports.decide(staff.username, staff.role, report_id, decision))
+        return _found(reports.decide(staff.username, staff.role, report_id, decision, team_keys))
 
     @get("/team", summary="Who reports can be given to", sync_to_thread=True)
     def team(
@@ -499,11 +525,16 @@ class StaffController(Controller):
         self,
         staff_service: NamedDependency[StaffService],
         admin: NamedDependency[StaffUser],
+        reports: NamedDependency[ReportStore],
+        team_keys: NamedDependency[TeamKeys],
         data: JSONBody[AccountIn],
     ) -> Enrolment:
-        return staff_service.add(
+        enrolment = staff_service.add(
             admin.username, data.username, data.password, data.role, data.email
         )
+        # Their own key pair, and the team key from this admin's session (sealed reports).
+        reports.keyring.enrol(data.username, data.password, team_keys)
+        return enrolment
 
     @post(
         "/accounts/{username:str}/reset-2fa",

@@ -22,11 +22,11 @@ from server.i18n import Languages
 from server.messages import UI_MESSAGES
 from server.problems import Forbidden, NotFound, TooMany
 from server.ratelimit import RateLimiter
-from server.reports import Limits, ReportStore
+from server.reports import Limits, ReportService, ReportStore
 from server.reports.model import THANK_YOU
 from server.routes.deps import LangQuery, request_language, request_source
 from server.routes.lessons import HTML_START, _page_template
-from server.routes.reports import MAX_BODY, require_json
+from server.routes.reports import MAX_BODY, ChallengeHeader, require_json
 from server.routes.staff import (
     provide_staff,
 )
@@ -249,13 +249,13 @@ class UnsafePlaceController(Controller):
         languages: NamedDependency[Languages],
         limiter: NamedDependency[RateLimiter],
         limits: NamedDependency[Limits],
+        reporting: NamedDependency[ReportService],
         data: JSONBody[NewUnsafePlace],
+        x_challenge: ChallengeHeader = None,
     ) -> Response[UnsafePlaceReceived]:
         translate = languages.gettext(data.lang).gettext
-        limiter.check(
-            [(limits.report, request_source(limiter, request)), (limits.report_global, b"")],
-            lang_gettext=translate,
-        )
+        # Proof of work and the per-source report limit, as for any report (issue 14).
+        reporting.admit(limits.report, request_source(limiter, request), x_challenge, translate)
         created, sector = places.store_unsafe_place(reports, voice.directory.get(), data)
         body = UnsafePlaceReceived(
             code=created.code, status="received", message=translate(THANK_YOU), sector=sector
@@ -327,7 +327,7 @@ class VoiceStaffController(Controller):
         if wants_csv:
             return Response(
                 stats.to_csv(figures),
-                media_type="text/csv; charset=utf-8",
+                media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
                 headers={"Content-Disposition": f'attachment; filename="figures-{chosen}.csv"'},
             )
         return Response(figures)

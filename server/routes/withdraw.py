@@ -16,7 +16,7 @@ from litestar.params import JSONBody
 from server.messages import UI_MESSAGES
 from server.reports import CodeNotFound, ReportService
 from server.routes.deps import provide_lang, request_source
-from server.routes.reports import MAX_BODY, NO_STORE, CodeIn, require_json
+from server.routes.reports import MAX_BODY, NO_STORE, ChallengeHeader, CodeIn, require_json
 
 
 class Withdrawn(msgspec.Struct, frozen=True):
@@ -47,12 +47,12 @@ class WithdrawController(Controller):
         reporting: NamedDependency[ReportService],
         data: JSONBody[CodeIn],
         chosen_lang: NamedDependency[str],
+        x_challenge: ChallengeHeader = None,
     ) -> Withdrawn:
         translate = reporting.translator(chosen_lang)
-        reporting.limiter.check(
-            [(reporting.limits.lookup, request_source(reporting.limiter, request))],
-            lang_gettext=translate,
-        )
+        # Proof of work, then the lookup limit (issue 14), like a lookup with the code.
+        source = request_source(reporting.limiter, request)
+        reporting.admit(reporting.limits.lookup, source, x_challenge, translate)
         if not reporting.store.withdraw(data.code):
             raise CodeNotFound(translate(UI_MESSAGES["report.code_not_found"]))
         return Withdrawn(withdrawn=True, message=translate(UI_MESSAGES["report.withdrawn"]))

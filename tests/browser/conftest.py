@@ -68,7 +68,13 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServ
     assert 0 == main(["services", "import", str(demo), "--if-empty", "--data-dir", data_dir])
     # Many browser tests send a report from this one address (127.0.0.1); the per-source limit
     # is raised so that which worker runs which tests cannot make a later one see 429.
-    server = RunningServer(base / "data", base / "server.log", CONSEQUENCES_REPORTS_PER_HOUR="100")
+    # Proof of work is on, as deployed: the app solves each challenge before sending.
+    server = RunningServer(
+        base / "data",
+        base / "server.log",
+        CONSEQUENCES_REPORTS_PER_HOUR="100",
+        CONSEQUENCES_PROOF_OF_WORK="on",
+    )
     yield server
     server.stop()
 

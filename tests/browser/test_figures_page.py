@@ -11,7 +11,7 @@ import pytest
 from server.migrations import migrate
 from server.staff import StaffService
 from tests.conftest import RunningServer, make_settings
-from tests.staff_helpers import totp_code
+from tests.staff_helpers import give_team_key, totp_code
 from tests.test_voice_staff import seed
 
 PASSWORD = "a long staff passphrase"
@@ -25,6 +25,7 @@ def figures_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
     staff = StaffService(base / "data" / "reports.db")
     staff.add("test", "ada", PASSWORD, "admin")
     staff.close()
+    give_team_key(base / "data", [("ada", PASSWORD)])
     seed(make_settings(base / "data"))
     server = RunningServer(base / "data", base / "server.log")
     yield server

@@ -14,7 +14,7 @@ from server.migrations import migrate
 from server.staff import StaffService
 from tests.browser.shell import open_screen
 from tests.conftest import RunningServer
-from tests.staff_helpers import totp_code
+from tests.staff_helpers import give_team_key, totp_code
 
 PASSWORD = "a long staff passphrase"
 CARD = "your-future"
@@ -27,6 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     staff = StaffService(base / "data" / "reports.db")
     staff.add("test", "rey", PASSWORD, "reviewer")
     staff.close()
+    give_team_key(base / "data", [("rey", PASSWORD)])
     running = RunningServer(base / "data", base / "server.log")
     yield running
     running.stop()

@@ -9,6 +9,7 @@ import httpx
 
 from tests.browser.shell import open_screen, wait_offline_ready
 from tests.conftest import RunningServer
+from tests.staff_helpers import totp_code
 
 CARD = "carrying-for-protection"
 
@@ -68,11 +69,11 @@ def test_you_said_we_did_opens_offline(context: Any, page: Any, app_server: Runn
     base = app_server.base_url
     # Staff publish an update (signed in as the server's test admin through the API).
     from server.staff import StaffService
-    from tests.staff_helpers import totp_code
 
     staff = StaffService(app_server.data_dir / "reports.db")
     staff.add("test", "ula", "a long staff passphrase", "reviewer")
     staff.close()
+    assert app_server.data_dir is not None
     with httpx.Client(base_url=base) as client:
         token = client.get("/api/v1/staff/session").json()["csrf_token"]
         signed_in = client.post(
@@ -85,7 +86,7 @@ def test_you_said_we_did_opens_offline(context: Any, page: Any, app_server: Runn
             headers={"X-CSRF-Token": token},
         )
         signed_in.raise_for_status()
-        token = signed_in.json()["csrf_token"]  # a new token for the new session
+        token = signed_in.json()["csrf_token"]  # rotated at sign-in, bound to the session
         client.post(
             "/api/v1/staff/updates",
             json={"text": "The park gates now stay lit until 10pm.", "area": "LU2"},

@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.shell import open_screen
 from tests.conftest import RunningServer
+from tests.staff_helpers import solved_challenge
 
 
 def test_the_status_page_explains_withdrawing_then_deletes_the_report(
@@ -26,6 +27,7 @@ def test_the_status_page_explains_withdrawing_then_deletes_the_report(
             "danger_now": False,
             "lang": "en",
         },
+        headers=solved_challenge(base),  # the shared server has proof of work on
     )
     code = sent.json()["code"]
     open_screen(page, base, "/check?lang=en")
@@ -45,5 +47,9 @@ def test_the_status_page_explains_withdrawing_then_deletes_the_report(
     confirm.click()
     page.get_by_text("Your report has been deleted. Your code no longer works.").wait_for()
 
-    gone = httpx.post(base + "/api/v1/reports/lookup", json={"code": code})
+    gone = httpx.post(
+        base + "/api/v1/reports/lookup",
+        json={"code": code},
+        headers=solved_challenge(base, "lookup"),
+    )
     assert 404 == gone.status_code

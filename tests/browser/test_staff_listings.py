@@ -15,7 +15,7 @@ from server.migrations import migrate
 from server.settings import ROOT
 from server.staff import StaffService
 from tests.conftest import RunningServer
-from tests.staff_helpers import totp_code
+from tests.staff_helpers import give_team_key, totp_code
 
 PASSWORD = "a long staff passphrase"
 TEXT = '<img src=x onerror="window.__pwned = 1"> the club moved to Leagrave'
@@ -30,6 +30,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     staff = StaffService(base / "data" / "reports.db")
     staff.add("test", "ada", PASSWORD, "admin")
     staff.close()
+    give_team_key(base / "data", [("ada", PASSWORD)])
     running = RunningServer(base / "data", base / "server.log")
     yield running
     running.stop()

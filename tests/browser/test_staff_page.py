@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from server.migrations import migrate
 from server.staff import StaffService
 from tests.conftest import RunningServer
-from tests.staff_helpers import totp_code
+from tests.staff_helpers import give_team_key, totp_code
 
 PASSWORD = "a long staff passphrase"
 PAYLOAD = '<img src=x onerror="window.__pwned = 1"><b>bold?</b> knife in his bag'
@@ -32,6 +32,7 @@ def staffed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
     staff.add("test", "lee", PASSWORD, "lead")
     staff.add("test", "dee", PASSWORD, "deputy")
     staff.close()
+    give_team_key(base / "data", [(name, PASSWORD) for name in ("ada", "lee", "dee")])
     server = RunningServer(base / "data", base / "server.log")
     yield server
     server.stop()
@@ -117,7 +118,8 @@ def send(base: str, text: str, danger: bool) -> int:
 def make_overdue(server: RunningServer, text: str, minutes_late: int) -> int:
     """Move a report's deadlines into the past, as time passing would (no sleeping)."""
     conn = sqlite3.connect(server.data_dir / "reports.db")
-    (rid,) = conn.execute("SELECT id FROM reports WHERE what_happened = ?", (text,)).fetchone()
+    # The text is sealed (issue 14): the report is the newest, just sent with this text.
+    (rid,) = conn.execute("SELECT max(id) FROM reports").fetchone()
     conn.execute(
         "UPDATE reports SET acknowledge_by = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?), "
         "received_hour = strftime('%Y-%m-%dT%H:00Z', 'now', '-3 hours') WHERE id = ?",

@@ -1,11 +1,12 @@
 // Check a report: enter the follow-up code, see its status and messages, reply.
 
-import { API, request } from "./lib/api.js";
+import { API, postSolved } from "./lib/api.js";
 import { add, h } from "./lib/dom.js";
 import { saveCodes, savedCodes } from "./store.js";
 import { showErrors } from "./widgets.js";
 
-const post = (url, body) => request("POST", url, { body, cache: "no-store" });
+// Lookups and replies carry a solved proof-of-work puzzle, as reports do.
+const post = (url, body) => postSolved("lookup", url, body);
 
 // Digit codes end in a Damm check digit (server/codes.py): a mistyped one is caught here,
 // before any lookup. Digits in any script count; spaces and dashes are ignored.

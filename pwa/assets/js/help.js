@@ -1,7 +1,7 @@
 // The help finder: location (asked only when tapped) or a postcode, filters, results with
 // tap to call and text, and the national helplines, which are always shown, offline too.
 
-import { API, request } from "./lib/api.js";
+import { API, postSolved, request } from "./lib/api.js";
 import { add, h } from "./lib/dom.js";
 import { mistakeLink } from "./mistake.js";
 import { lastHelp, saveLastHelp } from "./store.js";
@@ -221,10 +221,7 @@ function suggestChange(app, service) {
     const text = form.elements.text.value.trim();
     let answer;
     try {
-      answer = await request("POST", `${API}/services/${service.id}/suggestions`, {
-        body: { topic, text },
-        cache: "no-store",
-      });
+      answer = await postSolved("suggestion", `${API}/services/${service.id}/suggestions`, { topic, text });
     } catch {
       note.replaceChildren(h("p", { class: "app-inset" }, t("help.offline")));
       return;

@@ -2,7 +2,7 @@
 // note) sent to the content-feedback queue with the card or helpline and the language. Nothing
 // about the sender is sent or kept, and nothing is stored on the phone.
 
-import { API, request } from "./lib/api.js";
+import { API, postSolved } from "./lib/api.js";
 import { h, uid } from "./lib/dom.js";
 import { button, radios } from "./widgets.js";
 
@@ -47,10 +47,8 @@ export function mistakeLink(app, target, id) {
     const sendButton = form.querySelector("button[type=submit]");
     sendButton.disabled = true;
     try {
-      const answer = await request("POST", `${API}/feedback`, {
-        body: { kind, target, target_id: id, lang: app.bundle.lang, text },
-        cache: "no-store",
-      });
+      const body = { kind, target, target_id: id, lang: app.bundle.lang, text };
+      const answer = await postSolved("feedback", `${API}/feedback`, body);
       if (answer.ok) {
         form.replaceChildren(h("p", { role: "status" }, answer.body.message || t("feedback.thanks")));
         return;

@@ -2,7 +2,7 @@
 // deleted at once), and they can be discarded. No Background Sync (Safari and Firefox lack
 // it): the app retries whenever it opens or the phone comes back online.
 
-import { API, request } from "./lib/api.js";
+import { API, postSolved } from "./lib/api.js";
 import { queued, saveQueue } from "./store.js";
 
 export function newKey() {
@@ -14,13 +14,10 @@ export function newKey() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-// Sends one report. Returns {ok, body} for an answer, or throws when there is no signal.
+// Sends one report, with a solved proof-of-work puzzle (a new one if the first was not
+// accepted). Returns {ok, body} for an answer, or throws when there is no signal.
 export const send = (key, report) =>
-  request("POST", `${API}/reports`, {
-    body: report,
-    cache: "no-store",
-    headers: { "Idempotency-Key": key },
-  });
+  postSolved("report", `${API}/reports`, report, { "Idempotency-Key": key });
 
 export function enqueue(key, report) {
   saveQueue([...queued().filter((item) => item.key !== key), { key, report }]);

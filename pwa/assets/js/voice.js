@@ -1,7 +1,7 @@
 // Youth voice in the app: the optional question at the end of a card, the "A place feels
 // unsafe" form, and the "You said, we did" screen (kept for offline use like the cards).
 
-import { API, getJSON, request } from "./lib/api.js";
+import { API, getJSON, postSolved, request } from "./lib/api.js";
 import { add, h } from "./lib/dom.js";
 import { ASKED_PREFIX } from "./store.js";
 import { button, radios, showErrors } from "./widgets.js";
@@ -12,8 +12,12 @@ const WHEN = ["now", "today", "this_week", "earlier"];
 // Only a flag that this phone has answered or skipped a question; never sent anywhere.
 const askedKey = (id) => ASKED_PREFIX + id;
 
-async function post(path, body) {
-  const { ok, body: data } = await request("POST", API + path, { body });
+// An unsafe place is a report: it carries a solved proof-of-work puzzle, as reports do.
+// Pulse answers do not: a whole class answers at once from one school address.
+async function post(path, body, purpose) {
+  const { ok, body: data } = await (purpose
+    ? postSolved(purpose, API + path, body)
+    : request("POST", API + path, { body }));
   return { ok, data };
 }
 
@@ -132,7 +136,7 @@ export async function unsafePlace(app, main) {
       what_happened: more.value.trim() || null,
       ...(postcode.value.trim() ? { postcode: postcode.value.trim() } : location),
     };
-    const { ok, data } = await post("/reports/unsafe-place", body);
+    const { ok, data } = await post("/reports/unsafe-place", body, "report");
     if (!ok) {
       showErrors(form, t, [["unsafe-postcode", data.error?.message || t("error.generic")]]);
       return;

@@ -1,6 +1,29 @@
 // The API client: JSON in and out, the one error shape, and the offline bundle per language.
 
+import { solveChallenge } from "./altcha.js";
+
 export const API = "/api/v1";
+
+// The X-Challenge header for one anonymous write ("report", or "lookup" also for replies):
+// a proof-of-work puzzle from this server, solved here. {} when the server has it off.
+export async function challengeHeader(purpose) {
+  const c = await getJSON(`${API}/challenge?purpose=${purpose}`);
+  if (!c.enabled) return {};
+  const number = await solveChallenge(c.challenge, c.salt, c.algorithm, c.maxNumber);
+  const { algorithm, challenge, salt, signature } = c;
+  const payload = JSON.stringify({ algorithm, challenge, number, salt, signature });
+  return { "X-Challenge": btoa(payload) };
+}
+
+// POSTs an anonymous write with a solved puzzle; once more with a new one if the server did
+// not take it (expired, or another worker answered). Never cached.
+export async function postSolved(purpose, url, body, headers = {}) {
+  const send = async () =>
+    request("POST", url, { body, cache: "no-store", headers: { ...headers, ...(await challengeHeader(purpose)) } });
+  const answer = await send();
+  if (answer.status !== 428 && answer.body.error?.code !== "challenge_failed") return answer;
+  return send();
+}
 
 // Any method; answers {ok, status, body} (body {} when it is not JSON), throws with no signal.
 export async function request(method, url, { body, headers = {}, cache } = {}) {
