@@ -4,7 +4,6 @@ summaries, and reports made offline sent later only with consent, then gone from
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -127,18 +126,14 @@ def test_a_report_sent_online_shows_its_code_once_and_can_be_checked(
     _answer_every_question(page)
     challenges: list[str] = []
     page.on("request", lambda r: challenges.append(r.headers.get("x-challenge", "")))
-    started = time.perf_counter()
     page.locator("#send-report").click()
     code = page.locator(".app-code")
     code.wait_for()
-    sent_in = time.perf_counter() - started
     follow_up = code.inner_text().strip()
     assert follow_up
-    # The server's proof of work is on (the default): the app solved the puzzle and still
-    # sent the report in under 2 seconds (issue 14).
+    # The server's proof of work is on (the default): the app solved the puzzle before
+    # sending. How long that takes is measured in bench/report_send.py, not here.
     assert any(challenges), "the report was sent without a solved challenge"
-    assert sent_in < 2.0, f"sending took {sent_in:.2f} s"
-    print(f"\nreport sent with the challenge solved in {sent_in:.2f} s")
     page.screenshot(path=str(artifacts / "pwa-report-sent.png"))
     assert page.locator(".app-panel--confirmation").get_by_text("Write it down").is_visible()
     # Never kept on the phone unless the user asks.
