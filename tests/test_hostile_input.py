@@ -16,6 +16,7 @@ from tests.conftest import AppFactory, make_settings
 from tests.test_errors import assert_error_shape
 from tests.test_nearby import TOWN_CENTRE
 from tests.test_nearby import app_with_demo_directory as app_with_demo_directory
+from tests.test_reports import report_body
 from tests.test_staff import accounts_template, add_accounts, sign_in  # noqa: F401
 
 REPORTS = "/api/v1/reports"
@@ -176,14 +177,7 @@ def test_a_reply_is_kept_without_bidi_controls(
 def test_a_report_of_only_controls_is_refused(
     client: TestClient[Litestar], quiet_log: pytest.LogCaptureFixture, text: str
 ) -> None:
-    report = {
-        "category": "something_else",
-        "what_happened": text,
-        "when": "today",
-        "danger_now": False,
-        "lang": "en",
-    }
-    response = client.post(REPORTS, json=report)
+    response = client.post(REPORTS, json=report_body(what_happened=text))
     assert 422 == response.status_code
     assert "what_happened" in assert_error_shape(response.json())["message"]
 
@@ -218,14 +212,7 @@ def test_report_fields_are_decoded_strictly(
     client: TestClient[Litestar], quiet_log: pytest.LogCaptureFixture, value: object
 ) -> None:
     """As /schema/openapi.json says: danger_now is true or false, not 0, 1 or "true"."""
-    report = {
-        "category": "something_else",
-        "what_happened": "a bag by the gate",
-        "when": "today",
-        "danger_now": value,
-        "lang": "en",
-    }
-    response = client.post(REPORTS, json=report)
+    response = client.post(REPORTS, json=report_body(danger_now=value))
     assert 422 == response.status_code
     assert "danger_now" in assert_error_shape(response.json())["message"]
 
