@@ -30,6 +30,8 @@ SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 # well under a minute on two cores.
 EXAMPLES = 10
 SEED = 14
+# Signing in runs argon2id twice (the password, then the team key): slow on a busy machine.
+TIMEOUT = 60
 ADMIN = ("ada", "ada's long passphrase 1")
 
 
@@ -73,7 +75,7 @@ def test_the_description_is_complete(server: RunningServer) -> None:
 
 
 def test_export_csv_names_its_charset_once(server: RunningServer) -> None:
-    with httpx.Client(base_url=server.base_url) as client:
+    with httpx.Client(base_url=server.base_url, timeout=TIMEOUT) as client:
         _export_checks(client, server)
 
 
@@ -88,7 +90,7 @@ def _export_checks(client: httpx.Client, server: RunningServer) -> None:
 
 
 def test_schemathesis_finds_no_failure(server: RunningServer) -> None:
-    with httpx.Client(base_url=server.base_url) as client:
+    with httpx.Client(base_url=server.base_url, timeout=TIMEOUT) as client:
         cookie, csrf = _signed_in(client, server)
     _run_schemathesis(server, cookie, csrf)
 

@@ -74,7 +74,7 @@ def test_you_said_we_did_opens_offline(context: Any, page: Any, app_server: Runn
     staff.add("test", "ula", "a long staff passphrase", "reviewer")
     staff.close()
     assert app_server.data_dir is not None
-    with httpx.Client(base_url=base) as client:
+    with httpx.Client(base_url=base, timeout=60) as client:  # sign-in runs argon2id
         token = client.get("/api/v1/staff/session").json()["csrf_token"]
         signed_in = client.post(
             "/api/v1/staff/login",
