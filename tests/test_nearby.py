@@ -411,6 +411,23 @@ def test_nearest_matches_a_brute_force_geopy_scan(random_directory: sqlite_utils
             assert dense == got
 
 
+def test_a_search_without_filters_reads_the_grid_not_the_database(
+    random_directory: sqlite_utils.Database,
+) -> None:
+    density = Density(random_directory)
+    statements: list[str] = []
+    random_directory.conn.set_trace_callback(statements.append)
+    try:
+        hits = nearest(random_directory, 51.88, -0.42, 10.0, 20, Filters(), density)
+        assert 20 == len(hits)
+        assert [] == statements
+        # Filters still go to SQLite.
+        nearest(random_directory, 51.88, -0.42, 10.0, 20, Filters(free=True), density)
+        assert statements
+    finally:
+        random_directory.conn.set_trace_callback(None)
+
+
 def test_cell_counts_bound_every_box(random_directory: sqlite_utils.Database) -> None:
     density = Density(random_directory)
     rows = list(random_directory.execute("SELECT lat, lon FROM locations"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -98,21 +99,69 @@ class Hit:
     distance_km: float
 
 
-class Density:
-    """How many locations each 0.1-degree cell holds, counted once per import.
+class _Grid:
+    """Every location in cells of one size, with the trigonometry its distances need."""
 
-    A box can hold no more locations than the cells it touches, so the search skips the radii
-    that cannot hold enough services, and answers at once where there is nothing at all:
-    the answer is the same, with fewer queries where services are sparse.
+    def __init__(self, cell_lat: float, cell_lon: float) -> None:
+        self.cell_lat, self.cell_lon = cell_lat, cell_lon
+        # (sin lat, cos lat, lon in radians, service id, location id) by cell.
+        self.cells: dict[int, list[tuple[float, float, float, int, int]]] = {}
+
+    def key(self, lat: float, lon: float) -> tuple[int, int]:
+        return math.floor(lat / self.cell_lat), math.floor(lon / self.cell_lon)
+
+    def beyond(self, lat: float, lon: float, ring: int, cos_both: float) -> float:
+        """A lower bound on the distance (km) from the point to anything outside the square of
+        cells less than `ring` steps from the point's own cell, that is within reach at all."""
+        i0, j0 = self.key(lat, lon)
+        gap_lat = min(lat - (i0 - ring + 1) * self.cell_lat, (i0 + ring) * self.cell_lat - lat)
+        gap_lon = min(lon - (j0 - ring + 1) * self.cell_lon, (j0 + ring) * self.cell_lon - lon)
+        # Across parallels: at least the difference in latitude. Across meridians, by the
+        # haversine formula, at least as far as along the parallel furthest from the equator.
+        by_lat = math.radians(max(gap_lat, 0.0))
+        half = math.sin(math.radians(max(gap_lon, 0.0)) / 2)
+        by_lon = 2 * math.asin(min(1.0, math.sqrt(max(cos_both, 0.0)) * half))
+        # Less a hair, for float rounding in the distances it is compared with.
+        return EARTH_RADIUS_KM * min(by_lat, by_lon) * (1 - 1e-9) - 1e-9
+
+
+# Cell keys as one int: row * _ROW + column.
+_ROW = 1 << 20
+# Grids from fine (about 550 m each way in Britain) to coarse (about 5.5 km): a search uses
+# the one whose cells hold a few services each where it is.
+_GRID_SIZES = ((0.005, 0.008), (0.01, 0.016), (0.02, 0.032), (0.05, 0.08))
+
+
+class Density:
+    """Where every location is, read once per import: counts per 0.1-degree cell, and grids.
+
+    A box can hold no more locations than the cells it touches, so the SQLite search skips the
+    radii that cannot hold enough services, and answers at once where there is nothing at all.
+    A search without filters needs no SQL: `nearest_in_grid` reads a grid's cells ring by ring
+    outwards from the point, stopping once no unread cell could hold anything nearer. Either
+    way the answer is the same.
     """
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         cells: dict[tuple[int, int], int] = {}
-        floor = math.floor
-        for lat, lon in db.execute("SELECT lat, lon FROM locations"):
+        grids = [_Grid(*size) for size in _GRID_SIZES]
+        sizes = [(g.cell_lat, g.cell_lon, g.cells) for g in grids]
+        floor, radians, sin, cos = math.floor, math.radians, math.sin, math.cos
+        for location_id, service_id, lat, lon in db.execute(
+            "SELECT id, service_id, lat, lon FROM locations"
+        ):
             key = (floor(lat * 10), floor(lon * 10))
             cells[key] = cells.get(key, 0) + 1
+            lat2 = radians(lat)
+            place = (sin(lat2), cos(lat2), radians(lon), service_id, location_id)
+            for cell_lat, cell_lon, grid in sizes:
+                at = floor(lat / cell_lat) * _ROW + floor(lon / cell_lon)
+                if at in grid:
+                    grid[at].append(place)
+                else:
+                    grid[at] = [place]
         self.cells = cells
+        self.grids = grids
 
     def at_most(self, south: float, north: float, west: float, east: float) -> int:
         floor, get = math.floor, self.cells.get
@@ -121,6 +170,72 @@ class Density:
             for i in range(floor(south * 10), floor(north * 10) + 1)
             for j in range(floor(west * 10), floor(east * 10) + 1)
         )
+
+    def grid_for(self, lat: float, lon: float, limit: int) -> _Grid:
+        """The coarsest grid whose cells hold few enough services near the point."""
+        here = self.cells.get((math.floor(lat * 10), math.floor(lon * 10)), 0)
+        for grid in self.grids:
+            if here * grid.cell_lat * grid.cell_lon * 100 > _PER_CELL * limit:
+                return self.grids[max(0, self.grids.index(grid) - 1)]
+        return self.grids[-1]
+
+    def nearest_in_grid(self, lat: float, lon: float, radius_km: float, limit: int) -> list[Hit]:
+        """nearest() without filters, from a grid: the same answer, with no SQL.
+
+        Distances are geopy's great circle, operation for operation (as great_circle_from).
+        Ring r is the cells r steps from the point's own cell; anything outside the rings read
+        so far is at least `beyond` away, so the search stops once that passes the radius or
+        the limit-th nearest service found.
+        """
+        grid = self.grid_for(lat, lon, limit)
+        lat1, lon1 = math.radians(lat), math.radians(lon)
+        sin_lat1, cos_lat1 = math.sin(lat1), math.cos(lat1)
+        sin, cos, atan2, sqrt = math.sin, math.cos, math.atan2, math.sqrt
+        i0, j0 = grid.key(lat, lon)
+        # Beyond the radius in latitude alone a point is out of reach, so any point that
+        # matters is no further from the equator than this; its parallel is at least this long.
+        reach = min(90.0, abs(lat) + math.degrees(radius_km / EARTH_RADIUS_KM) * 1.001 + 1e-6)
+        cos_both = cos_lat1 * math.cos(math.radians(reach))
+        get = grid.cells.get
+        best: dict[int, tuple[float, int]] = {}
+        needed = radius_km
+        ring = 0
+        while True:
+            if ring:
+                top, bottom = (i0 - ring) * _ROW, (i0 + ring) * _ROW
+                row = range(j0 - ring, j0 + ring + 1)
+                keys = [top + j for j in row] + [bottom + j for j in row]
+                keys += [i * _ROW + j0 - ring for i in range(i0 - ring + 1, i0 + ring)]
+                keys += [i * _ROW + j0 + ring for i in range(i0 - ring + 1, i0 + ring)]
+            else:
+                keys = [i0 * _ROW + j0]
+            for key in keys:
+                for sin_lat2, cos_lat2, lon2, service_id, location_id in get(key, ()):
+                    delta_lng = lon2 - lon1
+                    cos_delta_lng, sin_delta_lng = cos(delta_lng), sin(delta_lng)
+                    distance = EARTH_RADIUS_KM * atan2(
+                        sqrt(
+                            (cos_lat2 * sin_delta_lng) ** 2
+                            + (cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_delta_lng) ** 2
+                        ),
+                        sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta_lng,
+                    )
+                    if distance > radius_km:
+                        continue
+                    seen = best.get(service_id)
+                    if seen is None or (distance, location_id) < seen:
+                        best[service_id] = (distance, location_id)
+            if len(best) >= limit:
+                needed = heapq.nsmallest(limit, (d for d, _ in best.values()))[-1]
+            ring += 1
+            if grid.beyond(lat, lon, ring, cos_both) > needed:
+                break
+        ranked = sorted((d, s, loc) for s, (d, loc) in best.items())[:limit]
+        return [Hit(s, loc, d) for d, s, loc in ranked]
+
+
+# How many services a grid cell should hold near the point, as a share of the limit.
+_PER_CELL = 0.25
 
 
 # Radii tried in turn: dense towns stop at the first, rural searches widen.
@@ -151,6 +266,8 @@ def nearest(
     """
     filters = filters or Filters()
     where, params = filters.sql(db)
+    if density is not None and not where and filters.open_at is None:
+        return density.nearest_in_grid(lat, lon, radius_km, limit)
     needs_service = bool(where) or filters.open_at is not None
     east_west = math.cos(math.radians(lat))
     # Built from the constant fragments here; every value is a bound parameter.
