@@ -35,7 +35,7 @@ from server.encoded import Encoded
 from server.encoded import encode as encode_with_etag
 from server.geocode import Geocoder, GeocodingUnavailable
 from server.messages import UI_MESSAGES
-from server.opening_hours import LONDON, OpeningTimes, describe
+from server.opening_hours import LONDON, OpeningTimes, describe, week_position
 from server.oruk import language_code
 from server.postcodes import InvalidPostcode, Place, has_tables, lookup, parse_postcode
 from server.problems import Invalid, NotAvailable, NotFound, Unavailable
@@ -204,8 +204,9 @@ class Finder:
         more = len(hits) > wanted
         hits = hits[wanted - query.limit : wanted]
         known = self._known(db, [h.service_id for h in hits], query.lang, now.date(), generation)
+        position = week_position(now)
         results = [
-            known[h.service_id].answer(known[h.service_id].place(h.service_id, h, query.lang, now))
+            known[h.service_id].answer(h.service_id, h, query.lang, now, position)
             for h in hits
             if h.service_id in known
         ]
@@ -274,7 +275,7 @@ class Finder:
         found = self._known(self.db.get(), [service_id], lang).get(service_id)
         if found is None:
             raise NotFound("service_not_found", "We could not find that service.")
-        return bytes(found.answer(found.place(service_id, None, lang, self.clock())))
+        return bytes(found.answer(service_id, None, lang, self.clock()))
 
     def location_label(self, lang: str) -> str:
         return self.languages.gettext(lang).gettext(LOCATION_LABEL)
