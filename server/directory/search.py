@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import sqlite_utils
@@ -99,13 +101,35 @@ class Hit:
     distance_km: float
 
 
+# A location as a grid keeps it: sin lat, cos lat, lon in radians, service id, location id.
+Place = tuple[float, float, float, int, int]
+
+
 class _Grid:
     """Every location in cells of one size, with the trigonometry its distances need."""
 
     def __init__(self, cell_lat: float, cell_lon: float) -> None:
         self.cell_lat, self.cell_lon = cell_lat, cell_lon
-        # (sin lat, cos lat, lon in radians, service id, location id) by cell.
-        self.cells: dict[int, list[tuple[float, float, float, int, int]]] = {}
+        # Five numbers a location, cell after cell (row by row), so that a search reads
+        # neighbouring memory: sin lat, cos lat, lon in radians, service id, location id.
+        self.data = array("d")
+        # Where each cell's locations are in data: (start, stop).
+        self.cells: dict[int, tuple[int, int]] = {}
+
+    def fill(self, lats: list[float], lons: list[float], places: list[Place]) -> None:
+        floor, cell_lat, cell_lon = math.floor, self.cell_lat, self.cell_lon
+        keys = [
+            floor(a / cell_lat) * _ROW + floor(o / cell_lon)
+            for a, o in zip(lats, lons, strict=True)
+        ]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self.data = array("d")
+        self.data.fromlist(list(chain.from_iterable([places[i] for i in order])))
+        ranked = [keys[i] for i in order]
+        # Each cell's start and stop in data (in first, later pairs overwrite earlier ones).
+        first = dict(zip(reversed(ranked), range(5 * len(ranked) - 5, -5, -5), strict=True))
+        after = dict(zip(ranked, range(5, 5 * len(ranked) + 5, 5), strict=True))
+        self.cells = {at: (start, after[at]) for at, start in first.items()}
 
     def key(self, lat: float, lon: float) -> tuple[int, int]:
         return math.floor(lat / self.cell_lat), math.floor(lon / self.cell_lon)
@@ -144,8 +168,9 @@ class Density:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         cells: dict[tuple[int, int], int] = {}
-        grids = [_Grid(*size) for size in _GRID_SIZES]
-        sizes = [(g.cell_lat, g.cell_lon, g.cells) for g in grids]
+        lats: list[float] = []
+        lons: list[float] = []
+        places: list[Place] = []
         floor, radians, sin, cos = math.floor, math.radians, math.sin, math.cos
         for location_id, service_id, lat, lon in db.execute(
             "SELECT id, service_id, lat, lon FROM locations"
@@ -153,13 +178,12 @@ class Density:
             key = (floor(lat * 10), floor(lon * 10))
             cells[key] = cells.get(key, 0) + 1
             lat2 = radians(lat)
-            place = (sin(lat2), cos(lat2), radians(lon), service_id, location_id)
-            for cell_lat, cell_lon, grid in sizes:
-                at = floor(lat / cell_lat) * _ROW + floor(lon / cell_lon)
-                if at in grid:
-                    grid[at].append(place)
-                else:
-                    grid[at] = [place]
+            lats.append(lat)
+            lons.append(lon)
+            places.append((sin(lat2), cos(lat2), radians(lon), service_id, location_id))
+        grids = [_Grid(*size) for size in _GRID_SIZES]
+        for grid in grids:
+            grid.fill(lats, lons, places)
         self.cells = cells
         self.grids = grids
 
@@ -196,8 +220,8 @@ class Density:
         # matters is no further from the equator than this; its parallel is at least this long.
         reach = min(90.0, abs(lat) + math.degrees(radius_km / EARTH_RADIUS_KM) * 1.001 + 1e-6)
         cos_both = cos_lat1 * math.cos(math.radians(reach))
-        get = grid.cells.get
-        best: dict[int, tuple[float, int]] = {}
+        get, data = grid.cells.get, grid.data
+        best: dict[float, tuple[float, float]] = {}
         needed = radius_km
         ring = 0
         while True:
@@ -210,7 +234,13 @@ class Density:
             else:
                 keys = [i0 * _ROW + j0]
             for key in keys:
-                for sin_lat2, cos_lat2, lon2, service_id, location_id in get(key, ()):
+                span = get(key)
+                if span is None:
+                    continue
+                numbers = iter(data[span[0] : span[1]])
+                for sin_lat2, cos_lat2, lon2, service_id, location_id in zip(
+                    numbers, numbers, numbers, numbers, numbers, strict=True
+                ):
                     delta_lng = lon2 - lon1
                     cos_delta_lng, sin_delta_lng = cos(delta_lng), sin(delta_lng)
                     distance = EARTH_RADIUS_KM * atan2(
@@ -231,7 +261,7 @@ class Density:
             if grid.beyond(lat, lon, ring, cos_both) > needed:
                 break
         ranked = sorted((d, s, loc) for s, (d, loc) in best.items())[:limit]
-        return [Hit(s, loc, d) for d, s, loc in ranked]
+        return [Hit(int(s), int(loc), d) for d, s, loc in ranked]
 
 
 # How many services a grid cell should hold near the point, as a share of the limit.
