@@ -9,7 +9,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -94,8 +94,9 @@ class Filters:
         return " AND ".join(clauses), params
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """A service found, at its nearest place (a tuple: quick to make, a page at a time)."""
+
     service_id: int
     location_id: int
     distance_km: float
