@@ -94,7 +94,8 @@ class Finder:
         self.categories = cache(self._categories)
         self._hours = lru_cache(maxsize=8192)(self._describe_hours)
         self._helpline_answers: dict[tuple[str, frozenset[str]], msgspec.Raw] = {}
-        self._services: dict[tuple[int, str], KnownService] = {}
+        # By language, then by service id.
+        self._services: dict[str, dict[int, KnownService]] = {}
         self._generation: tuple[int, dt.date] | None = None
         self._counted: tuple[int, Density] | None = None
         self._lock = threading.Lock()
@@ -242,16 +243,18 @@ class Finder:
         today = today or self.clock().date()
         generation = (directory_generation(db) if imported is None else imported, today)
         with self._lock:
-            if generation != self._generation or len(self._services) > _MAX_KNOWN:
+            kept = sum(map(len, self._services.values()))
+            if generation != self._generation or kept > _MAX_KNOWN:
                 # An import changed the directory (perhaps from another process).
                 self._services, self._generation = {}, generation
-            known = {i: self._services[(i, lang)] for i in ids if (i, lang) in self._services}
+            in_lang = self._services.setdefault(lang, {})
+            known = {i: in_lang[i] for i in ids if i in in_lang}
         missing = [i for i in ids if i not in known]
         if missing:
             loaded = load_services(db, missing, lang, self._hours_in(lang), today)
             with self._lock:
                 if generation == self._generation:
-                    self._services.update({(i, lang): k for i, k in loaded.items()})
+                    self._services.setdefault(lang, {}).update(loaded)
             known.update(loaded)
         return known
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import math
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain
 from typing import Any, NamedTuple
 
@@ -135,10 +135,9 @@ class _Grid:
     def key(self, lat: float, lon: float) -> tuple[int, int]:
         return math.floor(lat / self.cell_lat), math.floor(lon / self.cell_lon)
 
-    def beyond(self, lat: float, lon: float, ring: int, cos_both: float) -> float:
+    def beyond(self, lat: float, lon: float, i0: int, j0: int, ring: int, cos_both: float) -> float:
         """A lower bound on the distance (km) from the point to anything outside the square of
-        cells less than `ring` steps from the point's own cell, that is within reach at all."""
-        i0, j0 = self.key(lat, lon)
+        cells less than `ring` steps from the point's cell (i0, j0), that is within reach."""
         gap_lat = min(lat - (i0 - ring + 1) * self.cell_lat, (i0 + ring) * self.cell_lat - lat)
         gap_lon = min(lon - (j0 - ring + 1) * self.cell_lon, (j0 + ring) * self.cell_lon - lon)
         # Across parallels: at least the difference in latitude. Across meridians, by the
@@ -224,18 +223,11 @@ class Density:
         get, data = grid.cells.get, grid.data
         best: dict[float, tuple[float, float]] = {}
         needed = radius_km
+        centre = i0 * _ROW + j0
         ring = 0
         while True:
-            if ring:
-                top, bottom = (i0 - ring) * _ROW, (i0 + ring) * _ROW
-                row = range(j0 - ring, j0 + ring + 1)
-                keys = [top + j for j in row] + [bottom + j for j in row]
-                keys += [i * _ROW + j0 - ring for i in range(i0 - ring + 1, i0 + ring)]
-                keys += [i * _ROW + j0 + ring for i in range(i0 - ring + 1, i0 + ring)]
-            else:
-                keys = [i0 * _ROW + j0]
-            for key in keys:
-                span = get(key)
+            for step in _ring(ring):
+                span = get(centre + step)
                 if span is None:
                     continue
                 numbers = iter(data[span[0] : span[1]])
@@ -257,12 +249,27 @@ class Density:
                     if seen is None or (distance, location_id) < seen:
                         best[service_id] = (distance, location_id)
             if len(best) >= limit:
-                needed = heapq.nsmallest(limit, (d for d, _ in best.values()))[-1]
+                needed = sorted([d for d, _ in best.values()])[limit - 1]
             ring += 1
-            if grid.beyond(lat, lon, ring, cos_both) > needed:
+            if grid.beyond(lat, lon, i0, j0, ring, cos_both) > needed:
                 break
         ranked = sorted((d, s, loc) for s, (d, loc) in best.items())[:limit]
         return [Hit(int(s), int(loc), d) for d, s, loc in ranked]
+
+
+@cache
+def _ring(ring: int) -> tuple[int, ...]:
+    """The cells `ring` steps from a cell, as steps in its key: its row, then its columns."""
+    if not ring:
+        return (0,)
+    row = range(-ring, ring + 1)
+    sides = range(-ring + 1, ring)
+    return (
+        *(-ring * _ROW + j for j in row),
+        *(ring * _ROW + j for j in row),
+        *(i * _ROW - ring for i in sides),
+        *(i * _ROW + ring for i in sides),
+    )
 
 
 # How many services a grid cell should hold near the point, as a share of the limit.
