@@ -429,6 +429,34 @@ def test_a_search_without_filters_reads_the_grid_not_the_database(
         random_directory.conn.set_trace_callback(None)
 
 
+def test_the_grid_agrees_with_sqlite_on_grid_lines_and_several_places(tmp_path: Path) -> None:
+    """Places on the grids' cell edges, and services with several places (each found once, at
+    its nearest place), give the same answer from the grid as from SQLite."""
+    migrate(tmp_path / "data")
+    db = connect(tmp_path / "data" / "directory.db")
+    rng = random.Random(3)
+    # On the edges of every grid's cells (multiples of 0.08 degrees of longitude and 0.01 of
+    # latitude), and scattered about them.
+    points = [(51.0 + 0.01 * i, -0.08 * j) for i in range(12) for j in range(4)]
+    points += [(rng.uniform(50.95, 51.15), rng.uniform(-0.35, 0.05)) for _ in range(400)]
+    with db.atomic():
+        db.table("services").insert_all(
+            {"id": i, "source": "t", "source_id": str(i), "name": f"S{i}", "fingerprint": ""}
+            for i in range(150)
+        )
+        db.table("locations").insert_all(
+            {"service_id": k % 150, "lat": lat, "lon": lon} for k, (lat, lon) in enumerate(points)
+        )
+    density = Density(db)
+    probes = points[:48] + [(rng.uniform(50.9, 51.2), rng.uniform(-0.4, 0.1)) for _ in range(40)]
+    for lat, lon in probes:
+        for radius, limit in ((1.0, 3), (10.0, 11), (50.0, 50)):
+            expected = nearest(db, lat, lon, radius, limit, Filters())
+            assert expected == nearest(db, lat, lon, radius, limit, Filters(), density)
+            assert len({h.service_id for h in expected}) == len(expected)
+    db.conn.close()
+
+
 def test_cell_counts_bound_every_box(random_directory: sqlite_utils.Database) -> None:
     density = Density(random_directory)
     rows = list(random_directory.execute("SELECT lat, lon FROM locations"))
