@@ -457,6 +457,25 @@ def test_the_grid_agrees_with_sqlite_on_grid_lines_and_several_places(tmp_path: 
     db.conn.close()
 
 
+def test_searches_near_the_poles_or_far_afield_end_with_the_same_answer(tmp_path: Path) -> None:
+    migrate(tmp_path / "data")
+    db = connect(tmp_path / "data" / "directory.db")
+    points = [(89.95, 10.0), (89.9, -170.0), (79.9, 5.0), (80.2, 5.3), (51.5, -0.1)]
+    with db.atomic():
+        db.table("services").insert_all(
+            {"id": i, "source": "t", "source_id": str(i), "name": f"S{i}", "fingerprint": ""}
+            for i in range(len(points))
+        )
+        db.table("locations").insert_all(
+            {"service_id": i, "lat": lat, "lon": lon} for i, (lat, lon) in enumerate(points)
+        )
+    density = Density(db)
+    for lat, lon, radius in ((89.99, 0.0, 50.0), (79.95, 5.1, 50.0), (51.4, 0.0, 500.0)):
+        expected = nearest(db, lat, lon, radius, 5, Filters())
+        assert expected == nearest(db, lat, lon, radius, 5, Filters(), density)
+    db.conn.close()
+
+
 def test_cell_counts_bound_every_box(random_directory: sqlite_utils.Database) -> None:
     density = Density(random_directory)
     rows = list(random_directory.execute("SELECT lat, lon FROM locations"))

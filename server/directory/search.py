@@ -274,6 +274,11 @@ def _ring(ring: int) -> tuple[int, ...]:
 
 # How many services a grid cell should hold near the point, as a share of the limit.
 _PER_CELL = 0.25
+# The grids answer within this radius and this far from the equator; the rings widen until
+# their bound passes the radius, which near the poles (where the meridians meet) they might
+# never do. Beyond them, and for the rare search that asks for more, SQLite answers.
+_GRID_MAX_KM = 100.0
+_GRID_MAX_LAT = 80.0
 
 
 # Radii tried in turn: dense towns stop at the first, rural searches widen.
@@ -303,8 +308,16 @@ def nearest(
     more rows are read only while an unread one might still be nearer than the answer.
     """
     filters = filters or Filters()
+    if density is not None and not density.at_most(*bounding_box(lat, lon, radius_km)):
+        return []
     where, params = filters.sql(db)
-    if density is not None and not where and filters.open_at is None:
+    if (
+        density is not None
+        and not where
+        and filters.open_at is None
+        and radius_km <= _GRID_MAX_KM
+        and abs(lat) <= _GRID_MAX_LAT
+    ):
         return density.nearest_in_grid(lat, lon, radius_km, limit)
     needs_service = bool(where) or filters.open_at is not None
     east_west = math.cos(math.radians(lat))
@@ -329,8 +342,6 @@ def nearest(
             for s in steps
             if s == radius_km or density.at_most(*bounding_box(lat, lon, s)) >= limit
         ]
-        if not density.at_most(*bounding_box(lat, lon, radius_km)):
-            return []
     best: dict[int, Hit] = {}
     for step in steps:
         fetch = 2 * limit + 8
