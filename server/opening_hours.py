@@ -115,9 +115,19 @@ def week_minutes(schedules: Sequence[Schedule]) -> WeekMinutes | None:
 
 def open_in_week(week: WeekMinutes, when: dt.datetime) -> bool:
     """is_open for hours precomputed by week_minutes: one weekday's list, no dates."""
+    return open_at(week, week_position(when))
+
+
+def week_position(when: dt.datetime) -> tuple[int, int]:
+    """(weekday, minute of the day) in London: worked out once for a page of results."""
     local = when.astimezone(LONDON)
-    now = local.hour * 60 + local.minute
-    return any(start <= now < end for start, end in week[local.weekday()])
+    return local.weekday(), local.hour * 60 + local.minute
+
+
+def open_at(week: WeekMinutes, position: tuple[int, int]) -> bool:
+    """open_in_week at a week_position."""
+    day, now = position
+    return any(start <= now < end for start, end in week[day])
 
 
 class OpeningTimes(msgspec.Struct, kw_only=True):

@@ -28,6 +28,7 @@ from server.directory.answers import (
     Placement,
     ServiceFacts,
     ServiceOut,
+    Spot,
     format_distance,
 )
 from server.directory.finder import NearbyQuery
@@ -411,6 +412,70 @@ def test_nearest_matches_a_brute_force_geopy_scan(random_directory: sqlite_utils
             assert dense == got
 
 
+def test_a_search_without_filters_reads_the_grid_not_the_database(
+    random_directory: sqlite_utils.Database,
+) -> None:
+    density = Density(random_directory)
+    statements: list[str] = []
+    random_directory.conn.set_trace_callback(statements.append)
+    try:
+        hits = nearest(random_directory, 51.88, -0.42, 10.0, 20, Filters(), density)
+        assert 20 == len(hits)
+        assert [] == statements
+        # Filters still go to SQLite.
+        nearest(random_directory, 51.88, -0.42, 10.0, 20, Filters(free=True), density)
+        assert statements
+    finally:
+        random_directory.conn.set_trace_callback(None)
+
+
+def test_the_grid_agrees_with_sqlite_on_grid_lines_and_several_places(tmp_path: Path) -> None:
+    """Places on the grids' cell edges, and services with several places (each found once, at
+    its nearest place), give the same answer from the grid as from SQLite."""
+    migrate(tmp_path / "data")
+    db = connect(tmp_path / "data" / "directory.db")
+    rng = random.Random(3)
+    # On the edges of every grid's cells (multiples of 0.08 degrees of longitude and 0.01 of
+    # latitude), and scattered about them.
+    points = [(51.0 + 0.01 * i, -0.08 * j) for i in range(12) for j in range(4)]
+    points += [(rng.uniform(50.95, 51.15), rng.uniform(-0.35, 0.05)) for _ in range(400)]
+    with db.atomic():
+        db.table("services").insert_all(
+            {"id": i, "source": "t", "source_id": str(i), "name": f"S{i}", "fingerprint": ""}
+            for i in range(150)
+        )
+        db.table("locations").insert_all(
+            {"service_id": k % 150, "lat": lat, "lon": lon} for k, (lat, lon) in enumerate(points)
+        )
+    density = Density(db)
+    probes = points[:48] + [(rng.uniform(50.9, 51.2), rng.uniform(-0.4, 0.1)) for _ in range(40)]
+    for lat, lon in probes:
+        for radius, limit in ((1.0, 3), (10.0, 11), (50.0, 50)):
+            expected = nearest(db, lat, lon, radius, limit, Filters())
+            assert expected == nearest(db, lat, lon, radius, limit, Filters(), density)
+            assert len({h.service_id for h in expected}) == len(expected)
+    db.conn.close()
+
+
+def test_searches_near_the_poles_or_far_afield_end_with_the_same_answer(tmp_path: Path) -> None:
+    migrate(tmp_path / "data")
+    db = connect(tmp_path / "data" / "directory.db")
+    points = [(89.95, 10.0), (89.9, -170.0), (79.9, 5.0), (80.2, 5.3), (51.5, -0.1)]
+    with db.atomic():
+        db.table("services").insert_all(
+            {"id": i, "source": "t", "source_id": str(i), "name": f"S{i}", "fingerprint": ""}
+            for i in range(len(points))
+        )
+        db.table("locations").insert_all(
+            {"service_id": i, "lat": lat, "lon": lon} for i, (lat, lon) in enumerate(points)
+        )
+    density = Density(db)
+    for lat, lon, radius in ((89.99, 0.0, 50.0), (79.95, 5.1, 50.0), (51.4, 0.0, 500.0)):
+        expected = nearest(db, lat, lon, radius, 5, Filters())
+        assert expected == nearest(db, lat, lon, radius, 5, Filters(), density)
+    db.conn.close()
+
+
 def test_cell_counts_bound_every_box(random_directory: sqlite_utils.Database) -> None:
     density = Density(random_directory)
     rows = list(random_directory.execute("SELECT lat, lon FROM locations"))
@@ -432,7 +497,8 @@ def test_answers_decode_as_the_documented_types(demo_client: TestClient[Litestar
     )
     answer = msgspec.json.decode(response.content, type=NearbyAnswer)
     documented = set(ServiceOut.__struct_fields__)
-    assert documented == set(Placement.__struct_fields__) | set(ServiceFacts.__struct_fields__)
+    parts = (Placement, Spot, ServiceFacts)
+    assert documented == {name for part in parts for name in part.__struct_fields__}
     for result in response.json()["results"]:
         assert documented == set(result)
     assert 20 == len(answer.results)

@@ -17,7 +17,14 @@ from server.content import Helpline
 from server.directory.models import PHONES, SCHEDULES, STRINGS, Phone, Schedule, dumps, encode, flag
 from server.directory.search import Hit
 from server.i18n import N_, LanguageFields, babel_locale, format_long_date
-from server.opening_hours import WEEK_MINUTES, OpeningTimes, WeekMinutes, is_open, open_in_week
+from server.opening_hours import (
+    WEEK_MINUTES,
+    OpeningTimes,
+    WeekMinutes,
+    is_open,
+    open_at,
+    week_position,
+)
 
 KM_PER_MILE = 1.609344
 
@@ -31,16 +38,21 @@ class LocationOut(msgspec.Struct, kw_only=True):
 
 
 class Placement(msgspec.Struct, kw_only=True):
-    """The part of a result that depends on where and when someone searched."""
+    """The part of a result that depends on when someone searched and how far away it is."""
 
     id: int
     distance_km: float | None
     distance_text: str | None
+    open_now: bool | None
+
+
+class Spot(msgspec.Struct, kw_only=True):
+    """The part of a result that says which of its places is nearest (or the first)."""
+
     address: str
     postcode: str
     lat: float | None
     lon: float | None
-    open_now: bool | None
 
 
 class ServiceFacts(msgspec.Struct, kw_only=True):
@@ -72,9 +84,10 @@ class ServiceFacts(msgspec.Struct, kw_only=True):
 
 
 class ServiceOut(ServiceFacts, kw_only=True):
-    """One service as the API shows it: a Placement's fields and the facts, in one object.
+    """One service as the API shows it: a Placement's fields, a Spot's and the facts, in one
+    object.
 
-    Answers are encoded as the two parts spliced together (see KnownService.answer); this
+    Answers are encoded as the three parts spliced together (see KnownService.answer); this
     type says what clients get, and a test decodes real answers with it.
     """
 
@@ -165,37 +178,45 @@ def stale_from(today: dt.date) -> str:
         return today.replace(year=today.year - 1, day=28).isoformat()
 
 
+_NOWHERE = encode(Spot(address="", postcode="", lat=None, lon=None))[1:-1]
+
+
 @dataclass(frozen=True)
 class KnownService:
     """A service's facts encoded once in one language, with what placing it needs."""
 
+    # The encoded ServiceFacts' members, without the braces.
     facts: bytes
     schedules: list[Schedule]
-    places: dict[int, LocationOut]
+    # Each location's encoded Spot members, by location id, in id order.
+    spots: dict[int, bytes]
     # Opening minutes per weekday, worked out at import; None: ask is_open.
     week: WeekMinutes | None = None
 
-    def answer(self, placement: Placement) -> msgspec.Raw:
-        """The whole result: the placement's members, then the facts' members, one object."""
-        return msgspec.Raw(encode(placement)[:-1] + b"," + self.facts[1:])
-
-    def place(self, service_id: int, hit: Hit | None, lang: str, now: dt.datetime) -> Placement:
-        chosen = self.places.get(hit.location_id) if hit else None
-        chosen = chosen or next(iter(self.places.values()), None)
-        return Placement(
+    def answer(
+        self,
+        service_id: int,
+        hit: Hit | None,
+        lang: str,
+        now: dt.datetime,
+        position: tuple[int, int] | None = None,
+    ) -> msgspec.Raw:
+        """The whole result, one object: the placement's members, then the nearest spot's
+        (or the first), then the facts'. `position` is week_position(now), if worked out."""
+        spot = self.spots.get(hit.location_id) if hit else None
+        if spot is None:
+            spot = next(iter(self.spots.values()), _NOWHERE)
+        placement = Placement(
             id=service_id,
             distance_km=round(hit.distance_km, 3) if hit else None,
             distance_text=format_distance(hit.distance_km, lang) if hit else None,
-            address=chosen.address if chosen else "",
-            postcode=chosen.postcode if chosen else "",
-            lat=chosen.lat if chosen else None,
-            lon=chosen.lon if chosen else None,
             open_now=(
-                open_in_week(self.week, now)
+                open_at(self.week, position or week_position(now))
                 if self.week is not None
                 else is_open(self.schedules, now)
             ),
         )
+        return msgspec.Raw(b"".join((encode(placement)[:-1], b",", spot, b",", self.facts, b"}")))
 
 
 def load_services(
@@ -248,9 +269,14 @@ def load_services(
             sample=bool(s["sample"]),
         )
         found[s["id"]] = KnownService(
-            facts=encode(facts),
+            facts=encode(facts)[1:-1],
             schedules=SCHEDULES.decode(s["schedules"]),
-            places=located,
+            spots={
+                location_id: encode(
+                    Spot(address=at.address, postcode=at.postcode, lat=at.lat, lon=at.lon)
+                )[1:-1]
+                for location_id, at in located.items()
+            },
             week=WEEK_MINUTES.decode(s["opening_minutes"]) if s["opening_minutes"] else None,
         )
     return found

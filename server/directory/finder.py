@@ -35,7 +35,7 @@ from server.encoded import Encoded
 from server.encoded import encode as encode_with_etag
 from server.geocode import Geocoder, GeocodingUnavailable
 from server.messages import UI_MESSAGES
-from server.opening_hours import LONDON, OpeningTimes, describe
+from server.opening_hours import LONDON, OpeningTimes, describe, week_position
 from server.oruk import language_code
 from server.postcodes import InvalidPostcode, Place, has_tables, lookup, parse_postcode
 from server.problems import Invalid, NotAvailable, NotFound, Unavailable
@@ -94,7 +94,8 @@ class Finder:
         self.categories = cache(self._categories)
         self._hours = lru_cache(maxsize=8192)(self._describe_hours)
         self._helpline_answers: dict[tuple[str, frozenset[str]], msgspec.Raw] = {}
-        self._services: dict[tuple[int, str], KnownService] = {}
+        # By language, then by service id.
+        self._services: dict[str, dict[int, KnownService]] = {}
         self._generation: tuple[int, dt.date] | None = None
         self._counted: tuple[int, Density] | None = None
         self._lock = threading.Lock()
@@ -204,8 +205,9 @@ class Finder:
         more = len(hits) > wanted
         hits = hits[wanted - query.limit : wanted]
         known = self._known(db, [h.service_id for h in hits], query.lang, now.date(), generation)
+        position = week_position(now)
         results = [
-            known[h.service_id].answer(known[h.service_id].place(h.service_id, h, query.lang, now))
+            known[h.service_id].answer(h.service_id, h, query.lang, now, position)
             for h in hits
             if h.service_id in known
         ]
@@ -241,16 +243,18 @@ class Finder:
         today = today or self.clock().date()
         generation = (directory_generation(db) if imported is None else imported, today)
         with self._lock:
-            if generation != self._generation or len(self._services) > _MAX_KNOWN:
+            kept = sum(map(len, self._services.values()))
+            if generation != self._generation or kept > _MAX_KNOWN:
                 # An import changed the directory (perhaps from another process).
                 self._services, self._generation = {}, generation
-            known = {i: self._services[(i, lang)] for i in ids if (i, lang) in self._services}
+            in_lang = self._services.setdefault(lang, {})
+            known = {i: in_lang[i] for i in ids if i in in_lang}
         missing = [i for i in ids if i not in known]
         if missing:
             loaded = load_services(db, missing, lang, self._hours_in(lang), today)
             with self._lock:
                 if generation == self._generation:
-                    self._services.update({(i, lang): k for i, k in loaded.items()})
+                    self._services.setdefault(lang, {}).update(loaded)
             known.update(loaded)
         return known
 
@@ -274,7 +278,7 @@ class Finder:
         found = self._known(self.db.get(), [service_id], lang).get(service_id)
         if found is None:
             raise NotFound("service_not_found", "We could not find that service.")
-        return bytes(found.answer(found.place(service_id, None, lang, self.clock())))
+        return bytes(found.answer(service_id, None, lang, self.clock()))
 
     def location_label(self, lang: str) -> str:
         return self.languages.gettext(lang).gettext(LOCATION_LABEL)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from itertools import chain
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -93,28 +96,98 @@ class Filters:
         return " AND ".join(clauses), params
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """A service found, at its nearest place (a tuple: quick to make, a page at a time)."""
+
     service_id: int
     location_id: int
     distance_km: float
 
 
-class Density:
-    """How many locations each 0.1-degree cell holds, counted once per import.
+# A location as a grid keeps it: sin lat, cos lat, lon in radians, service id, location id.
+Place = tuple[float, float, float, int, int]
 
-    A box can hold no more locations than the cells it touches, so the search skips the radii
-    that cannot hold enough services, and answers at once where there is nothing at all:
-    the answer is the same, with fewer queries where services are sparse.
+
+class _Grid:
+    """Every location in cells of one size, with the trigonometry its distances need."""
+
+    def __init__(self, cell_lat: float, cell_lon: float) -> None:
+        self.cell_lat, self.cell_lon = cell_lat, cell_lon
+        # Five numbers a location, cell after cell (row by row), so that a search reads
+        # neighbouring memory: sin lat, cos lat, lon in radians, service id, location id.
+        self.data = array("d")
+        # Where each cell's locations are in data: (start, stop).
+        self.cells: dict[int, tuple[int, int]] = {}
+
+    def fill(self, lats: list[float], lons: list[float], places: list[Place]) -> None:
+        floor, cell_lat, cell_lon = math.floor, self.cell_lat, self.cell_lon
+        keys = [
+            floor(a / cell_lat) * _ROW + floor(o / cell_lon)
+            for a, o in zip(lats, lons, strict=True)
+        ]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self.data = array("d")
+        self.data.fromlist(list(chain.from_iterable([places[i] for i in order])))
+        ranked = [keys[i] for i in order]
+        # Each cell's start and stop in data (in first, later pairs overwrite earlier ones).
+        first = dict(zip(reversed(ranked), range(5 * len(ranked) - 5, -5, -5), strict=True))
+        after = dict(zip(ranked, range(5, 5 * len(ranked) + 5, 5), strict=True))
+        self.cells = {at: (start, after[at]) for at, start in first.items()}
+
+    def key(self, lat: float, lon: float) -> tuple[int, int]:
+        return math.floor(lat / self.cell_lat), math.floor(lon / self.cell_lon)
+
+    def beyond(self, lat: float, lon: float, i0: int, j0: int, ring: int, cos_both: float) -> float:
+        """A lower bound on the distance (km) from the point to anything outside the square of
+        cells less than `ring` steps from the point's cell (i0, j0), that is within reach."""
+        gap_lat = min(lat - (i0 - ring + 1) * self.cell_lat, (i0 + ring) * self.cell_lat - lat)
+        gap_lon = min(lon - (j0 - ring + 1) * self.cell_lon, (j0 + ring) * self.cell_lon - lon)
+        # Across parallels: at least the difference in latitude. Across meridians, by the
+        # haversine formula, at least as far as along the parallel furthest from the equator.
+        by_lat = math.radians(max(gap_lat, 0.0))
+        half = math.sin(math.radians(max(gap_lon, 0.0)) / 2)
+        by_lon = 2 * math.asin(min(1.0, math.sqrt(max(cos_both, 0.0)) * half))
+        # Less a hair, for float rounding in the distances it is compared with.
+        return EARTH_RADIUS_KM * min(by_lat, by_lon) * (1 - 1e-9) - 1e-9
+
+
+# Cell keys as one int: row * _ROW + column.
+_ROW = 1 << 20
+# Grids from fine (about 550 m each way in Britain) to coarse (about 5.5 km): a search uses
+# the one whose cells hold a few services each where it is.
+_GRID_SIZES = ((0.005, 0.008), (0.01, 0.016), (0.02, 0.032), (0.05, 0.08))
+
+
+class Density:
+    """Where every location is, read once per import: counts per 0.1-degree cell, and grids.
+
+    A box can hold no more locations than the cells it touches, so the SQLite search skips the
+    radii that cannot hold enough services, and answers at once where there is nothing at all.
+    A search without filters needs no SQL: `nearest_in_grid` reads a grid's cells ring by ring
+    outwards from the point, stopping once no unread cell could hold anything nearer. Either
+    way the answer is the same.
     """
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         cells: dict[tuple[int, int], int] = {}
-        floor = math.floor
-        for lat, lon in db.execute("SELECT lat, lon FROM locations"):
+        lats: list[float] = []
+        lons: list[float] = []
+        places: list[Place] = []
+        floor, radians, sin, cos = math.floor, math.radians, math.sin, math.cos
+        for location_id, service_id, lat, lon in db.execute(
+            "SELECT id, service_id, lat, lon FROM locations"
+        ):
             key = (floor(lat * 10), floor(lon * 10))
             cells[key] = cells.get(key, 0) + 1
+            lat2 = radians(lat)
+            lats.append(lat)
+            lons.append(lon)
+            places.append((sin(lat2), cos(lat2), radians(lon), service_id, location_id))
+        grids = [_Grid(*size) for size in _GRID_SIZES]
+        for grid in grids:
+            grid.fill(lats, lons, places)
         self.cells = cells
+        self.grids = grids
 
     def at_most(self, south: float, north: float, west: float, east: float) -> int:
         floor, get = math.floor, self.cells.get
@@ -123,6 +196,91 @@ class Density:
             for i in range(floor(south * 10), floor(north * 10) + 1)
             for j in range(floor(west * 10), floor(east * 10) + 1)
         )
+
+    def grid_for(self, lat: float, lon: float, limit: int) -> _Grid:
+        """The coarsest grid whose cells hold few enough services near the point."""
+        here = self.cells.get((math.floor(lat * 10), math.floor(lon * 10)), 0)
+        for grid in self.grids:
+            if here * grid.cell_lat * grid.cell_lon * 100 > _PER_CELL * limit:
+                return self.grids[max(0, self.grids.index(grid) - 1)]
+        return self.grids[-1]
+
+    def nearest_in_grid(self, lat: float, lon: float, radius_km: float, limit: int) -> list[Hit]:
+        """nearest() without filters, from a grid: the same answer, with no SQL.
+
+        Distances are geopy's great circle, operation for operation (as great_circle_from).
+        Ring r is the cells r steps from the point's own cell; anything outside the rings read
+        so far is at least `beyond` away, so the search stops once that passes the radius or
+        the limit-th nearest service found.
+        """
+        grid = self.grid_for(lat, lon, limit)
+        lat1, lon1 = math.radians(lat), math.radians(lon)
+        sin_lat1, cos_lat1 = math.sin(lat1), math.cos(lat1)
+        sin, cos, atan2, sqrt = math.sin, math.cos, math.atan2, math.sqrt
+        i0, j0 = grid.key(lat, lon)
+        # Beyond the radius in latitude alone a point is out of reach, so any point that
+        # matters is no further from the equator than this; its parallel is at least this long.
+        reach = min(90.0, abs(lat) + math.degrees(radius_km / EARTH_RADIUS_KM) * 1.001 + 1e-6)
+        cos_both = cos_lat1 * math.cos(math.radians(reach))
+        get, data = grid.cells.get, grid.data
+        best: dict[float, tuple[float, float]] = {}
+        needed = radius_km
+        centre = i0 * _ROW + j0
+        ring = 0
+        while True:
+            for step in _ring(ring):
+                span = get(centre + step)
+                if span is None:
+                    continue
+                numbers = iter(data[span[0] : span[1]])
+                for sin_lat2, cos_lat2, lon2, service_id, location_id in zip(
+                    numbers, numbers, numbers, numbers, numbers, strict=True
+                ):
+                    delta_lng = lon2 - lon1
+                    cos_delta_lng, sin_delta_lng = cos(delta_lng), sin(delta_lng)
+                    distance = EARTH_RADIUS_KM * atan2(
+                        sqrt(
+                            (cos_lat2 * sin_delta_lng) ** 2
+                            + (cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_delta_lng) ** 2
+                        ),
+                        sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta_lng,
+                    )
+                    if distance > radius_km:
+                        continue
+                    seen = best.get(service_id)
+                    if seen is None or (distance, location_id) < seen:
+                        best[service_id] = (distance, location_id)
+            if len(best) >= limit:
+                needed = sorted([d for d, _ in best.values()])[limit - 1]
+            ring += 1
+            if grid.beyond(lat, lon, i0, j0, ring, cos_both) > needed:
+                break
+        ranked = sorted((d, s, loc) for s, (d, loc) in best.items())[:limit]
+        return [Hit(int(s), int(loc), d) for d, s, loc in ranked]
+
+
+@cache
+def _ring(ring: int) -> tuple[int, ...]:
+    """The cells `ring` steps from a cell, as steps in its key: its row, then its columns."""
+    if not ring:
+        return (0,)
+    row = range(-ring, ring + 1)
+    sides = range(-ring + 1, ring)
+    return (
+        *(-ring * _ROW + j for j in row),
+        *(ring * _ROW + j for j in row),
+        *(i * _ROW - ring for i in sides),
+        *(i * _ROW + ring for i in sides),
+    )
+
+
+# How many services a grid cell should hold near the point, as a share of the limit.
+_PER_CELL = 0.25
+# The grids answer within this radius and this far from the equator; the rings widen until
+# their bound passes the radius, which near the poles (where the meridians meet) they might
+# never do. Beyond them, and for the rare search that asks for more, SQLite answers.
+_GRID_MAX_KM = 100.0
+_GRID_MAX_LAT = 80.0
 
 
 # Radii tried in turn: dense towns stop at the first, rural searches widen.
@@ -152,7 +310,17 @@ def nearest(
     more rows are read only while an unread one might still be nearer than the answer.
     """
     filters = filters or Filters()
+    if density is not None and not density.at_most(*bounding_box(lat, lon, radius_km)):
+        return []
     where, params = filters.sql(db)
+    if (
+        density is not None
+        and not where
+        and filters.open_at is None
+        and radius_km <= _GRID_MAX_KM
+        and abs(lat) <= _GRID_MAX_LAT
+    ):
+        return density.nearest_in_grid(lat, lon, radius_km, limit)
     needs_service = bool(where) or filters.open_at is not None
     east_west = math.cos(math.radians(lat))
     # Built from the constant fragments here; every value is a bound parameter.
@@ -176,8 +344,6 @@ def nearest(
             for s in steps
             if s == radius_km or density.at_most(*bounding_box(lat, lon, s)) >= limit
         ]
-        if not density.at_most(*bounding_box(lat, lon, radius_km)):
-            return []
     best: dict[int, Hit] = {}
     for step in steps:
         fetch = 2 * limit + 8
