@@ -21,7 +21,7 @@ def test_list_cards_by_audience(client: TestClient[Litestar]) -> None:
 def test_unknown_audience_is_422(client: TestClient[Litestar]) -> None:
     response = client.get("/api/v1/cards?audience=aliens")
     assert response.status_code == 422
-    assert "audience" in response.json()["error"]["message"]
+    assert "audience" == response.json()["error"]["field"]
 
 
 def test_card_in_urdu_is_translated_and_rtl(client: TestClient[Litestar]) -> None:
