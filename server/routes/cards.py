@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get
 from litestar.params import Parameter
 
-from server.cards import Bundle, CardDetail, CardList, CardService, Messages
+from server.cards import Bundle, CardDetail, CardList, CardService, Messages, StartBundle
 from server.content import Audience
 from server.errors import ApiError
 from server.http import PreEncodedResponse, content_response, documented
@@ -81,3 +81,14 @@ class CardsController(Controller):
     ) -> PreEncodedResponse:
         chosen = request_language(request, lang)
         return content_response(request, _cards(request).bundle(chosen), chosen)
+
+    @get(
+        "/start",
+        summary="What the home screen needs first: UI strings and the cards' titles",
+        responses=documented(StartBundle, "The start of the bundle", 404),
+    )
+    async def start(
+        self, request: Request[Any, Any, Any], lang: LangQuery = None
+    ) -> PreEncodedResponse:
+        chosen = request_language(request, lang)
+        return content_response(request, _cards(request).start(chosen), chosen)
