@@ -27,7 +27,7 @@ const SCREEN = new RegExp(
   `^(${SCREENS.map((path) => path.replace(/\/$/, "").replace("{id}", "[a-z0-9-]+")).join("|")})/?$`,
 );
 const CONTENT =
-  /^\/api\/v1\/(bundle|start|cards|messages|locales|helplines|app-config|services\/categories|updates)(\/|$)/;
+  /^\/api\/v1\/(bundle|cards|messages|locales|helplines|app-config|services\/categories|updates)(\/|$)/;
 const hashed = (file) => `${file.url}?v=${file.revision}`;
 const SHELL_PAGE = hashed(PRECACHE.files.find((file) => file.url === "/"));
 const OFFLINE_PAGE = hashed(PRECACHE.files.find((file) => file.url === "/offline.html"));
@@ -144,7 +144,7 @@ self.addEventListener("fetch", (event) => {
   // Only language-specific content: a bundle chosen by Accept-Language is not kept.
   if (
     CONTENT.test(url.pathname) &&
-    (url.searchParams.has("lang") || !/bundle|start|cards|messages/.test(url.pathname))
+    (url.searchParams.has("lang") || !/bundle|cards|messages/.test(url.pathname))
   ) {
     event.respondWith(staleWhileRevalidate(event));
   }

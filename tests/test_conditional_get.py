@@ -19,7 +19,6 @@ ADDRESSES: dict[str, str] = {
     "/api/v1/health": "/api/v1/health",
     "/api/v1/locales": "/api/v1/locales",
     "/api/v1/bundle": "/api/v1/bundle?lang=ur",
-    "/api/v1/start": "/api/v1/start?lang=ur",
     "/api/v1/cards/{card_id:str}": f"/api/v1/cards/{CARD}?lang=pl",
     "/api/v1/cards": "/api/v1/cards?lang=en",
     "/api/v1/messages": "/api/v1/messages?lang=ar",

@@ -53,7 +53,7 @@ def test_the_remembered_choice_then_the_phone_language_choose_the_shell(
     html = _shell(client, "/", **headers)
     assert f'<html lang="{lang}" dir="{direction}">' in html
     # Home needs only the start of the bundle; every other screen the whole of it.
-    assert f'href="/api/v1/start?lang={lang}"' in html
+    assert f'href="/api/v1/bundle?lang={lang}&amp;part=start"' in html
     assert f'href="/api/v1/bundle?lang={lang}"' in _shell(client, "/help", **headers)
 
 

@@ -193,7 +193,8 @@ function keepOffline() {
   const worker = navigator.serviceWorker?.controller || app.registration?.active;
   if (!worker || !app.bundle) return;
   const lang = app.bundle.lang;
-  const urls = ["bundle", "start", "updates"].map((name) => `${API}/${name}?lang=${lang}`);
+  const bundle = `${API}/bundle?lang=${lang}`;
+  const urls = [bundle, `${bundle}&part=start`, `${API}/updates?lang=${lang}`];
   urls.push(`${API}/locales`, `${API}/app-config`);
   if (lang !== "en") urls.push(`${API}/bundle?lang=en`);
   worker.postMessage({ type: "keep", urls, lang });
@@ -251,7 +252,7 @@ function showOffline() {
 async function chooseBundle() {
   const load = (lang) =>
     location.pathname === "/"
-      ? getJSON(`${API}/start${lang ? `?lang=${lang}` : ""}`)
+      ? getJSON(`${API}/bundle?${lang ? `lang=${lang}&` : ""}part=start`)
       : loadBundle(lang);
   const asked = app.params.get("lang");
   const saved = settings().lang;
