@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from typing import get_args
+from typing import Literal, get_args
 
 import msgspec
 
@@ -90,6 +90,41 @@ class Bundle(LanguageFields, kw_only=True):
     screens: dict[str, str]  # name -> address; {id} is a card id
 
 
+# The UI strings of the home screen and the shell around it, by their keys' first part, and
+# single strings the shell names; every other screen waits for the whole bundle.
+START_GROUPS = (
+    "app.",
+    "audience.",
+    "cards.",
+    "error.",
+    "form.",
+    "help_now.",
+    "home.",
+    "nav.",
+    "offline.",
+    "quick_exit.",
+    "said.",
+    "settings.",
+    "update.",
+)
+START_KEYS = frozenset({"report.call_999", "report.refused"})
+
+
+class StartBundle(LanguageFields, kw_only=True):
+    """What the home screen needs at once on a slow phone: the UI strings and the cards'
+    titles and summaries, a quarter of the whole bundle. `start` says it is only that part:
+    the app loads the whole Bundle before any other screen."""
+
+    messages: dict[str, str]
+    cards: list[CardSummary]
+    version: str
+    choices: Choices
+    screens: dict[str, str]
+    # Always sent (true), so the two kinds of answer can be told apart, by the app and by the
+    # API description.
+    start: Literal[True]
+
+
 class CardService:
     """Translated content, per language; each response body is built on first use, then reused."""
 
@@ -102,6 +137,7 @@ class CardService:
         self.card_detail = cache(self._card_detail)
         self.messages = cache(self._messages)
         self.bundle = cache(self._bundle)
+        self.start = cache(self._start)
 
     def translated_card(self, card_id: str, lang: str) -> Card:
         return translate_card(self.content.cards[card_id], self.languages.gettext(lang).gettext)
@@ -134,7 +170,7 @@ class CardService:
             review_current=self.content.card_hashes.get(card_id) == review.hash,
         )
 
-    def _card_list(self, lang: str, audience: str | None) -> Encoded:
+    def _summaries(self, lang: str, audience: str | None = None) -> list[CardSummary]:
         cards = []
         for card_id, card in self.content.cards.items():
             if audience and card.audience != audience:
@@ -145,7 +181,29 @@ class CardService:
                     id=t.id, audience=t.audience, topic=t.topic, title=t.title, summary=t.summary
                 )
             )
-        return encode(CardList(**self.languages.fields(lang), cards=cards))
+        return cards
+
+    def _card_list(self, lang: str, audience: str | None) -> Encoded:
+        return encode(
+            CardList(**self.languages.fields(lang), cards=self._summaries(lang, audience))
+        )
+
+    def _start(self, lang: str) -> Encoded:
+        return encode(
+            StartBundle(
+                **self.languages.fields(lang),
+                messages={
+                    key: text
+                    for key, text in self.ui_messages(lang).items()
+                    if key.startswith(START_GROUPS) or key in START_KEYS
+                },
+                cards=self._summaries(lang),
+                version=self.version,
+                choices=CHOICES,
+                screens=SCREENS,
+                start=True,
+            )
+        )
 
     def _card_detail(self, card_id: str, lang: str) -> Encoded:
         return encode(self._detail(card_id, lang))

@@ -67,6 +67,9 @@ class Section(Base, frozen=True, kw_only=True):
     paragraphs: Annotated[list[Paragraph], Meta(min_length=1)]
     minutes: Annotated[int, Meta(ge=1, le=120)] | None = None
     notes: list[Paragraph] = []
+    # `for: teacher`: the paragraphs tell the teacher what to do (or hold a quiz's answers), so
+    # presenter mode keeps them in the notes; otherwise they are for the class to see.
+    for_: Literal["teacher"] | None = msgspec.field(default=None, name="for")
 
 
 class Scenario(Base, frozen=True, kw_only=True):
@@ -375,6 +378,9 @@ def check_card(card: Card, today: dt.date | None = None) -> Iterator[tuple[str, 
             )
     if card.audience == "teacher" and not card.discussion_questions and not card.scenarios:
         yield "scenarios", "teacher cards need scenarios or discussion questions"
+    for i, section in enumerate(card.sections):
+        if section.for_ == "teacher" and card.audience != "teacher":
+            yield f"sections[{i}].for", "only a teacher card has sections for the teacher"
     seen = set()
     for i, source in enumerate(card.sources):
         if source.url in seen:

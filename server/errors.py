@@ -1,9 +1,11 @@
-"""The one error shape: {"error": {"code": "...", "message": "..."}} for every 4xx and 5xx."""
+"""The one error shape: {"error": {"code": "...", "message": "..."}} for every 4xx and 5xx.
+
+An input error also says which input in "field" (a query parameter, header or body field
+name, for programs); its message never names it (server.plain_errors)."""
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 import msgspec
@@ -11,7 +13,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from server import problems
+from server import plain_errors, problems
 from server.i18n import SOURCE_LANGUAGE, UnsupportedLanguage
 from server.messages import ERROR_MESSAGES
 from server.pow import ChallengeFailed, ChallengeRequired
@@ -19,9 +21,10 @@ from server.pow import ChallengeFailed, ChallengeRequired
 logger = logging.getLogger("server.errors")
 
 
-class ErrorBody(msgspec.Struct):
+class ErrorBody(msgspec.Struct, omit_defaults=True):
     code: str
     message: str
+    field: str | None = None
 
 
 class ErrorResponse(msgspec.Struct):
@@ -62,10 +65,6 @@ DEFAULTS: dict[int, tuple[str, str]] = {
     503: ("unavailable", "The service is busy or down for maintenance. Please try again soon."),
 }
 
-_BACKTICKS = re.compile(r"`([^`]*)`")
-_MSGSPEC_PATH = re.compile(r"\s*-\s*at\s*`?\$[^`]*`?")
-
-
 # A code with no message of its own falls back to one for its kind of status.
 FALLBACK_BY_STATUS = {404: "not_found", 413: "too_large", 429: "too_many_requests"}
 # Codes whose message stays as it is, in any language (it names what to send instead).
@@ -80,11 +79,13 @@ def _fallback(status: int) -> str:
     return "invalid_input" if status in (400, 422) else "error"
 
 
-def localised(request: Request[Any, Any, Any], status: int, code: str, message: str) -> str:
+def localised(
+    request: Request[Any, Any, Any], status: int, code: str, message: str, field: str | None = None
+) -> str:
     """The message in the requested language (?lang=, else Accept-Language), in plain words.
 
-    English keeps the message as raised (it may name the field, for developers); any other
-    language gets the catalogue's words for the code, translated, never a field name.
+    English keeps the message as raised; any other language gets the catalogue's words for
+    the input at fault or else for the code, translated.
     """
     app = getattr(request, "app", None)  # handlers may be called without a request
     languages = getattr(app.state, "languages", None) if app is not None else None
@@ -99,72 +100,43 @@ def localised(request: Request[Any, Any, Any], status: int, code: str, message: 
     if lang == SOURCE_LANGUAGE:
         return message
     _ = languages.gettext(lang).gettext
-    source = ERROR_MESSAGES.get(code)
-    if source is None:
-        translated = _(message)
-        if translated != message:
-            return str(translated)
-        source = ERROR_MESSAGES[_fallback(status)]
-    return str(_(source))
+    translated = _(message)  # a domain message marked for translation
+    if translated != message:
+        return str(translated)
+    source = plain_errors.source_message(field) or ERROR_MESSAGES.get(code)
+    return str(_(source or ERROR_MESSAGES[_fallback(status)]))
 
 
-def error_response(status_code: int, code: str, message: str, headers: Any = None) -> Response:
+def error_response(
+    status_code: int, code: str, message: str, headers: Any = None, field: str | None = None
+) -> Response:
     return Response(
-        content=ErrorResponse(ErrorBody(code=code, message=message)),
+        content=ErrorResponse(ErrorBody(code=code, message=message, field=field)),
         status_code=status_code,
         media_type=MediaType.JSON,
         headers=headers,
     )
 
 
-def _plain(text: str) -> str:
-    """msgspec's messages, without its code-style markup."""
-    text = _MSGSPEC_PATH.sub("", text)
-    text = _BACKTICKS.sub(r"\1", text)
-    text = text.replace("Object contains unknown field", "Unknown field")
-    text = text.replace("Object missing required field", "Missing required field")
-    text = text.replace("Expected int", "Expected a whole number")
-    text = text.replace("Expected float", "Expected a number")
-    text = text.replace("Expected str", "Expected text")
-    text = text.replace("Expected bool", "Expected true or false")
-    return text.strip()
-
-
-def validation_message(exc: ValidationException) -> str:
-    details = exc.extra if isinstance(exc.extra, list) else []
-    parts = []
-    for item in details:
-        if not isinstance(item, dict):
-            continue
-        key = item.get("key")
-        message = _plain(str(item.get("message", "")))
-        if key and key not in message:
-            parts.append(f"Check '{key}': {message}")
-        else:
-            parts.append(message)
-    if not parts:
-        detail = _plain(str(exc.detail or ""))
-        if detail and not detail.startswith("Validation failed for"):
-            parts.append(detail)
-    return "; ".join(parts) or DEFAULTS[422][1]
-
-
 def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response:
     status = exc.status_code
     default_code, default_message = DEFAULTS.get(status, ("error", "The request failed."))
+    field = None
     if isinstance(exc, ApiError):
-        code, message = exc.code, str(exc.detail)
+        code, (message, field) = exc.code, plain_errors.split_field(str(exc.detail))
     elif isinstance(exc, ValidationException):
         status = 422 if status == 400 else status
-        code, message = "invalid_input", validation_message(exc)
+        code = "invalid_input"
+        message, field = plain_errors.validation_error(exc.detail, exc.extra)
     else:
         code = default_code
         detail = str(exc.detail or "")
         # Litestar's own details are developer-facing ("Not Found"); prefer plain words.
         generic = {"", "Not Found", "Method Not Allowed", "Bad Request", "Internal Server Error"}
-        message = default_message if detail in generic else detail
-    message = localised(request, status, code, message)
-    return error_response(status, code, message, headers=exc.headers)
+        plain = detail not in generic and status not in (400, 422)  # e.g. "JSON is malformed"
+        message = detail if plain else default_message
+    message = localised(request, status, code, message, field)
+    return error_response(status, code, message, headers=exc.headers, field=field)
 
 
 def server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response:
@@ -193,8 +165,9 @@ DOMAIN_STATUS: dict[type[problems.DomainError], int] = {
 def domain_error_handler(request: Request[Any, Any, Any], exc: problems.DomainError) -> Response:
     status = next((code for kind, code in DOMAIN_STATUS.items() if isinstance(exc, kind)), 400)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, problems.TooMany) else None
-    message = localised(request, status, exc.code, exc.message)
-    return error_response(status, exc.code, message, headers=headers)
+    message, field = plain_errors.split_field(exc.message)
+    message = localised(request, status, exc.code, message, field)
+    return error_response(status, exc.code, message, headers=headers, field=field)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

@@ -167,7 +167,7 @@ class FeedbackService:
         _ = self.languages.gettext(item.lang).gettext
         if self._title(item.target, item.target_id) is None:
             raise problems.Invalid(
-                "unknown_target", f"There is no {item.target} with the id '{item.target_id}'."
+                "unknown_target", f"Check 'target_id': there is no {item.target} like that."
             )
         self.limiter.check([(self.limit, source)], TOO_MANY, _)
         text = CONTROL.sub("", item.text).strip()

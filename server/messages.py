@@ -550,6 +550,21 @@ ERROR_MESSAGES: dict[str, str] = {
     "error": UI_MESSAGES["error.generic"],
 }
 
+# -- What to fix, by the input that was wrong (issue 12). A 422's message is one of these, in
+# the asker's language, never a field name or a type; the error's `field` key names the input
+# for programs. An input not listed here gets ERROR_MESSAGES["invalid_input"].
+FIELD_MESSAGES: dict[str, str] = {
+    "postcode": ERROR_MESSAGES["invalid_postcode"],
+    "age": N_("Please give an age as a number of years, like 14."),
+    "page": N_("We could not show that page of results. Please go back to the first page."),
+    "lat": N_("We could not read your location. Please try again, or type a postcode."),
+    "audience": N_("Please choose who the cards are for: a young person, a parent or a teacher."),
+    "lang": N_("We do not have that language. Please choose another one."),
+    "text": N_("Please write your message. If it is very long, make it shorter."),
+}
+FIELD_MESSAGES["lon"] = FIELD_MESSAGES["lat"]
+FIELD_MESSAGES["language"] = FIELD_MESSAGES["lang"]
+
 # Youth voice (issue 16): the pulse, unsafe places and "You said, we did".
 from server.voice.messages import VOICE_MESSAGES  # noqa: E402
 

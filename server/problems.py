@@ -2,7 +2,8 @@
 
 Domain modules (the finder, reporting, staff, content) raise these; ``server.errors`` maps
 each kind to a status code and the one error shape. ``code`` is stable and machine-readable;
-``message`` is plain words a user can act on.
+``message`` is plain words a user can act on; it may start "Check '<field>': " to say which
+input was wrong, which the API moves into the error's ``field`` key (server.plain_errors).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ def test_list_cards_by_audience(client: TestClient[Litestar]) -> None:
 def test_unknown_audience_is_422(client: TestClient[Litestar]) -> None:
     response = client.get("/api/v1/cards?audience=aliens")
     assert response.status_code == 422
-    assert "audience" in response.json()["error"]["message"]
+    assert "audience" == response.json()["error"]["field"]
 
 
 def test_card_in_urdu_is_translated_and_rtl(client: TestClient[Litestar]) -> None:
@@ -100,3 +100,29 @@ def test_card_shows_last_checked_from_its_review(client: TestClient[Litestar]) -
         assert card["reviewer_notes"] == []  # notes are for reviewers, not served
     bundle = client.get("/api/v1/bundle?lang=en").json()
     assert all(c["reviewed_on"] and c["reviewed_by"] for c in bundle["cards"])
+
+
+def test_the_start_of_the_bundle_is_what_home_needs_and_a_fraction_of_the_bytes(
+    client: TestClient[Litestar],
+) -> None:
+    for lang in ("en", "ur"):
+        whole = client.get(f"/api/v1/bundle?lang={lang}", headers={"Accept-Encoding": "gzip"})
+        start = client.get(
+            f"/api/v1/bundle?lang={lang}&part=start", headers={"Accept-Encoding": "gzip"}
+        )
+        body, everything = start.json(), whole.json()
+        assert body["start"] is True and "start" not in everything
+        assert (body["lang"], body["direction"]) == (everything["lang"], everything["direction"])
+        assert body["screens"] == everything["screens"]
+        # Each card's title and summary, for the home screen's list and search; no more.
+        assert [
+            {k: c[k] for k in ("id", "audience", "topic", "title", "summary")}
+            for c in everything["cards"]
+        ] == body["cards"]
+        # Its strings are the whole bundle's, for home and the shell around it.
+        assert body["messages"].items() <= everything["messages"].items()
+        for key in ("app.name", "home.who", "cards.search", "nav.help", "report.call_999"):
+            assert body["messages"][key] == everything["messages"][key]
+        assert "staff.title" not in body["messages"]
+        sent = int(start.headers["content-length"]) * 5
+        assert sent < int(whole.headers["content-length"]), lang

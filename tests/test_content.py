@@ -105,6 +105,25 @@ def test_lesson_plan_has_timings_objectives_and_safeguarding() -> None:
     assert "designated safeguarding lead" in text.lower()
 
 
+def test_lesson_plans_say_which_sections_are_instructions_for_the_teacher() -> None:
+    content = load_content(CONTENT)
+    lessons = [c for c in content.cards.values() if c.topic == "lesson"]
+    assert len(lessons) >= 3
+    for lesson in lessons:
+        for_teacher = [s.heading for s in lesson.sections if s.for_ == "teacher"]
+        for_class = [s.heading for s in lesson.sections if s.for_ is None]
+        assert for_teacher, lesson.id
+        # Where to get help is for everyone in the room: it is projected.
+        assert "Where to get help" == for_class[-1], lesson.id
+    fifty = content.cards["lesson-plan-50-minutes"]
+    law = next(s for s in fifty.sections if s.heading == "The law and what can happen")
+    assert law.for_ is None  # the facts are for the class to read
+    # A quiz's answers are for the teacher, never projected before the class has guessed.
+    quiz = next(s for s in content.cards["tutor-time-session"].sections if "quiz" in s.heading)
+    assert "teacher" == quiz.for_
+    assert any("(false)" in p for p in quiz.paragraphs)
+
+
 def test_legal_facts_are_stated_with_their_sources() -> None:
     content = load_content(CONTENT)
     law = content.cards["carrying-a-knife-the-law"]
@@ -172,6 +191,14 @@ BROKEN = {
         "jurisdiction.applies_to",
     ),
     "lesson minutes do not add up": (lambda d: d.update(duration_minutes=50), "duration_minutes"),
+    "a young person's section for the teacher": (
+        lambda d: d["sections"][0].update({"for": "teacher"}),
+        "sections[0].for",
+    ),
+    "a section for no one we know": (
+        lambda d: d["sections"][0].update({"for": "pupils"}),
+        "sections[0].for",
+    ),
 }
 
 

@@ -8,12 +8,14 @@ from litestar.testing import TestClient
 from server.settings import Settings
 from tests.conftest import AppFactory
 
+ERROR_KEYS = {"code", "message", "field"}  # "field" only when one input was at fault
+
 
 def assert_error_shape(body: object) -> dict[str, str]:
     assert isinstance(body, dict)
     assert ["error"] == list(body)
     error = body["error"]
-    assert {"code", "message"} == set(error)
+    assert {"code", "message"} <= set(error) <= ERROR_KEYS
     assert error["message"] and "Traceback" not in error["message"]
     return error
 
@@ -30,12 +32,16 @@ def test_method_not_allowed(client: TestClient[Litestar]) -> None:
     assert "method_not_allowed" == assert_error_shape(response.json())["code"]
 
 
-def test_validation_error_names_the_field(client: TestClient[Litestar]) -> None:
+def test_validation_error_names_the_field_apart_from_its_plain_message(
+    client: TestClient[Litestar],
+) -> None:
     response = client.get("/api/v1/cards?audience=nobody")
     assert response.status_code == 422
     error = assert_error_shape(response.json())
     assert "invalid_input" == error["code"]
-    assert "audience" in error["message"]
+    assert "audience" == error["field"]
+    assert "audience" not in error["message"] and "enum" not in error["message"]
+    assert "Please choose who the cards are for" in error["message"]
 
 
 def test_server_error_hides_the_fault(settings: Settings, make_app: AppFactory) -> None:
@@ -75,3 +81,18 @@ def test_openapi_documents_every_endpoint(client: TestClient[Litestar]) -> None:
     card_params = {p["name"] for p in paths["/api/v1/cards"]["get"]["parameters"]}
     assert {"lang", "audience"} <= card_params
     assert "CardDetail" in str(schema["components"]["schemas"])
+
+
+def test_malformed_json_and_missing_inputs_get_plain_words(client: TestClient[Litestar]) -> None:
+    broken = client.post(
+        "/api/v1/feedback", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert 400 == broken.status_code
+    error = assert_error_shape(broken.json())
+    assert "The request could not be understood." == error["message"]
+    assert "JSON" not in error["message"] and "byte" not in error["message"]
+    missing = client.get("/api/v1/qr.svg", params={"lang": "ar"})
+    error = assert_error_shape(missing.json())
+    assert ("invalid_input", "path") == (error["code"], error["field"])
+    assert "path" not in error["message"] and "Missing" not in error["message"]
+    assert any("\u0600" <= ch <= "\u06ff" for ch in error["message"])

@@ -188,7 +188,9 @@ def test_a_report_field_that_cannot_be_right_is_refused(
 ) -> None:
     response = client.post(REPORTS, json=report_body(**{field: value}))
     assert 422 == response.status_code
-    assert field in assert_error_shape(response.json())["message"]
+    error = assert_error_shape(response.json())
+    assert field == error["field"]  # named for programs, never in the words people read
+    assert field not in error["message"]
 
 
 def test_qr_codes_never_use_the_host_header(
@@ -228,3 +230,25 @@ def test_a_body_that_is_not_json_is_400(
 def test_options_lists_every_method_of_the_path(client: TestClient[Litestar]) -> None:
     allow = client.options("/api/v1/staff/reports/3").headers["allow"]
     assert {"GET", "PATCH", "OPTIONS"} == {m.strip() for m in allow.split(",")}
+
+
+def test_a_strictly_refused_body_is_answered_in_the_readers_language(
+    client: TestClient[Litestar], quiet_log: pytest.LogCaptureFixture
+) -> None:
+    """The body check runs before the handler, and still answers in plain, translated words."""
+    response = client.post(
+        REPORTS, json=report_body(danger_now=1), headers={"Accept-Language": "ur"}
+    )
+    assert 422 == response.status_code
+    error = assert_error_shape(response.json())
+    assert "danger_now" == error["field"]
+    assert any("\u0600" <= ch <= "\u06ff" for ch in error["message"])
+    deep = client.post(
+        REPORTS,
+        content=b"[" * 40 + b"]" * 40,
+        headers={"Content-Type": "application/json", "Accept-Language": "ur"},
+    )
+    assert 400 == deep.status_code
+    error = assert_error_shape(deep.json())
+    assert "too_deeply_nested" == error["code"]
+    assert any("\u0600" <= ch <= "\u06ff" for ch in error["message"])

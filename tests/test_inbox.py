@@ -422,7 +422,7 @@ def test_closing_needs_an_outcome_a_reason_and_a_destination(
         json={"outcome": "concern_confirmed", "reason": "ok", "destination": "another_service"},
         headers=headers,
     )
-    assert "destination_name" in unnamed.json()["error"]["message"]
+    assert "destination_name" == unnamed.json()["error"]["field"]
     decided = client.post(
         f"{STAFF}/reports/{rid}/decision",
         json={

@@ -57,7 +57,7 @@ def test_unknown_card_is_404_in_the_error_shape(client: TestClient[Litestar]) ->
 def test_unknown_layout_is_422(client: TestClient[Litestar]) -> None:
     response = client.get(f"/print/{CARD}", params={"layout": "poster"})
     assert 422 == response.status_code
-    assert "layout" in response.json()["error"]["message"]
+    assert "layout" == response.json()["error"]["field"]
 
 
 def test_unsupported_language_is_404(client: TestClient[Litestar]) -> None:

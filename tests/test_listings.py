@@ -18,6 +18,7 @@ from server.migrations import migrate
 from server.opening_hours import LONDON
 from server.settings import ROOT, Settings
 from tests.conftest import AppFactory, make_settings
+from tests.test_errors import assert_error_shape
 from tests.test_staff import ADMIN, STAFF, accounts_template, add_accounts, sign_in  # noqa: F401
 
 DEMO = ROOT / "content" / "demo" / "luton.json"
@@ -162,7 +163,7 @@ def test_bad_suggestions_are_refused_in_the_one_error_shape(
 ) -> None:
     answer = client.post(f"/api/v1/services/{first_id(settings)}/suggestions", json=body)
     assert answer.status_code == status
-    assert set(answer.json()["error"]) == {"code", "message"}
+    assert_error_shape(answer.json())
 
 
 def test_suggestions_have_their_own_limit_and_plain_errors(

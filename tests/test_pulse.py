@@ -15,6 +15,7 @@ from litestar.testing import TestClient
 from server.settings import ROOT
 from server.voice.pulse import MIN_ANSWERS, SESSION_SECONDS, PulseStore
 from server.voice.questions import PulseContentError, load_questions
+from tests.test_errors import assert_error_shape
 
 PULSE = "/api/v1/pulse"
 CARD = "lesson-plan-50-minutes"
@@ -133,7 +134,7 @@ def test_bad_answers_are_refused_in_the_one_error_shape(client: TestClient[Lites
     for body in cases:
         response = client.post(url, json=body)
         assert 422 == response.status_code, body
-        assert {"code", "message"} == set(response.json()["error"])
+        assert_error_shape(response.json())
     missing = client.get(f"{PULSE}/sessions/ZZZZZZ/results")
     assert "pulse_not_found" == missing.json()["error"]["code"]
     # Nothing half-written: no answer counted.

@@ -1,5 +1,6 @@
 """The first paint is in the chosen language and direction: the server sends the shell
-translated, with the language's bundle and every module preloaded (no English flash)."""
+translated, with the language's bundle (home: its start) and the first screen's modules
+preloaded (no English flash)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,9 @@ def test_the_remembered_choice_then_the_phone_language_choose_the_shell(
 ) -> None:
     html = _shell(client, "/", **headers)
     assert f'<html lang="{lang}" dir="{direction}">' in html
-    assert f'href="/api/v1/bundle?lang={lang}"' in html
+    # Home needs only the start of the bundle; every other screen the whole of it.
+    assert f'href="/api/v1/bundle?lang={lang}&amp;part=start"' in html
+    assert f'href="/api/v1/bundle?lang={lang}"' in _shell(client, "/help", **headers)
 
 
 def test_each_language_has_its_own_etag_and_answers_304(client: TestClient[Litestar]) -> None:
@@ -62,14 +65,38 @@ def test_each_language_has_its_own_etag_and_answers_304(client: TestClient[Lites
     assert 304 == again.status_code
 
 
-def test_every_module_the_app_loads_is_preloaded() -> None:
-    html = (PWA / "index.html").read_text()
-    preloaded = set(re.findall(r'rel="modulepreload" href="/assets/js/([a-z0-9/]+\.js)"', html))
-    modules = {
-        p.relative_to(PWA / "assets" / "js").as_posix()
-        for p in (PWA / "assets" / "js").rglob("*.js")
-    }
-    assert modules - {"app.js"} == preloaded
+STATIC_IMPORT = re.compile(r'^import [^;]*? from "\./([a-z0-9/]+\.js)";', re.MULTILINE)
+ANY_MODULE = re.compile(r'"\./([a-z0-9/]+\.js)"')
+
+
+def _imports(module: str, pattern: re.Pattern[str]) -> set[str]:
+    source = (PWA / "assets" / "js" / module).read_text()
+    base = module.rpartition("/")[0]
+    return {f"{base}/{name}".lstrip("/") for name in pattern.findall(source)}
+
+
+def _preloaded(html: str) -> set[str]:
+    return set(re.findall(r'rel="modulepreload" href="/assets/js/([a-z0-9/]+\.js)[?"]', html))
+
+
+def test_home_preloads_only_its_modules_other_screens_all(
+    client: TestClient[Litestar],
+) -> None:
+    """Home: app.js and what it imports; the other screens' modules load when first drawn,
+    so a slow phone's first visit loads less. Any other screen preloads them all."""
+    preloaded = _preloaded(_shell(client, "/?lang=ur"))
+    first, todo = set(), ["app.js"]
+    while todo:
+        module = todo.pop()
+        for name in _imports(module, STATIC_IMPORT) - first:
+            first.add(name)
+            todo.append(name)
+    assert first == preloaded
+    later = _imports("app.js", ANY_MODULE) - _imports("app.js", STATIC_IMPORT)
+    assert {"card.js", "help.js", "report.js", "check.js", "voice.js"} <= later
+    assert not later & preloaded
+    modules = {p.relative_to(PWA / "assets" / "js").as_posix() for p in PWA.rglob("js/**/*.js")}
+    assert modules - {"app.js"} == _preloaded(_shell(client, "/cards/your-future?lang=ur"))
 
 
 def test_comment_lines_are_not_sent_but_code_is_untouched() -> None:

@@ -130,4 +130,4 @@ def test_api_refuses_other_sites_with_422(client: TestClient[Litestar], path: st
 def test_api_needs_a_path(client: TestClient[Litestar]) -> None:
     response = client.get("/api/v1/qr.svg")
     assert 422 == response.status_code
-    assert "path" in response.json()["error"]["message"]
+    assert "path" == response.json()["error"]["field"]

@@ -86,10 +86,10 @@ export function buildSlides(card, helplines, t, lang) {
     );
   }
 
-  // A lesson plan's paragraphs are instructions for the teacher: they go with the notes (in
-  // the presenter view), and the class sees the step's heading and time.
-  const planned = card.topic === "lesson";
+  // A section `for` the teacher (instructions, a quiz's answers) goes with the notes (in the
+  // presenter view), and the class sees the step's heading and time.
   for (const section of card.sections) {
+    const planned = section.for === "teacher";
     slides.push(
       slide(
         "section",

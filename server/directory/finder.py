@@ -34,6 +34,7 @@ from server.directory.search import Density, Filters, nearest
 from server.encoded import Encoded
 from server.encoded import encode as encode_with_etag
 from server.geocode import Geocoder, GeocodingUnavailable
+from server.i18n import N_
 from server.messages import UI_MESSAGES
 from server.opening_hours import LONDON, OpeningTimes, describe, week_position
 from server.oruk import language_code
@@ -169,7 +170,10 @@ class Finder:
     def origin(self, query: NearbyQuery) -> Origin:
         """Where the search starts: the location given, or the postcode's place."""
         if query.postcode is not None and (query.lat is not None or query.lon is not None):
-            raise Invalid("invalid_input", "Give either 'lat' and 'lon' or a 'postcode', not both.")
+            raise Invalid(
+                "invalid_input",
+                "Check 'postcode': " + N_("Use your location or a postcode, not both."),
+            )
         if query.postcode is not None:
             place = self.place(query.postcode)
             return Origin(
@@ -182,7 +186,10 @@ class Finder:
                 precision="location",
                 label=self.location_label(query.lang),
             )
-        raise Invalid("invalid_input", "Give 'lat' and 'lon' (your location) or a 'postcode'.")
+        missing = "lon" if query.lat is not None else "lat" if query.lon is not None else "postcode"
+        raise Invalid(
+            "invalid_input", f"Check '{missing}': " + N_("Type a postcode, or use your location.")
+        )
 
     def search(self, query: NearbyQuery) -> bytes:
         """The encoded NearbyAnswer: the nearest services, then the helplines that fit."""

@@ -448,7 +448,7 @@ class Publisher:
             f"JOIN services s ON s.id = p.service_id WHERE {where}"
         )
         if postcode is None and proximity is not None:
-            raise Invalid("invalid_input", "Give 'postcode' with 'proximity'.")
+            raise Invalid("invalid_input", "Check 'postcode': give a postcode to search near.")
         if postcode is not None:
             place = self.finder.place(postcode)
             metres = DEFAULT_PROXIMITY_M if proximity is None else proximity

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, get
 from litestar.params import Parameter
 
-from server.cards import Bundle, CardDetail, CardList, CardService, Messages
+from server.cards import Bundle, CardDetail, CardList, CardService, Messages, StartBundle
 from server.content import Audience
 from server.errors import ApiError
 from server.http import PreEncodedResponse, content_response, documented
@@ -74,10 +74,23 @@ class CardsController(Controller):
     @get(
         "/bundle",
         summary="Every card, helpline and UI string in one language, for offline use",
-        responses=documented(Bundle, "The offline bundle", 404),
+        description=(
+            "With part=start, only what the home screen needs first: the language, its UI "
+            "strings, each card's id, audience, topic, title and summary, the choices and "
+            'screens, and "start": true.'
+        ),
+        responses=documented(Bundle | StartBundle, "The offline bundle, or its start", 404, 422),
     )
     async def bundle(
-        self, request: Request[Any, Any, Any], lang: LangQuery = None
+        self,
+        request: Request[Any, Any, Any],
+        lang: LangQuery = None,
+        part: Annotated[
+            Literal["start"] | None,
+            Parameter(description="start: the UI strings and the cards' titles, for home."),
+        ] = None,
     ) -> PreEncodedResponse:
         chosen = request_language(request, lang)
-        return content_response(request, _cards(request).bundle(chosen), chosen)
+        cards = _cards(request)
+        encoded = cards.start(chosen) if part == "start" else cards.bundle(chosen)
+        return content_response(request, encoded, chosen)

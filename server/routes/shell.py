@@ -59,7 +59,10 @@ MSG_LABEL = re.compile(
     r'aria-label="[^"]*"((?:\s+[\w-]+="[^"]*")*?\s+data-msg-label="([a-z0-9_.]+)")'
 )
 HTML_LANG = re.compile(r'<html lang="[^"]*" dir="[^"]*">')
-PRELOAD = re.compile(r'(href="/api/v1/bundle\?lang=)[a-z-]+(")')
+PRELOAD = re.compile(r'(href="/api/v1/bundle\?lang=)[a-z-]+([&"])')
+# Home preloads only the start of the bundle and its own modules, so a slow phone draws it
+# sooner; any other screen, the whole bundle and the modules loaded later too.
+LATER_MODULES = re.compile(rb'<link rel="modulepreload" href="[^"]*" data-later>\n')
 LANG_COOKIE = "lang"
 # (card service, shell revision, language) -> the shell in that language; a few per version.
 TRANSLATED: dict[tuple[int, str, str], bytes] = {}
@@ -114,6 +117,10 @@ def _shell_page(
     if body is None:
         words = tuple(cards.ui_messages(lang).items())
         body = TRANSLATED[key] = _translated_shell(file.body, lang, fields["direction"], words)
+    if request.url.path == "/":
+        body = LATER_MODULES.sub(b"", body)
+    else:
+        body = body.replace(b"&amp;part=start", b"", 1)
     headers = {
         "Cache-Control": NO_CACHE,
         "ETag": f'"{file.revision}-{lang}"',

@@ -155,6 +155,29 @@ def test_the_projected_deck_never_shows_notes_the_presenter_view_does(
     view.close()
 
 
+def test_a_lesson_projects_what_the_class_reads_and_keeps_instructions_in_the_notes(
+    projector: Any, app_server: RunningServer
+) -> None:
+    lesson = card(app_server)
+    kinds = [section["for"] for section in lesson["sections"]]
+    assert "teacher" in kinds and None in kinds
+    open_deck(projector, app_server)
+    projector.keyboard.press("PageDown")  # past the title, to the objectives
+    for section in lesson["sections"]:
+        projector.keyboard.press("PageDown")
+        slide = current(projector)
+        assert section["heading"] == slide.locator("h2").inner_text()
+        projected = slide.inner_text()  # the notes are hidden, so not in it
+        notes = slide.locator("[data-notes]").text_content() if section["notes"] else ""
+        for paragraph in section["paragraphs"]:
+            if section["for"] == "teacher":
+                assert paragraph not in projected and paragraph in notes
+            else:
+                assert paragraph in projected and paragraph not in notes
+        for note in section["notes"]:
+            assert note not in projected and note in notes
+
+
 def test_a_teacher_cards_key_points_are_notes_not_a_slide(
     projector: Any, app_server: RunningServer
 ) -> None:

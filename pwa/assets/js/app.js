@@ -1,39 +1,39 @@
 // The app: picks the language, draws each screen from its address, keeps the shell and the
 // chosen language's cards for offline use, and sends reports that waited for a signal.
 
-import * as card from "./card.js";
-import * as check from "./check.js";
 import { initQuickExit, setExitUrl } from "./exit.js";
-import * as help from "./help.js";
 import * as home from "./home.js";
-import { chooseBundle, getConfig, getLocales } from "./i18n.js";
-import { API, loadBundle } from "./lib/api.js";
+import { API, getJSON, loadBundle } from "./lib/api.js";
 import { h } from "./lib/dom.js";
 import { applyLanguage, translator } from "./lib/i18n.js";
 import { about, glossary, more, settingsScreen } from "./pages.js";
 import { flush } from "./queue.js";
-import * as report from "./report.js";
 import { saveSettings, settings } from "./store.js";
-import { saidWeDid, unsafePlace } from "./voice.js";
 import { button } from "./widgets.js";
 
 initQuickExit();
 document.addEventListener("app:quick-exit", () => (app.trail.length = 0));
 
 // What draws each screen; the screens' addresses come from the bundle (server/precache.py).
+// Only home's code comes with the page; LATER screens' code when first drawn (its module's
+// function named after the screen, else its render), and the worker keeps it all offline.
 const DRAW = {
   home: home.render,
-  card: card.render,
-  help: help.render,
-  report: report.render,
-  unsafePlace,
-  saidWeDid,
-  check: check.render,
   settings: settingsScreen,
   about,
   glossary,
   more,
 };
+const LATER = {
+  card: "./card.js",
+  help: "./help.js",
+  report: "./report.js",
+  unsafePlace: "./voice.js",
+  saidWeDid: "./voice.js",
+  check: "./check.js",
+};
+const drawer = async (name) =>
+  DRAW[name] || (await import(LATER[name]).then((code) => code[name] || code.render));
 let routes = [];
 const screenPattern = (path) =>
   new RegExp(`^${path.replace(/\/$/, "").replace("{id}", "([a-z0-9-]+)")}/?$`);
@@ -48,7 +48,7 @@ const app = {
   params: new URLSearchParams(location.search),
   english: () => loadBundle("en"),
   locales: () =>
-    (app.localesPromise ??= getLocales().catch((error) => {
+    (app.localesPromise ??= getJSON(`${API}/locales`).catch((error) => {
       app.localesPromise = null;
       throw error;
     })),
@@ -73,9 +73,12 @@ const app = {
     app.params = new URLSearchParams(location.search);
     app.settings = settings();
     const route = routes.find(([pattern]) => pattern.test(path));
+    const screen = route?.[1];
+    if (screen !== "home") await app.whole();
+    const draw = screen && (await drawer(screen));
     document.dispatchEvent(new Event("app:leave-screen"));
     main.replaceChildren();
-    if (route) await route[1](app, main, path.match(route[0]), app.params);
+    if (draw) await draw(app, main, path.match(route[0]), app.params);
     // Titles stay neutral on every screen: a history list or tab switcher tells no story.
     document.title = app.t("app.name");
     if (app.trail.length && !main.querySelector(".app-back-link")) {
@@ -87,7 +90,6 @@ const app = {
         ),
       );
     }
-    const screen = route?.[2];
     for (const link of document.querySelectorAll(".app-nav a")) {
       const current = link.dataset.tab.split(" ").includes(screen);
       if (current) link.setAttribute("aria-current", "page");
@@ -99,6 +101,10 @@ const app = {
       location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (target) target.focus();
     else if (focus) main.querySelector("h1, [role=heading][aria-level='1']")?.focus();
+  },
+  // The whole bundle in place of its start (home needs only that).
+  async whole() {
+    if (app.bundle.start) useBundle(await loadBundle(app.bundle.lang));
   },
   applySettings() {
     app.settings = settings();
@@ -120,12 +126,14 @@ const app = {
     notices.append(notice);
     return notice;
   },
-  reportSent(body, key) {
-    if (report.queuedReportSent(app, key, body)) return;
+  async reportSent(body, key) {
+    await app.whole();
+    const { queuedReportSent, sentPanel } = await import(LATER.report);
+    if (queuedReportSent(app, key, body)) return;
     const notice = app.notify(
       "notice-report-sent",
       h("h2", { class: "app-heading-m" }, app.t("report.sent_title")),
-      report.sentPanel(app, body),
+      sentPanel(app, body),
     );
     notice.scrollIntoView();
   },
@@ -140,8 +148,8 @@ const app = {
 function useBundle(bundle) {
   app.bundle = bundle;
   routes = Object.entries(bundle.screens)
-    .filter(([name]) => DRAW[name])
-    .map(([name, path]) => [screenPattern(path), DRAW[name], name]);
+    .filter(([name]) => DRAW[name] || LATER[name])
+    .map(([name, path]) => [screenPattern(path), name]);
   app.t = translator(bundle.messages);
   applyLanguage(bundle, app.t);
   document.getElementById("notice-unreviewed")?.remove();
@@ -162,27 +170,9 @@ function useBundle(bundle) {
   }
 }
 
-// Follow links to the app's own screens without reloading the page.
-document.addEventListener("click", (event) => {
-  const link = event.target.closest?.("a[href]");
-  if (!link || event.defaultPrevented || event.button !== 0) return;
-  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || link.target) return;
-  const url = new URL(link.href);
-  if (url.origin !== location.origin || !routes.some(([p]) => p.test(url.pathname))) return;
-  event.preventDefault();
-  if (link.hasAttribute("data-app-back")) {
-    app.back();
-    return;
-  }
-  if (url.pathname === location.pathname && url.search === location.search && url.hash) {
-    history.replaceState(null, "", url);
-    document.getElementById(decodeURIComponent(url.hash.slice(1)))?.focus();
-    return;
-  }
-  app.navigate(url.pathname + url.search + url.hash);
-});
-// Pages of this site that are not screens (presenter, print) take the app's place in history
-// rather than adding to it, so Back after their quick exit does not find the app either.
+// Follow links to the app's own screens without reloading the page. Pages of this site that
+// are not screens (presenter, print) take the app's place in history rather than adding to
+// it, so Back after their quick exit does not find the app either.
 document.addEventListener("click", (event) => {
   const link = event.target.closest?.("a[href]");
   if (!link || event.defaultPrevented || event.button !== 0 || link.target) return;
@@ -190,7 +180,12 @@ document.addEventListener("click", (event) => {
   const url = new URL(link.href);
   if (url.origin !== location.origin || link.hasAttribute("data-quick-exit")) return;
   event.preventDefault();
-  location.replace(url.href);
+  if (!routes.some(([p]) => p.test(url.pathname))) location.replace(url.href);
+  else if (link.hasAttribute("data-app-back")) app.back();
+  else if (url.pathname === location.pathname && url.search === location.search && url.hash) {
+    history.replaceState(null, "", url);
+    document.getElementById(decodeURIComponent(url.hash.slice(1)))?.focus();
+  } else app.navigate(url.pathname + url.search + url.hash);
 });
 window.addEventListener("popstate", () => app.render({ focus: true }));
 
@@ -198,8 +193,9 @@ function keepOffline() {
   const worker = navigator.serviceWorker?.controller || app.registration?.active;
   if (!worker || !app.bundle) return;
   const lang = app.bundle.lang;
-  const urls = [`${API}/bundle?lang=${lang}`, `${API}/locales`, `${API}/app-config`];
-  urls.push(`${API}/updates?lang=${lang}`);
+  const bundle = `${API}/bundle?lang=${lang}`;
+  const urls = [bundle, `${bundle}&part=start`, `${API}/updates?lang=${lang}`];
+  urls.push(`${API}/locales`, `${API}/app-config`);
   if (lang !== "en") urls.push(`${API}/bundle?lang=en`);
   worker.postMessage({ type: "keep", urls, lang });
 }
@@ -250,10 +246,35 @@ function showOffline() {
   );
 }
 
+// The chosen language's bundle: ?lang= wins (and is remembered), then the saved choice, then
+// what the browser asks for (negotiated by the server); an unknown code falls back to the
+// saved choice or English. Home needs only the start of it: its strings and the cards' titles.
+async function chooseBundle() {
+  const load = (lang) =>
+    location.pathname === "/"
+      ? getJSON(`${API}/bundle?${lang ? `lang=${lang}&` : ""}part=start`)
+      : loadBundle(lang);
+  const asked = app.params.get("lang");
+  const saved = settings().lang;
+  for (const lang of [asked, saved]) {
+    if (!lang) continue;
+    try {
+      const bundle = await load(lang);
+      if (lang === asked) saveSettings({ lang: bundle.lang });
+      return bundle;
+    } catch (error) {
+      if (!error.status) throw error; // offline and not cached: nothing else will work
+    }
+  }
+  const bundle = await load(null);
+  saveSettings({ lang: bundle.lang });
+  return bundle;
+}
+
 async function boot() {
   app.applySettings();
   // Asked beside the bundle, not after it: the report screen's promise needs it.
-  const configAnswer = getConfig().catch(() => null);
+  const configAnswer = getJSON(`${API}/app-config`).catch(() => null);
   let bundle;
   try {
     bundle = await chooseBundle();
