@@ -403,7 +403,8 @@ REVIEW_VALID_MONTHS = 12
 
 
 def card_hash(data: object) -> str:
-    """SHA-256 of a card's text and facts: every field as written, except the review and notes.
+    """SHA-256 of a card's text and facts: every field as written, except the review, the notes
+    and the sections' `for` markers.
 
     Hashes the decoded YAML (sorted JSON), so re-indenting or re-quoting changes nothing but any
     change to a word, a source, a helpline or a field does.
@@ -413,6 +414,15 @@ def card_hash(data: object) -> str:
         if isinstance(data, dict)
         else data
     )
+    if isinstance(fields, dict) and isinstance(fields.get("sections"), list):
+        # Who a section is for on the projector (`for: teacher`) is not its text or facts:
+        # marking it does not undo a review.
+        fields["sections"] = [
+            {k: v for k, v in section.items() if k != "for"}
+            if isinstance(section, dict)
+            else section
+            for section in fields["sections"]
+        ]
     canonical = json.dumps(
         fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )

@@ -295,6 +295,15 @@ def test_review_notes_are_not_part_of_the_hash() -> None:
     assert card_hash(data) != card_hash({**data, "summary": "Something else."})
 
 
+def test_marking_a_section_for_the_teacher_is_not_part_of_the_hash() -> None:
+    """Who a section is for on the projector changes no word or fact: the review stands."""
+    data = _card_data()
+    marked = {**data, "sections": [{**s, "for": "teacher"} for s in data["sections"]]}
+    assert card_hash(data) == card_hash(marked)
+    reworded = [{**s, "heading": s["heading"] + "!"} for s in data["sections"]]
+    assert card_hash(data) != card_hash({**data, "sections": reworded})
+
+
 def test_stale_review_fails_content_check(content_copy: Path) -> None:
     content = load_content(content_copy)
     reviewed = content.cards["your-future"].review.reviewed_on
