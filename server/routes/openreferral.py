@@ -10,7 +10,7 @@ import hashlib
 from typing import Annotated
 
 from litestar import Controller, Router, get
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.middleware import ASGIMiddleware
 from litestar.params import Parameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -83,8 +83,28 @@ EndTime = Annotated[
 ]
 
 
+def publish_query(
+    search: Search = None,
+    taxonomy_term_id: TermId = None,
+    taxonomy_id: TaxonomyId = None,
+    minimum_age: MinimumAge = None,
+    maximum_age: MaximumAge = None,
+    day: Day = None,
+    start_time: StartTime = None,
+    end_time: EndTime = None,
+    page: Page = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
+) -> PublishQuery:
+    """The ORUK filters and paging, as /services and /service_at_locations take them."""
+    return PublishQuery(
+        search, taxonomy_term_id, taxonomy_id, minimum_age, maximum_age, day, start_time,
+        end_time, page, per_page,
+    )  # fmt: skip
+
+
 class OpenReferralController(Controller):
     tags = ["open referral"]
+    dependencies = {"filters": Provide(publish_query, sync_to_thread=False)}
 
     @get("/", summary="This API's Open Referral UK profile version")
     async def root(self, listings: NamedDependency[Listings]) -> PreEncodedResponse:
@@ -92,24 +112,9 @@ class OpenReferralController(Controller):
 
     @get("/services", sync_to_thread=True, summary="Services, a page at a time (ORUK 3.0)")
     def services(
-        self,
-        listings: NamedDependency[Listings],
-        search: Search = None,
-        taxonomy_term_id: TermId = None,
-        taxonomy_id: TaxonomyId = None,
-        minimum_age: MinimumAge = None,
-        maximum_age: MaximumAge = None,
-        day: Day = None,
-        start_time: StartTime = None,
-        end_time: EndTime = None,
-        page: Page = 1,
-        per_page: PerPage = DEFAULT_PER_PAGE,
+        self, listings: NamedDependency[Listings], filters: NamedDependency[PublishQuery]
     ) -> PreEncodedResponse:
-        query = PublishQuery(
-            search, taxonomy_term_id, taxonomy_id, minimum_age, maximum_age, day, start_time,
-            end_time, page, per_page,
-        )  # fmt: skip
-        return oruk_json(listings.publisher.services(query))
+        return oruk_json(listings.publisher.services(filters))
 
     @get("/services/{service_id:str}", sync_to_thread=True, summary="One full service (ORUK 3.0)")
     def service(
@@ -143,14 +148,7 @@ class OpenReferralController(Controller):
     def service_at_locations(
         self,
         listings: NamedDependency[Listings],
-        search: Search = None,
-        taxonomy_term_id: TermId = None,
-        taxonomy_id: TaxonomyId = None,
-        minimum_age: MinimumAge = None,
-        maximum_age: MaximumAge = None,
-        day: Day = None,
-        start_time: StartTime = None,
-        end_time: EndTime = None,
+        filters: NamedDependency[PublishQuery],
         postcode: Annotated[
             str | None, Parameter(max_length=16, description="Search from this postcode.")
         ] = None,
@@ -162,14 +160,8 @@ class OpenReferralController(Controller):
                 description="How far from the postcode, in metres (default 10000).",
             ),
         ] = None,
-        page: Page = 1,
-        per_page: PerPage = DEFAULT_PER_PAGE,
     ) -> PreEncodedResponse:
-        query = PublishQuery(
-            search, taxonomy_term_id, taxonomy_id, minimum_age, maximum_age, day, start_time,
-            end_time, page, per_page,
-        )  # fmt: skip
-        body = listings.publisher.service_at_locations(query, postcode, proximity)
+        body = listings.publisher.service_at_locations(filters, postcode, proximity)
         return oruk_json(body, private=postcode is not None)
 
 
