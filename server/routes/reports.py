@@ -107,16 +107,22 @@ def thread_out(thread: Thread, lang: str, translate: Any) -> ThreadOut:
 NO_STORE = CacheControlHeader(no_store=True)
 
 
-class ReportsController(Controller):
-    """Anonymous: nothing here reads or sets a cookie, and nothing about the sender is kept."""
+class ReporterSide(Controller):
+    """The reporter's routes: anonymous, JSON only, never cached, in the reporter's language.
 
-    path = "/reports"
+    Nothing here reads or sets a cookie, and nothing about the sender is kept.
+    """
+
     tags = ["reports"]
     guards = [require_json]
     # Also enforced by Litestar while reading, for bodies sent without a Content-Length.
     request_max_body_size = MAX_BODY
     cache_control = NO_STORE
     dependencies = {"chosen_lang": Provide(provide_lang)}
+
+
+class ReportsController(ReporterSide):
+    path = "/reports"
 
     @post(
         "",

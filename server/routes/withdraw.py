@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, post
-from litestar.di import NamedDependency, Provide
+from litestar import Request, post
+from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from server.messages import UI_MESSAGES
 from server.reports import CodeNotFound, ReportService
-from server.routes.deps import provide_lang, request_source
-from server.routes.reports import MAX_BODY, NO_STORE, ChallengeHeader, CodeIn, require_json
+from server.routes.deps import request_source
+from server.routes.reports import ChallengeHeader, CodeIn, ReporterSide
 
 
 class Withdrawn(msgspec.Struct, frozen=True):
@@ -24,13 +24,8 @@ class Withdrawn(msgspec.Struct, frozen=True):
     message: str
 
 
-class WithdrawController(Controller):
+class WithdrawController(ReporterSide):
     path = "/reports/withdraw"
-    tags = ["reports"]
-    guards = [require_json]
-    request_max_body_size = MAX_BODY
-    cache_control = NO_STORE
-    dependencies = {"chosen_lang": Provide(provide_lang)}
 
     @post(
         "",
