@@ -368,11 +368,28 @@ def test_helplines_in_every_shipped_language(
 # -- The search itself, against a brute-force scan with geopy
 
 
+def directory_of_places(
+    data_dir: Path, points: list[tuple[float, float]], services: int | None = None
+) -> sqlite_utils.Database:
+    """A directory of bare services at these places; with `services`, the places are shared
+    out among that many services in turn (several places each)."""
+    migrate(data_dir)
+    db = connect(data_dir / "directory.db")
+    count = services or len(points)
+    with db.atomic():
+        db.table("services").insert_all(
+            {"id": i, "source": "t", "source_id": str(i), "name": f"S{i}", "fingerprint": ""}
+            for i in range(count)
+        )
+        db.table("locations").insert_all(
+            {"service_id": k % count, "lat": lat, "lon": lon} for k, (lat, lon) in enumerate(points)
+        )
+    return db
+
+
 @pytest.fixture
 def random_directory(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
     """2,000 services scattered over Great Britain, denser in a few towns."""
-    migrate(tmp_path / "data")
-    db = connect(tmp_path / "data" / "directory.db")
     rng = random.Random(7)
     towns = [(51.88, -0.42), (53.48, -2.24), (51.51, -0.13), (55.95, -3.19)]
     points = []
@@ -383,14 +400,7 @@ def random_directory(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
         else:
             lat, lon = rng.uniform(50.0, 58.5), rng.uniform(-5.5, 1.7)
         points.append((lat, lon))
-    with db.atomic():
-        db.table("services").insert_all(
-            {"id": i, "source": "t", "source_id": str(i), "name": f"S{i}", "fingerprint": ""}
-            for i in range(len(points))
-        )
-        db.table("locations").insert_all(
-            {"service_id": i, "lat": lat, "lon": lon} for i, (lat, lon) in enumerate(points)
-        )
+    db = directory_of_places(tmp_path / "data", points)
     yield db
     db.conn.close()
 
@@ -433,21 +443,12 @@ def test_a_search_without_filters_reads_the_grid_not_the_database(
 def test_the_grid_agrees_with_sqlite_on_grid_lines_and_several_places(tmp_path: Path) -> None:
     """Places on the grids' cell edges, and services with several places (each found once, at
     its nearest place), give the same answer from the grid as from SQLite."""
-    migrate(tmp_path / "data")
-    db = connect(tmp_path / "data" / "directory.db")
     rng = random.Random(3)
     # On the edges of every grid's cells (multiples of 0.08 degrees of longitude and 0.01 of
     # latitude), and scattered about them.
     points = [(51.0 + 0.01 * i, -0.08 * j) for i in range(12) for j in range(4)]
     points += [(rng.uniform(50.95, 51.15), rng.uniform(-0.35, 0.05)) for _ in range(400)]
-    with db.atomic():
-        db.table("services").insert_all(
-            {"id": i, "source": "t", "source_id": str(i), "name": f"S{i}", "fingerprint": ""}
-            for i in range(150)
-        )
-        db.table("locations").insert_all(
-            {"service_id": k % 150, "lat": lat, "lon": lon} for k, (lat, lon) in enumerate(points)
-        )
+    db = directory_of_places(tmp_path / "data", points, services=150)
     density = Density(db)
     probes = points[:48] + [(rng.uniform(50.9, 51.2), rng.uniform(-0.4, 0.1)) for _ in range(40)]
     for lat, lon in probes:
@@ -459,17 +460,8 @@ def test_the_grid_agrees_with_sqlite_on_grid_lines_and_several_places(tmp_path: 
 
 
 def test_searches_near_the_poles_or_far_afield_end_with_the_same_answer(tmp_path: Path) -> None:
-    migrate(tmp_path / "data")
-    db = connect(tmp_path / "data" / "directory.db")
     points = [(89.95, 10.0), (89.9, -170.0), (79.9, 5.0), (80.2, 5.3), (51.5, -0.1)]
-    with db.atomic():
-        db.table("services").insert_all(
-            {"id": i, "source": "t", "source_id": str(i), "name": f"S{i}", "fingerprint": ""}
-            for i in range(len(points))
-        )
-        db.table("locations").insert_all(
-            {"service_id": i, "lat": lat, "lon": lon} for i, (lat, lon) in enumerate(points)
-        )
+    db = directory_of_places(tmp_path / "data", points)
     density = Density(db)
     for lat, lon, radius in ((89.99, 0.0, 50.0), (79.95, 5.1, 50.0), (51.4, 0.0, 500.0)):
         expected = nearest(db, lat, lon, radius, 5, Filters())
