@@ -66,7 +66,7 @@ def test_the_tab_bar_has_four_tabs_and_marks_the_current_one(
     assert 740 == round(box["y"] + box["height"])  # pinned to the bottom
     tabs.nth(3).click()
     page.wait_for_url("**/more")
-    assert "page" == tabs.nth(3).get_attribute("aria-current")
+    page.locator('.app-nav a[href="/more"][aria-current="page"]').wait_for()
     for link in ("/check", "/settings", "/about", "/glossary"):
         assert 1 == page.locator(f'#app-screen a[href="{link}"]').count()
 
@@ -122,6 +122,7 @@ def test_the_translation_notice_shows_once_per_language_and_can_be_dismissed(
     assert page.locator("#notice-unreviewed").is_visible()
     page.locator('.app-nav a[href="/help"]').click()
     page.wait_for_url("**/help")
+    page.locator('.app-nav a[href="/help"][aria-current="page"]').wait_for()  # drawn
     assert 0 == page.locator("#notice-unreviewed").count()
 
 
