@@ -434,6 +434,36 @@ class StaffService:
         ).fetchone()
         return StaffUser(id=row[0], username=row[1], role=row[2]) if row else None
 
+    def change_password(self, user: StaffUser, token: str, current: str, new: str) -> None:
+        """A signed-in member's new password; their other sign-ins end, this one stays.
+
+        A wrong current password counts as a failed sign-in (and raises WrongLogin); a short
+        or common new one raises StaffError. The caller re-wraps their keys (sealed reports).
+        """
+        now = int(self.clock())
+        self._refuse_if_locked(user.username, now)
+        row = self.conn.execute(
+            "SELECT password_hash FROM staff WHERE id = ?", (user.id,)
+        ).fetchone()
+        if row is None or not _verify_password(row[0], current):
+            self._failed(user.username, user.username if row else None, now)
+            raise WrongLogin
+        check_password(new)
+        conn = self._write()
+        try:
+            conn.execute(
+                "UPDATE staff SET password_hash = ? WHERE id = ?", (_hasher.hash(new), user.id)
+            )
+            conn.execute(
+                "DELETE FROM staff_sessions WHERE staff_id = ? AND token_hash != ?",
+                (user.id, _token_hash(token)),
+            )
+            write_audit(conn, user.username, "change_password", None, "", self._now())
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
     def end_session(self, token: str, user: StaffUser) -> None:
         conn = self._write()
         conn.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (_token_hash(token),))

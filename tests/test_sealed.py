@@ -14,9 +14,10 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from server.cli import main as cli_main
+from server.db import ThreadLocalDatabase
 from server.migrations import migrate
 from server.reports import ReportStore
-from server.reports.sealing import NO_KEYS, ReportsLocked
+from server.reports.sealing import NO_KEYS, Keyring, ReportsLocked
 from server.settings import Settings
 from tests.conftest import AppFactory, make_settings
 from tests.test_staff import ADMIN, STAFF, run_cli, sign_in
@@ -270,3 +271,58 @@ def test_reports_stored_before_sealing_are_sealed_at_start(
     assert detail is not None
     assert (f"old {CANARY}", f"old place {CANARY}") == (detail.what_happened, detail.where)
     assert [f"old message {CANARY}"] == [m.text for m in detail.messages]
+
+
+def test_changing_a_password_wraps_the_key_again_and_ends_other_sign_ins(
+    staffed_settings: Settings, make_app: AppFactory
+) -> None:
+    with (
+        TestClient(make_app(staffed_settings)) as phone,
+        TestClient(make_app(staffed_settings)) as laptop,
+    ):
+        laptop.post(REPORTS, json=report_body(1))
+        sign_in(phone)
+        csrf = sign_in(laptop)
+        new = "ada's new and longer passphrase 2"
+        change = f"{STAFF}/password"
+        headers = {"X-CSRF-Token": csrf}
+
+        wrong = laptop.post(
+            change, json={"current_password": "not it", "new_password": new}, headers=headers
+        )
+        assert (403, "wrong_password") == (wrong.status_code, wrong.json()["error"]["code"])
+        weak = laptop.post(
+            change,
+            json={"current_password": ADMIN[1], "new_password": "password"},
+            headers=headers,
+        )
+        assert 422 == weak.status_code
+        assert 200 == phone.get(f"{STAFF}/reports/1").status_code  # nothing changed yet
+
+        done = laptop.post(
+            change, json={"current_password": ADMIN[1], "new_password": new}, headers=headers
+        )
+        assert 204 == done.status_code, done.text
+        # This sign-in goes on and still reads reports; the other one has ended.
+        assert CANARY in laptop.get(f"{STAFF}/reports/1").json()["what_happened"]
+        assert 401 == phone.get(f"{STAFF}/reports/1").status_code
+        laptop.post(f"{STAFF}/logout", headers=headers)
+
+        # The old password no longer signs in.
+        token = laptop.get(f"{STAFF}/session").json()["csrf_token"]
+        old = laptop.post(
+            f"{STAFF}/login",
+            json={"username": ADMIN[0], "password": ADMIN[1], "totp": "000000"},
+            headers={"X-CSRF-Token": token},
+        )
+        assert 401 == old.status_code
+    # The team key opens with the new password, and no longer with the old one.
+    db = ThreadLocalDatabase(staffed_settings.data_path / "reports.db")
+    try:
+        keyring = Keyring(db, staffed_settings.secrets_path)
+        assert keyring.unlock(ADMIN[0], new)
+        assert not keyring.unlock(ADMIN[0], ADMIN[1])
+        actions = [row[0] for row in db.get().execute("SELECT action FROM audit_log")]
+        assert "change_password" in actions
+    finally:
+        db.close()

@@ -92,6 +92,11 @@ class SessionOut(msgspec.Struct, frozen=True):
     user: StaffUser | None
 
 
+class PasswordIn(msgspec.Struct, forbid_unknown_fields=True):
+    current_password: Annotated[str, Meta(min_length=1, max_length=256)]
+    new_password: Annotated[str, Meta(min_length=1, max_length=256)]
+
+
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
     username: Annotated[str, Meta(min_length=1, max_length=40)]
     password: Annotated[str, Meta(min_length=1, max_length=256)]
@@ -342,6 +347,33 @@ class StaffController(Controller):
                 "to set up its code.",
             ) from None
         return EnrolmentOut(totp_uri=uri, qr_svg=_qr(uri))
+
+    @post(
+        "/password",
+        summary=(
+            "Change your own password; your other sign-ins end, and your copy of the team key "
+            "is wrapped again with the new password"
+        ),
+        status_code=204,
+        sync_to_thread=True,
+    )
+    def change_password(
+        self,
+        request: Request[Any, Any, Any],
+        staff_service: NamedDependency[StaffService],
+        staff: NamedDependency[StaffUser],
+        reports: NamedDependency[ReportStore],
+        team_keys: NamedDependency[TeamKeys],
+        data: JSONBody[PasswordIn],
+    ) -> None:
+        token = request.cookies.get(SESSION_COOKIE, "")
+        try:
+            staff_service.change_password(staff, token, data.current_password, data.new_password)
+        except WrongLogin:
+            raise ApiError(403, "wrong_password", "That is not your current password.") from None
+        # Sealed reports: a new key pair under the new password, given the team key this
+        # session holds (a session without it gets it from a colleague, as a new account does).
+        reports.keyring.enrol(staff.username, data.new_password, team_keys)
 
     @post("/logout", summary="Sign out", status_code=204, sync_to_thread=True)
     def logout(
