@@ -427,6 +427,10 @@ UI_MESSAGES: dict[str, str] = {
     "staff.enrol_help": N_(
         "Scan this with an authenticator app, then sign in with the 6-digit code it shows."
     ),
+    "staff.change_password": N_("Change password"),
+    "staff.current_password": N_("Current password"),
+    "staff.new_password": N_("New password (at least 12 characters)"),
+    "staff.password_changed": N_("Your password is changed. Your other sign-ins have ended."),
     "staff.recovery_title": N_("Your recovery codes"),
     "staff.recovery_help": N_(
         "Each works once instead of the 6-digit code. Keep them somewhere safe: they are "

@@ -56,6 +56,7 @@ function show(section) {
   $("workspace").hidden = section === "login";
   $("detail").hidden = section !== "detail";
   $("who").hidden = !state.user;
+  $("password-box").hidden = !state.user;
   if (state.user) $("who-name").textContent = `${state.user.username} (${state.user.role})`;
 }
 
@@ -312,6 +313,16 @@ on("enrol", "click", async () => {
   $("enrol-uri").textContent = shown.totp_uri;
   $("enrolment").hidden = false;
   $("totp").focus();
+});
+// A new password: the server wraps this member's key again; their other sign-ins end.
+on("password-form", "submit", async () => {
+  await call("POST", "/password", {
+    current_password: $("current-password").value,
+    new_password: $("new-password").value,
+  });
+  $("password-form").reset();
+  $("password-box").open = false;
+  notice(t("staff.password_changed"));
 });
 on("logout", "click", async () => {
   await call("POST", "/logout");

@@ -210,3 +210,28 @@ def test_the_inbox_flow_with_an_overdue_danger_report(
     row.filter(has_text="Passed on").wait_for(timeout=5000)
     assert "Passed on" in row.inner_text()
     context.close()
+
+
+def test_a_staff_member_changes_their_password_on_the_page(
+    page: Any, staffed_server: RunningServer
+) -> None:
+    new = "dee's new and much longer passphrase"
+    page.goto(staffed_server.base_url + "/staff")
+    sign_in(page, staffed_server, "dee")
+    page.locator("#who").wait_for()
+    page.locator("#password-box summary").click()
+    page.fill("#current-password", PASSWORD)
+    page.fill("#new-password", new)
+    results = Axe().run(page)
+    assert 0 == results.violations_count, results.generate_report()
+    page.click("#password-form button[type=submit]")
+    page.locator("#notice", has_text="Your password is changed.").wait_for()
+    assert "" == page.locator("#new-password").input_value()  # not left in the form
+    page.click("#logout")
+    page.locator("#login").wait_for()
+    page.fill("#username", "dee")
+    page.fill("#password", new)
+    page.fill("#totp", totp_code(staffed_server.data_dir / "reports.db", "dee"))
+    page.click("#login-form button[type=submit]")
+    page.locator("#who").wait_for()
+    assert "dee" in page.locator("#who-name").inner_text()
