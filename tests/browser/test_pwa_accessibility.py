@@ -79,8 +79,18 @@ def test_axe_finds_no_violations_in_the_report_questions(
     open_screen(page, app_server.base_url, _with_lang("/report", lang))
     page.locator("[data-start]").click()
     found = {}
-    for step in ("danger", "category", "what", "where", "when", "check"):
+    # What shows that each step is drawn (the address changes first).
+    drawn = {
+        "danger": "#danger-0",
+        "category": "#category-0",
+        "what": "#what",
+        "where": "#area",
+        "when": "#when-0",
+        "check": "#send-report",
+    }
+    for step, question in drawn.items():
         page.wait_for_url(f"**/report?step={step}")
+        page.locator(question).wait_for()
         # Each question first with its error summary, then answered.
         if step != "check":
             if step == "where":

@@ -51,6 +51,7 @@ def test_someone_in_danger_shows_999_before_anything_else(
     page.locator("#danger-0").check()
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/report?step=category")
+    page.locator("#category-0").wait_for()  # the step is drawn
     first = page.locator("#app-screen > *").first
     assert "app-panel--emergency" in (first.get_attribute("class") or "")
     assert first.locator("a[href='tel:999']").is_visible()
