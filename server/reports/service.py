@@ -195,6 +195,17 @@ class ReportService:
             raise CodeNotFound(translate(UI_MESSAGES["report.code_not_found"]))
         return thread
 
+    def withdraw(self, code: str, lang: str, source: bytes, challenge: str | None = None) -> str:
+        """Delete a report with its code (the reporter's right); the words that say so.
+
+        Checked like a lookup with the code: proof of work, then the lookup limit."""
+        translate = self.translator(lang)
+        mistyped_code(code, translate)
+        self._admit(self.limits.lookup, source, self.proof.verify(challenge), translate)
+        if not self.store.withdraw(code):
+            raise CodeNotFound(translate(UI_MESSAGES["report.code_not_found"]))
+        return str(translate(UI_MESSAGES["report.withdrawn"]))
+
     def reply(
         self, code: str, text: str, lang: str, source: bytes, challenge: str | None = None
     ) -> Thread:

@@ -13,8 +13,7 @@ from litestar import Request, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from server.messages import UI_MESSAGES
-from server.reports import CodeNotFound, ReportService
+from server.reports import ReportService
 from server.routes.deps import request_source
 from server.routes.reports import ChallengeHeader, CodeIn, ReporterSide
 
@@ -44,10 +43,6 @@ class WithdrawController(ReporterSide):
         chosen_lang: NamedDependency[str],
         x_challenge: ChallengeHeader = None,
     ) -> Withdrawn:
-        translate = reporting.translator(chosen_lang)
-        # Proof of work, then the lookup limit (issue 14), like a lookup with the code.
         source = request_source(reporting.limiter, request)
-        reporting.admit(reporting.limits.lookup, source, x_challenge, translate)
-        if not reporting.store.withdraw(data.code):
-            raise CodeNotFound(translate(UI_MESSAGES["report.code_not_found"]))
-        return Withdrawn(withdrawn=True, message=translate(UI_MESSAGES["report.withdrawn"]))
+        message = reporting.withdraw(data.code, chosen_lang, source, x_challenge)
+        return Withdrawn(withdrawn=True, message=message)
