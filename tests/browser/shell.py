@@ -21,3 +21,21 @@ def wait_offline_ready(page: Any) -> None:
 
 def stored_keys(page: Any) -> list[str]:
     return list(page.evaluate("Object.keys(localStorage)"))
+
+
+def answer_report_steps(page: Any, *, danger: bool = False, area: str = "") -> None:
+    """From the report start screen, answer every question in any language (someone is
+    carrying a knife, today), and wait for the screen that sends it."""
+    submit = page.locator("form button[type=submit]")
+    page.locator("[data-start]").click()
+    page.locator(f"#danger-{0 if danger else 1}").check()
+    submit.click()
+    page.locator("#category-1").check()  # someone is carrying a knife
+    submit.click()
+    page.locator("#what").fill("A boy in year 10 showed a knife at the bus stop after school.")
+    submit.click()
+    page.locator("#area").fill(area)  # also waits for the step to be drawn
+    submit.click()
+    page.locator("#when-1").check()  # today
+    submit.click()
+    page.locator("#send-report").wait_for()

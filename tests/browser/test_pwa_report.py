@@ -7,23 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.shell import open_screen, stored_keys, wait_offline_ready
+from tests.browser.shell import answer_report_steps, open_screen, stored_keys, wait_offline_ready
 from tests.conftest import RunningServer
-
-
-def _answer_every_question(page: Any, danger: bool = False) -> None:
-    page.get_by_role("button", name="Start").click()
-    page.locator(f"#danger-{0 if danger else 1}").check()
-    page.get_by_role("button", name="Continue").click()
-    page.locator("#category-1").check()  # someone is carrying a knife
-    page.get_by_role("button", name="Continue").click()
-    page.locator("#what").fill("A boy in year 10 showed a knife at the bus stop after school.")
-    page.get_by_role("button", name="Continue").click()
-    page.locator("#area").fill("lu1")
-    page.get_by_role("button", name="Continue").click()
-    page.locator("#when-1").check()  # today
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_selector("#send-report")
 
 
 def test_each_question_is_its_own_step_with_an_error_summary(
@@ -59,7 +44,7 @@ def test_someone_in_danger_shows_999_before_anything_else(
 
 def test_before_sending_it_says_what_anonymous_means(page: Any, app_server: RunningServer) -> None:
     open_screen(page, app_server.base_url, "/report?lang=en")
-    _answer_every_question(page)
+    answer_report_steps(page, area="lu1")
     text = page.locator("#app-screen").inner_text()
     assert "What anonymous means here" in text
     assert "call 999" in text
@@ -75,7 +60,7 @@ def test_an_offline_report_waits_only_with_consent_and_can_be_discarded(
 ) -> None:
     open_screen(page, app_server.base_url, "/report?lang=en")
     wait_offline_ready(page)
-    _answer_every_question(page)
+    answer_report_steps(page, area="lu1")
     context.set_offline(True)
     page.locator("#send-report").click()
     page.wait_for_selector("[data-consent]")
@@ -97,7 +82,7 @@ def test_an_offline_report_is_sent_when_back_online_then_deleted(
     )
     open_screen(page, app_server.base_url, "/report?lang=en")
     wait_offline_ready(page)
-    _answer_every_question(page, danger=True)
+    answer_report_steps(page, danger=True, area="lu1")
     context.set_offline(True)
     page.locator("#send-report").click()
     page.locator("[data-consent]").click()
@@ -124,7 +109,7 @@ def test_a_report_sent_online_shows_its_code_once_and_can_be_checked(
     page: Any, app_server: RunningServer, artifacts: Path
 ) -> None:
     open_screen(page, app_server.base_url, "/report?lang=en")
-    _answer_every_question(page)
+    answer_report_steps(page, area="lu1")
     challenges: list[str] = []
     page.on("request", lambda r: challenges.append(r.headers.get("x-challenge", "")))
     page.locator("#send-report").click()
@@ -181,7 +166,7 @@ def test_a_report_refused_for_now_can_be_kept_and_is_sent_later_by_itself(
 
     page.route("**/api/v1/reports", refuse)
     open_screen(page, app_server.base_url, "/report?lang=en")
-    _answer_every_question(page)
+    answer_report_steps(page, area="lu1")
     page.locator("#send-report").click()
     page.wait_for_selector("[data-consent]")
     assert "Your report cannot be sent just now" == page.locator("h1").inner_text()
@@ -202,17 +187,7 @@ def test_an_urdu_report_gets_a_digit_code_that_checks_in_eastern_digits(
 ) -> None:
     open_screen(page, app_server.base_url, "/report?lang=ur")
     assert page.locator("[data-promise]").is_visible()
-    page.locator("[data-start]").click()
-    page.locator("#danger-1").check()
-    page.locator("form button[type=submit]").click()
-    page.locator("#category-1").check()
-    page.locator("form button[type=submit]").click()
-    page.locator("#what").fill("A boy showed a knife at the bus stop after school.")
-    page.locator("form button[type=submit]").click()
-    page.locator("form button[type=submit]").click()
-    page.locator("#when-1").check()
-    page.locator("form button[type=submit]").click()
-    page.locator("#send-report").wait_for()  # the last step is drawn
+    answer_report_steps(page)
     assert 0 == page.locator("input[name='code-style']").count()  # digits, no choice
     page.locator("#send-report").click()
     code = page.locator(".app-code").inner_text().strip()

@@ -10,7 +10,7 @@ import pytest
 
 from server.cli import main
 from server.settings import ROOT
-from tests.browser.shell import open_screen
+from tests.browser.shell import answer_report_steps, open_screen
 from tests.conftest import RunningServer
 
 SHOTS = [
@@ -96,16 +96,7 @@ def test_phone_screenshots_light_and_dark(
     _both(page, artifacts, f"help-results-{lang}")
     open_screen(page, base, f"/report?lang={lang}")
     assert page.locator("[data-promise]").is_visible()
-    page.locator("[data-start]").click()
-    page.locator("#danger-1").check()
-    page.locator("form button[type=submit]").click()
-    page.locator("#category-1").check()
-    page.locator("form button[type=submit]").click()
-    page.locator("#what").fill("A boy showed a knife at the bus stop after school.")
-    page.locator("form button[type=submit]").click()
-    page.locator("form button[type=submit]").click()
-    page.locator("#when-1").check()
-    page.locator("form button[type=submit]").click()
+    answer_report_steps(page)
     page.locator("#send-report").click()
     page.locator(".app-code").wait_for()
     _both(page, artifacts, f"report-sent-{lang}")
