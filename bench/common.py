@@ -81,8 +81,17 @@ def running(
         yield server
 
 
-def serve_command(server: str, port: int, factory: str, workers: int = 1) -> list[str]:
-    """The same server settings `consequences serve` uses, for our app or a bare one."""
+def serve_command(
+    server: str, port: int, factory: str, workers: int = 1, data_dir: Path | None = None
+) -> list[str]:
+    """A command serving an app factory: "consequences" serves it exactly as `consequences
+    serve` does (bench/serve.py); "uvicorn" and "granian" with their own defaults."""
+    if server == "consequences":
+        return [
+            sys.executable, "-m", "bench.serve", factory, "--port", str(port),
+            "--workers", str(workers),
+            *(["--data-dir", str(data_dir)] if data_dir else []),
+        ]  # fmt: skip
     if server == "uvicorn":
         return [
             sys.executable, "-m", "uvicorn", factory, "--factory",

@@ -8,6 +8,9 @@ Run: .venv/bin/python bench/nearby.py [--services 100000] [--points 1000] [--sec
 2. Over HTTP with wrk: requests/s and p99 for GET /api/v1/services/nearby (default page of
    10 results) with 1 and 2 workers, and a bare Litestar app returning a constant body of the
    same average size with 1 worker, in the same run; then the table of figures and goals.
+   Two more baselines show where the time goes: the bare app sending the headers our answers
+   carry, and our whole app with the search answering a constant. Every server here runs as
+   `consequences serve` runs it (bench/serve.py).
 
 Services are placed like people: around the GB postcode sector centroids in
 content/postcodes/, weighted by how many postcodes each sector has (uniformly over
@@ -256,17 +259,27 @@ def over_http(data_dir: Path, points: list, seconds: int) -> dict[str, float]:
             result = wrk(base + "/", seconds=seconds, script=script.name)
         figures[f"http_{workers}"] = result.requests_per_second
         print(result.row(f"HTTP nearby, {workers} worker(s), wrk -t1 -c32"))
+    # The baselines, each served exactly as `consequences serve` serves the app, 1 worker.
+    baselines = (
+        ("bare", "bench.bare_app:create_bare_app", "/constant",
+         f"bare Litestar, constant {size:,} B"),
+        ("bare_headers", "bench.bare_app:create_bare_app_with_our_headers", "/constant",
+         "same, with our 10 response headers"),
+        ("constant", "bench.bare_app:create_app_answering_a_constant", "/api/v1/services/nearby",
+         "our app, nearby answering a constant"),
+    )  # fmt: skip
+    for key, factory, path, label in baselines:
+        url = f"http://127.0.0.1:{port}{path}"
+        command = serve_command("consequences", port, factory, workers=1, data_dir=data_dir)
+        ready = base + ("/api/v1/health" if path.startswith("/api") else path)
+        # Our app is asked the same searches as before; the bare ones, their one path.
+        searches = script.name if path.startswith("/api") else None
+        with running(command, ready, {"BARE_BODY_SIZE": str(size)}):
+            wrk(url, seconds=2, script=searches)
+            result = wrk(url, seconds=seconds, script=searches)
+        figures[key] = result.requests_per_second
+        print(result.row(f"{label}, 1 worker"))
     Path(script.name).unlink()
-    bare_url = f"http://127.0.0.1:{port}/constant"
-    with running(
-        serve_command("uvicorn", port, "bench.bare_app:create_bare_app", workers=1),
-        bare_url,
-        {"BARE_BODY_SIZE": str(size)},
-    ):
-        wrk(bare_url, seconds=2)
-        bare = wrk(bare_url, seconds=seconds)
-    figures["bare"] = bare.requests_per_second
-    print(bare.row(f"bare Litestar, constant {size:,} B, 1 worker"))
     figures["size"] = size
     return figures
 
@@ -286,6 +299,14 @@ def table(measured: dict[str, float]) -> None:
              f"{measured['bare']:,.0f} req/s", ""),
             ("Ratio, HTTP vs bare", f"{ratio:.0%}", "≥ 50%"),
             ("Over HTTP, 2 workers", f"{measured['http_2']:,.0f} req/s", "≥ 2,000 req/s"),
+            ("Bare, with the 10 response headers our answer carries",
+             f"{measured['bare_headers']:,.0f} req/s "
+             f"({measured['bare_headers'] / measured['bare']:.0%} of bare)", ""),
+            ("Our app, nearby answering a constant (no search, no answer to build)",
+             f"{measured['constant']:,.0f} req/s "
+             f"({measured['constant'] / measured['bare']:.0%} of bare)", ""),
+            ("Searching and building the answer, per request",
+             f"{(1 / measured['http_1'] - 1 / measured['constant']) * 1e6:,.0f} µs", ""),
         ]  # fmt: skip
     print("\n| Measure | This run | Goal |\n| --- | --- | --- |")
     for label, value, goal in rows:
