@@ -173,6 +173,10 @@ class SessionKeys(Protocol):
 
     def open_session(self, token: str, expires_at: int, team: Any) -> None: ...
 
+    def personal_key(self, password: str, team: Any) -> Any: ...
+
+    def store_personal_key(self, conn: sqlite3.Connection, staff_id: int, key: Any) -> None: ...
+
 
 class StaffService:
     """Accounts, sign-in and sessions, shared by every worker through reports.db."""
@@ -434,11 +438,17 @@ class StaffService:
         ).fetchone()
         return StaffUser(id=row[0], username=row[1], role=row[2]) if row else None
 
-    def change_password(self, user: StaffUser, token: str, current: str, new: str) -> None:
+    def change_password(
+        self, user: StaffUser, token: str, current: str, new: str, team: Any = None
+    ) -> None:
         """A signed-in member's new password; their other sign-ins end, this one stays.
 
+        Their key pair for sealed reports is wrapped again with the new password, holding the
+        team keys this session has (`team`), in the same transaction as the password: a crash
+        leaves the old password and key, or the new ones, never one of each. (A session
+        without the team key gets it from a colleague, as a new account does.)
         A wrong current password counts as a failed sign-in (and raises WrongLogin); a short
-        or common new one raises StaffError. The caller re-wraps their keys (sealed reports).
+        or common new one raises StaffError.
         """
         now = int(self.clock())
         self._refuse_if_locked(user.username, now)
@@ -449,11 +459,16 @@ class StaffService:
             self._failed(user.username, user.username if row else None, now)
             raise WrongLogin
         check_password(new)
+        # The slow hashing is done before the write lock is taken.
+        password_hash = _hasher.hash(new)
+        key = self.keyring.personal_key(new, team) if self.keyring is not None else None
         conn = self._write()
         try:
             conn.execute(
-                "UPDATE staff SET password_hash = ? WHERE id = ?", (_hasher.hash(new), user.id)
+                "UPDATE staff SET password_hash = ? WHERE id = ?", (password_hash, user.id)
             )
+            if self.keyring is not None:
+                self.keyring.store_personal_key(conn, user.id, key)
             conn.execute(
                 "DELETE FROM staff_sessions WHERE staff_id = ? AND token_hash != ?",
                 (user.id, _token_hash(token)),

@@ -326,3 +326,45 @@ def test_changing_a_password_wraps_the_key_again_and_ends_other_sign_ins(
         assert "change_password" in actions
     finally:
         db.close()
+
+
+def test_a_password_change_that_fails_part_way_keeps_the_old_password_and_key(
+    staffed_settings: Settings, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new password and the key it opens are written in one transaction: when writing
+    the key fails after the password row was changed, both stay as they were."""
+    written = []
+
+    def fail_after_writing(conn: sqlite3.Connection, staff_id: int, key: Any) -> None:
+        Keyring.store_personal_key(conn, staff_id, key)
+        written.append(staff_id)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    with TestClient(make_app(staffed_settings)) as laptop:
+        laptop.post(REPORTS, json=report_body(1))
+        csrf = sign_in(laptop)
+        keyring = laptop.app.state.reports.keyring
+        monkeypatch.setattr(keyring, "store_personal_key", fail_after_writing)
+        new = "ada's new and longer passphrase 3"
+        response = laptop.post(
+            f"{STAFF}/password",
+            json={"current_password": ADMIN[1], "new_password": new},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert 500 == response.status_code
+        assert written  # the key was written, then the transaction failed
+        # This sign-in still reads reports.
+        assert CANARY in laptop.get(f"{STAFF}/reports/1").json()["what_happened"]
+    db = ThreadLocalDatabase(staffed_settings.data_path / "reports.db")
+    try:
+        keyring = Keyring(db, staffed_settings.secrets_path)
+        assert keyring.unlock(ADMIN[0], ADMIN[1])  # the old password opens the team key
+        assert not keyring.unlock(ADMIN[0], new)
+        actions = [row[0] for row in db.get().execute("SELECT action FROM audit_log")]
+        assert "change_password" not in actions
+    finally:
+        db.close()
+    # And the old password still signs in.
+    with TestClient(make_app(staffed_settings)) as phone:
+        sign_in(phone)
+        assert CANARY in phone.get(f"{STAFF}/reports/1").json()["what_happened"]

@@ -157,6 +157,18 @@ def seal_to(public: bytes, data: bytes) -> bytes:
     return bytes(SealedBox(PublicKey(public)).encrypt(data))
 
 
+@dataclass(frozen=True)
+class PersonalKey:
+    """A staff member's new key pair, wrapped with their password, and the team keys sealed
+    to it: worked out before any write, so the slow password hashing holds no lock."""
+
+    public: bytes
+    salt: bytes
+    wrapped: bytes
+    # (team key id, that key sealed to this member's public key)
+    grants: tuple[tuple[int, bytes], ...] = ()
+
+
 class Keyring:
     """The team key's public half for sealing, and its grants, in reports.db."""
 
@@ -224,6 +236,36 @@ class Keyring:
         ).fetchone()
         return (int(row[0]), str(row[1])) if row else None
 
+    # -- a staff member's own key pair
+
+    @staticmethod
+    def personal_key(password: str, team: TeamKeys = NO_KEYS) -> PersonalKey:
+        """A new key pair wrapped with `password`, with the team keys in `team` sealed to it."""
+        personal = PrivateKey.generate()
+        salt = nacl.utils.random(nacl.pwhash.argon2id.SALTBYTES)
+        public = bytes(personal.public_key)
+        return PersonalKey(
+            public=public,
+            salt=salt,
+            wrapped=bytes(SecretBox(_password_key(password, salt)).encrypt(bytes(personal))),
+            grants=tuple((k, seal_to(public, bytes(key))) for k, key in team.keys.items()),
+        )
+
+    @staticmethod
+    def store_personal_key(conn: sqlite3.Connection, staff_id: int, key: PersonalKey) -> None:
+        """Replace a member's key pair and grants, in the caller's transaction (so a password
+        change writes the new password and the key it opens together, or neither)."""
+        conn.execute(
+            "INSERT OR REPLACE INTO staff_keys (staff_id, public_key, salt, wrapped) "
+            "VALUES (?, ?, ?, ?)",
+            (staff_id, key.public, key.salt, key.wrapped),
+        )
+        conn.execute("DELETE FROM key_grants WHERE staff_id = ?", (staff_id,))
+        conn.executemany(
+            "INSERT INTO key_grants (key_id, kind, staff_id, sealed) VALUES (?, 'staff', ?, ?)",
+            [(key_id, staff_id, sealed) for key_id, sealed in key.grants],
+        )
+
     def enrol(self, username: str, password: str, team: TeamKeys = NO_KEYS) -> str | None:
         """Give a staff member their own key pair, wrapped with their password; grant them
         the team key if `team` holds it. For the first admin, take over the pending team
@@ -232,18 +274,11 @@ class Keyring:
         if staff is None:
             raise ValueError(f"There is no account called {username}.")
         staff_id, role = staff
-        personal = PrivateKey.generate()
-        salt = nacl.utils.random(nacl.pwhash.argon2id.SALTBYTES)
-        wrapped = SecretBox(_password_key(password, salt)).encrypt(bytes(personal))
+        key = self.personal_key(password)
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute(
-                "INSERT OR REPLACE INTO staff_keys (staff_id, public_key, salt, wrapped) "
-                "VALUES (?, ?, ?, ?)",
-                (staff_id, bytes(personal.public_key), salt, bytes(wrapped)),
-            )
-            conn.execute("DELETE FROM key_grants WHERE staff_id = ?", (staff_id,))
+            self.store_personal_key(conn, staff_id, key)
             conn.commit()
         except BaseException:
             conn.rollback()

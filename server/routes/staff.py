@@ -362,18 +362,16 @@ class StaffController(Controller):
         request: Request[Any, Any, Any],
         staff_service: NamedDependency[StaffService],
         staff: NamedDependency[StaffUser],
-        reports: NamedDependency[ReportStore],
         team_keys: NamedDependency[TeamKeys],
         data: JSONBody[PasswordIn],
     ) -> None:
         token = request.cookies.get(SESSION_COOKIE, "")
         try:
-            staff_service.change_password(staff, token, data.current_password, data.new_password)
+            staff_service.change_password(
+                staff, token, data.current_password, data.new_password, team_keys
+            )
         except WrongLogin:
             raise ApiError(403, "wrong_password", "That is not your current password.") from None
-        # Sealed reports: a new key pair under the new password, given the team key this
-        # session holds (a session without it gets it from a colleague, as a new account does).
-        reports.keyring.enrol(staff.username, data.new_password, team_keys)
 
     @post("/logout", summary="Sign out", status_code=204, sync_to_thread=True)
     def logout(
