@@ -127,8 +127,8 @@ class ReportService:
     def admit(
         self, limit: Limit, source: bytes, challenge: str | None, translate: Translate
     ) -> bool:
-        """Proof of work and the source's limit for an anonymous write that is not a report
-        (a withdrawal, an unsafe place): as _admit, after checking the X-Challenge header."""
+        """Proof of work and the source's limit for an anonymous write kept beside the reports
+        (an unsafe place): as _admit, after checking the X-Challenge header."""
         return self._admit(limit, source, self.proof.verify(challenge), translate)
 
     def prove(self, challenge: str | None) -> int:

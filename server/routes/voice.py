@@ -22,8 +22,7 @@ from server.i18n import Languages
 from server.messages import UI_MESSAGES
 from server.problems import Forbidden, NotFound, TooMany
 from server.ratelimit import RateLimiter
-from server.reports import Limits, ReportService, ReportStore
-from server.reports.model import THANK_YOU
+from server.reports import ReportService, ReportStore
 from server.routes.deps import LangQuery, request_language, request_source
 from server.routes.lessons import HTML_START, _page_template
 from server.routes.reports import MAX_BODY, ChallengeHeader, require_json
@@ -33,7 +32,7 @@ from server.routes.staff import (
 from server.settings import Settings
 from server.staff import StaffUser, write_audit
 from server.voice import charts, places, stats
-from server.voice.places import NewUnsafePlace, UnsafePlace
+from server.voice.places import NewUnsafePlace, UnsafePlace, UnsafePlaceReceived
 from server.voice.pulse import Opened, Phase, PhaseResult, Session
 from server.voice.service import APP_ANSWERS, SESSION_ANSWERS, SESSION_OPENS, Voice
 from server.voice.updates import NewUpdate, ShownUpdate, Update
@@ -82,13 +81,6 @@ class CardAnswerIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class Counted(msgspec.Struct, frozen=True):
     counted: bool
-
-
-class UnsafePlaceReceived(msgspec.Struct, frozen=True):
-    code: str
-    status: str
-    message: str
-    sector: str
 
 
 def _questions_out(
@@ -245,20 +237,13 @@ class UnsafePlaceController(Controller):
         self,
         request: Request[Any, Any, Any],
         voice: NamedDependency[Voice],
-        reports: NamedDependency[ReportStore],
-        languages: NamedDependency[Languages],
         limiter: NamedDependency[RateLimiter],
-        limits: NamedDependency[Limits],
         reporting: NamedDependency[ReportService],
         data: JSONBody[NewUnsafePlace],
         x_challenge: ChallengeHeader = None,
     ) -> Response[UnsafePlaceReceived]:
-        translate = languages.gettext(data.lang).gettext
-        # Proof of work and the per-source report limit, as for any report (issue 14).
-        reporting.admit(limits.report, request_source(limiter, request), x_challenge, translate)
-        created, sector = places.store_unsafe_place(reports, voice.directory.get(), data)
-        body = UnsafePlaceReceived(
-            code=created.code, status="received", message=translate(THANK_YOU), sector=sector
+        body = voice.report_unsafe_place(
+            reporting, data, request_source(limiter, request), x_challenge
         )
         return Response(body, status_code=201, headers={"Content-Language": data.lang})
 

@@ -64,6 +64,13 @@ class NewUnsafePlace(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     what_happened: Annotated[str, Meta(max_length=4000)] | None = None
 
 
+class UnsafePlaceReceived(msgspec.Struct, frozen=True):
+    code: str
+    status: str
+    message: str
+    sector: str
+
+
 class UnsafePlace(msgspec.Struct, frozen=True):
     """A stored unsafe place, as the team sees it."""
 

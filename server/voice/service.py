@@ -13,7 +13,8 @@ import anyio.to_thread
 from server.content import Content
 from server.db import ThreadLocalDatabase
 from server.ratelimit import Limit
-from server.reports import CATEGORIES, ReportStore
+from server.reports import CATEGORIES, ReportService, ReportStore
+from server.reports.model import THANK_YOU
 from server.settings import Settings
 from server.voice import places, stats
 from server.voice.pulse import PulseStore
@@ -74,6 +75,22 @@ class Voice:
             with self._lock:
                 self._cache = {key: cached}  # only the latest: figures change monthly
         return cached
+
+    def report_unsafe_place(
+        self,
+        reporting: ReportService,
+        data: places.NewUnsafePlace,
+        source: bytes,
+        challenge: str | None,
+    ) -> places.UnsafePlaceReceived:
+        """Keep a report that a place feels unsafe, with only its postcode sector: checked
+        like any report (proof of work, then the source's report limit)."""
+        translate = reporting.translator(data.lang)
+        reporting.admit(reporting.limits.report, source, challenge, translate)
+        created, sector = places.store_unsafe_place(reporting.store, self.directory.get(), data)
+        return places.UnsafePlaceReceived(
+            code=created.code, status="received", message=translate(THANK_YOU), sector=sector
+        )
 
     def close(self) -> None:
         """Close voice.db (directory.db is the app's, closed with it)."""
