@@ -8,6 +8,8 @@ import random
 import re
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -515,6 +517,38 @@ def test_an_import_is_seen_by_the_running_app(tmp_path: Path, make_app: AppFacto
         after = nearby(client, limit=50, radius_km=50)["results"]
     assert [r["id"] for r in before] == [r["id"] for r in after]
     assert ["Renamed " + r["name"] for r in before] == [r["name"] for r in after]
+
+
+def test_searches_answer_from_sqlite_while_the_grid_is_built(
+    tmp_path: Path, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The grid is built in a thread after start-up and after each import; until it is
+    ready, searches answer from SQLite with the same results, and none waits for it."""
+    seed(tmp_path / "data", tmp_path)
+    app = make_app(make_settings(tmp_path / "data"))
+    finder = app.state.finder
+    gate, built = threading.Event(), threading.Event()
+    build = Density.__init__
+
+    def slow_build(self: Density, db: sqlite_utils.Database) -> None:
+        assert gate.wait(30)
+        build(self, db)
+        built.set()
+
+    monkeypatch.setattr(Density, "__init__", slow_build)
+    with TestClient(app) as client:
+        while_building = [nearby(client, limit=limit)["results"] for limit in (3, 10, 50)]
+        assert finder._counted is None  # every answer so far came from SQLite
+        gate.set()
+        assert built.wait(30)
+        for _ in range(100):
+            if finder._counted is not None:
+                break
+            time.sleep(0.05)
+        assert finder._counted is not None
+        from_grid = [nearby(client, limit=limit)["results"] for limit in (3, 10, 50)]
+    assert while_building == from_grid
+    assert [3, 10] == [len(r) for r in from_grid[:2]]
 
 
 # -- The finder on its own: one call per search, domain errors, no HTTP.

@@ -7,6 +7,7 @@ server.errors answers in the one error shape.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import sqlite_utils
 
 from server.cards import CardService
 from server.content import CATEGORIES
-from server.db import ThreadLocalDatabase
+from server.db import ThreadLocalDatabase, connect
 from server.directory.answers import (
     LOCATION_LABEL,
     CategoryList,
@@ -40,6 +41,8 @@ from server.opening_hours import LONDON, OpeningTimes, describe, week_position
 from server.oruk import language_code
 from server.postcodes import InvalidPostcode, Place, has_tables, lookup, parse_postcode
 from server.problems import Invalid, NotAvailable, NotFound, Unavailable
+
+logger = logging.getLogger("server.directory")
 
 
 def london_now() -> dt.datetime:
@@ -99,6 +102,8 @@ class Finder:
         self._services: dict[str, dict[int, KnownService]] = {}
         self._generation: tuple[int, dt.date] | None = None
         self._counted: tuple[int, Density] | None = None
+        # The import whose grid a thread is building now, if any.
+        self._counting: int | None = None
         self._lock = threading.Lock()
 
     def _describe_hours(self, schedules: str, lang: str) -> list[OpeningTimes]:
@@ -230,12 +235,36 @@ class Finder:
             )
         )
 
-    def _density(self, db: sqlite_utils.Database, generation: int) -> Density:
-        """Locations a cell, counted again after each import (by any process)."""
+    def _density(self, db: sqlite_utils.Database, generation: int) -> Density | None:
+        """The grid of this import's locations, or None while it is being built.
+
+        Building it reads every location (about half a second for 100,000), so it is built
+        in a thread of its own after each import (by any process); meanwhile searches answer
+        from SQLite, with the same results, and no search waits for it.
+        """
         with self._lock:
-            if self._counted is None or self._counted[0] != generation:
-                self._counted = (generation, Density(db))
-            return self._counted[1]
+            if self._counted is not None and self._counted[0] == generation:
+                return self._counted[1]
+            if self._counting != generation:
+                self._counting = generation
+                threading.Thread(target=self._count, name="directory-grid", daemon=True).start()
+        return None
+
+    def _count(self) -> None:
+        """Build the grid from one snapshot of the directory, on a connection of its own."""
+        db = connect(self.db.path)
+        try:
+            with db.conn:  # one read transaction: the generation and the locations agree
+                db.execute("BEGIN")
+                counted = (directory_generation(db), Density(db))
+            with self._lock:
+                self._counted, self._counting = counted, None
+        except Exception:
+            logger.exception("The directory's grid could not be built; searches use SQLite.")
+            with self._lock:
+                self._counting = None
+        finally:
+            db.conn.close()
 
     def _known(
         self,
