@@ -5,6 +5,7 @@ sync into an empty instance with nothing lost."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -227,6 +228,20 @@ def test_the_filters_combine_with_and(published: TestClient[Litestar]) -> None:
     bad = published.get("/openreferral/services", params={"day": "Someday"})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_input"
     assert published.get("/openreferral/services", params={"per_page": 0}).status_code in (400, 422)
+
+
+@pytest.mark.parametrize("path", ["/openreferral/services", "/openreferral/service_at_locations"])
+@pytest.mark.parametrize("search", ['"', '""', "\x00", 'a"b\x00', "boxing OR", "NEAR(", "*", "-"])
+def test_a_search_of_quotes_or_syntax_is_taken_as_words(
+    published: TestClient[Litestar], path: str, search: str
+) -> None:
+    """What people type is never read as FTS syntax: no 500s; words are matched as words,
+    and a search with no words in it filters nothing."""
+    response = published.get(path, params={"search": search})
+    assert 200 == response.status_code, response.text
+    everything = published.get(path).json()["total_items"]
+    if not re.search(r"\w", search):
+        assert everything == response.json()["total_items"]
 
 
 def test_service_at_locations_from_a_postcode_nearest_first(

@@ -31,6 +31,7 @@ from server.directory.search import bounding_box, great_circle_from
 from server.messages import UI_MESSAGES
 from server.oruk import CATEGORY_TAXONOMY, parse_byday, parse_time
 from server.problems import Invalid, NotFound
+from server.textsafe import fts_query
 
 PROFILE = "https://openreferraluk.org/"
 VERSION = "3.0"
@@ -168,9 +169,12 @@ class Publisher:
     def _where(self, db: sqlite_utils.Database, q: PublishQuery) -> tuple[str, list[Any]]:
         clauses: list[str] = [] if self.include_sample else ["s.sample = 0"]
         params: list[Any] = []
-        if q.search and q.search.strip():
+        # Every word must match; nothing typed is read as FTS syntax, and a search with no
+        # words in it (only quotes or punctuation) filters nothing, as in the app's own search.
+        match = fts_query(q.search) if q.search else None
+        if match:
             clauses.append("s.id IN (SELECT rowid FROM services_fts WHERE services_fts MATCH ?)")
-            params.append(db.quote_fts(q.search.strip()))
+            params.append(match)
         if q.taxonomy_term_id:
             category = _CATEGORY_BY_TERM.get(q.taxonomy_term_id)
             name = self._imported_terms(db).get(q.taxonomy_term_id)
