@@ -235,3 +235,22 @@ def test_an_unsafe_places_free_text_is_sealed_like_any_report(
     (item,) = place_client.get("/api/v1/staff/reports").json()["items"]
     detail = place_client.get(f"/api/v1/staff/reports/{item['id']}").json()
     assert canary in detail["what_happened"]
+
+
+def test_mistyped_places_use_up_none_of_the_report_limit(
+    tmp_path: Path, postcode_template: Path, make_app: AppFactory
+) -> None:
+    """A pupil who mistypes the postcode five times can still send the report, and so can
+    their classmates behind the same school address."""
+    settings = make_settings(tmp_path / "data", reports_per_hour=5)
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(postcode_template, settings.data_path / "directory.db")
+    with TestClient(make_app(settings)) as client:
+        for _ in range(5):
+            wrong = client.post(URL, json=place(postcode="LU1"))
+            assert (422, "invalid_postcode") == (
+                wrong.status_code,
+                wrong.json()["error"]["code"],
+            )
+        assert 201 == client.post(URL, json=place()).status_code
+        assert 201 == client.post(URL, json=place(postcode="SW1A 1")).status_code

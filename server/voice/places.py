@@ -134,21 +134,28 @@ def district_of(sector: str) -> str:
     return sector.split(" ", 1)[0]
 
 
-def store_unsafe_place(
-    store: ReportStore, directory: sqlite_utils.Database, place: NewUnsafePlace
-) -> tuple[Created, str]:
-    """Store it as a report (category 'unsafe_place') for the inbox, with only its sector."""
+def unsafe_place_report(
+    directory: sqlite_utils.Database, place: NewUnsafePlace
+) -> tuple[NewReport, str]:
+    """The report for the inbox (category 'unsafe_place'), with only the place's sector, and
+    the sector; Invalid if the place cannot be found."""
     sector = sector_of(directory, place)
-    text = clean_text(place.what_happened or "")
     report = NewReport(
         category="unsafe_place",
-        what_happened=text,
+        what_happened=clean_text(place.what_happened or ""),
         when=place.when,
         danger_now=False,
         lang=place.lang,
         where=f"{sector}: {KIND_TEXT[place.kind]}, {TIME_TEXT[place.time_of_day]}",
         area=district_of(sector),
     )
+    return report, sector
+
+
+def store_unsafe_place(
+    store: ReportStore, report: NewReport, sector: str, place: NewUnsafePlace
+) -> Created:
+    """Store the report with its place's sector, kind and time of day, in one transaction."""
 
     def also(conn: sqlite3.Connection, report_id: int) -> None:
         conn.execute(
@@ -157,7 +164,7 @@ def store_unsafe_place(
         )
 
     created, _ = store.create_with(report, also)
-    return created, sector
+    return created
 
 
 def unsafe_place(store: ReportStore, report_id: int) -> UnsafePlace | None:

@@ -83,11 +83,13 @@ class Voice:
         source: bytes,
         challenge: str | None,
     ) -> places.UnsafePlaceReceived:
-        """Keep a report that a place feels unsafe, with only its postcode sector: checked
-        like any report (proof of work, then the source's report limit)."""
+        """Keep a report that a place feels unsafe, with only its postcode sector: the place
+        is checked first (a mistyped postcode uses up nothing), then, as for any report,
+        proof of work and the source's report limit."""
+        report, sector = places.unsafe_place_report(self.directory.get(), data)
         translate = reporting.translator(data.lang)
         reporting.admit(reporting.limits.report, source, challenge, translate)
-        created, sector = places.store_unsafe_place(reporting.store, self.directory.get(), data)
+        created = places.store_unsafe_place(reporting.store, report, sector, data)
         return places.UnsafePlaceReceived(
             code=created.code, status="received", message=translate(THANK_YOU), sector=sector
         )
