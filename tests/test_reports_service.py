@@ -22,6 +22,7 @@ from server.ratelimit import Limit, RateLimiter
 from server.reports import Limits, NewReport, ReportService, ReportStore
 from server.reports.service import Emergency
 from server.settings import ROOT
+from server.staff import StaffService
 from tests.conftest import make_settings
 
 LANGUAGES = Languages(ROOT / "locales")
@@ -182,3 +183,51 @@ def test_a_retry_racing_its_first_copy_gets_the_first_answer_not_429(
     assert 2 == len(calls)
     with pytest.raises(TooMany):
         service.submit(report(what_happened="new"), None, b"a")
+
+
+def test_when_a_report_came_in_and_was_withdrawn_is_kept_only_to_the_hour(
+    tmp_path: Path,
+) -> None:
+    """The minute a report arrived could point to the one pupil on their phone then: no row
+    in reports.db (report, audit log, queued email) keeps more than the hour, for a danger
+    report with mail on and for its withdrawal."""
+    migrate(tmp_path)
+    moment = dt.datetime(2026, 11, 30, 10, 42, 17, tzinfo=dt.UTC)
+    store = ReportStore(
+        tmp_path / "reports.db", secrets.token_bytes(32), retention_days=90, clock=lambda: moment
+    )
+    store.notifications_on = True
+    staff = StaffService(tmp_path / "reports.db")
+    staff.add("admin", "lead", "the lead's long passphrase 1", "lead", "lead@example.org")
+    staff.close()
+    limits = Limits.from_settings(make_settings(tmp_path))
+    service = ReportService(store, RateLimiter(), limits, LANGUAGES)
+    answer, _ = service.submit(report(danger_now=True), None, b"a")
+
+    def every_value() -> list[str]:
+        conn = sqlite3.connect(tmp_path / "reports.db")
+        try:
+            tables = [
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            ]
+            return [
+                str(value)
+                for table in tables
+                for row in conn.execute(f"SELECT * FROM {table}")  # noqa: S608
+                for value in row
+            ]
+        finally:
+            conn.close()
+
+    queued = store.conn.execute("SELECT created_at FROM notifications").fetchall()
+    assert [("2026-11-30T10:00:00Z",)] == queued  # the danger email for the lead
+    before = every_value()
+    service.withdraw(answer.code, "en", b"a")
+    after = every_value()
+    audit = store.conn.execute("SELECT action, at FROM audit_log ORDER BY id").fetchall()
+    store.close()
+    assert [("received", "2026-11-30T10:00:00Z"), ("withdrawn", "2026-11-30T10:00:00Z")] == [
+        (action, at) for action, at in audit if action in ("received", "withdrawn")
+    ]
+    assert "2026-11-30" in " ".join(before)  # the check can see dates where they are
+    assert not [v for v in before + after if "10:42" in v or "T10:4" in v]

@@ -199,6 +199,11 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def on_the_hour(moment: dt.datetime) -> dt.datetime:
+    """The time rounded down to the hour: what is kept of when a young person did something."""
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
 def to_hour(moment: dt.datetime) -> str:
     """A time rounded down to the hour, as stored: '2027-03-01T17:00Z'."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:00Z")

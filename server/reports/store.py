@@ -11,7 +11,7 @@ from server import codes
 from server.audit import write_audit
 from server.reports.deadlines import WorkingTime, iso
 from server.reports.export import CsvExport
-from server.reports.model import Created, NewReport, Thread
+from server.reports.model import Created, NewReport, Thread, on_the_hour
 from server.reports.reporter import ReporterSide
 from server.reports.retention import Retention
 from server.reports.team import TeamSide
@@ -67,8 +67,15 @@ class ReportStore(ReporterSide, TeamSide, CsvExport, Retention):
         (report_id,) = conn.execute(
             "SELECT id FROM reports WHERE code_hash = ?", (digest,)
         ).fetchone()
+        # Like the report itself, its audit row says only the hour it came in: the minute
+        # could point to the one pupil who was on their phone then.
         write_audit(
-            conn, "system", "received", report_id, "danger now" if report.danger_now else "", now
+            conn,
+            "system",
+            "received",
+            report_id,
+            "danger now" if report.danger_now else "",
+            on_the_hour(now),
         )
         if report.danger_now:
             # A failure to queue the email must never cost the report.
@@ -149,7 +156,12 @@ class ReportStore(ReporterSide, TeamSide, CsvExport, Retention):
             conn.execute("DELETE FROM notifications WHERE report_id = ?", (row[0],))
             conn.execute("DELETE FROM reports WHERE id = ?", (row[0],))
             write_audit(
-                conn, "reporter", "withdrawn", row[0], "deleted at the reporter's request", now
+                conn,
+                "reporter",
+                "withdrawn",
+                row[0],
+                "deleted at the reporter's request",
+                on_the_hour(now),
             )
             return True
 

@@ -19,7 +19,7 @@ from server.audit import audit_trail, write_audit
 from server.migrations import HANDOVER_DESTINATIONS
 from server.reports.database import MessageOpener, ReportsDatabase
 from server.reports.deadlines import WorkingTime, iso, lateness
-from server.reports.model import PAGE_SIZE, InboxItem, ReportDetail
+from server.reports.model import PAGE_SIZE, InboxItem, ReportDetail, on_the_hour
 from server.reports.sealing import TeamKeys, seal_to
 
 ASSIGNERS = frozenset({"lead", "deputy", "admin"})
@@ -483,10 +483,12 @@ class TeamSide(ReportsDatabase):
     def enqueue(
         self, conn: sqlite3.Connection, kind: str, usernames: list[str], report_id: int | None
     ) -> None:
-        """Queue an email for each account (with an address) when mail is on; no content."""
+        """Queue an email for each account (with an address) when mail is on; no content.
+
+        Kept to the hour, as a danger report's email is queued the moment it arrives."""
         if not self.notifications_on or not usernames:
             return
-        stamp = iso(self.now())
+        stamp = iso(on_the_hour(self.now()))
         conn.executemany(
             "INSERT INTO notifications (kind, username, report_id, created_at) "
             "SELECT ?, username, ?, ? FROM staff WHERE username = ? AND email != ''",
