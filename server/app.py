@@ -147,7 +147,7 @@ class Services:
             notifier=Notifier(reports, Mailer(settings), settings),
             listings=Listings(
                 Publisher(directory_db, finder, settings.publish_sample_services),
-                SuggestionStore(directory_db),
+                SuggestionStore(directory_db, settings.report_retention_days),
                 Limit("suggestion", settings.suggestions_per_hour),
             ),
             voice=build_voice(settings, content, directory_db),

@@ -21,6 +21,7 @@ from server.directory.publish import Publisher
 from server.problems import NotFound
 from server.ratelimit import Limit
 from server.sync import Source, sources
+from server.textsafe import clean_text
 
 # Outpost's four topics for a suggested change.
 Topic = Literal["out_of_date", "extra_information", "service_closed", "something_else"]
@@ -64,8 +65,15 @@ _COLUMNS = (
 
 
 class SuggestionStore:
-    def __init__(self, db: ThreadLocalDatabase, today: type[dt.date] = dt.date) -> None:
+    """The listing_suggestions table in directory.db. Like reports and content feedback, a
+    suggestion is kept for the retention period (CONSEQUENCES_REPORT_RETENTION_DAYS), done or
+    not: older ones are deleted whenever one arrives and whenever staff read the queue."""
+
+    def __init__(
+        self, db: ThreadLocalDatabase, retention_days: int, today: type[dt.date] = dt.date
+    ) -> None:
         self.db = db
+        self.retention_days = retention_days
         self._today = today
 
     def add(self, service_id: int, topic: Topic, text: str) -> None:
@@ -79,11 +87,27 @@ class SuggestionStore:
             db.execute(
                 "INSERT INTO listing_suggestions (service_id, service_name, source, source_id, "
                 "topic, text, received_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [service_id, row[0], row[1], row[2], topic, text.strip(),
+                [service_id, row[0], row[1], row[2], topic, clean_text(text),
                  self._today.today().isoformat()],
             )  # fmt: skip
+        self.purge()
+
+    def purge(self) -> int:
+        """Delete suggestions past the retention period, overwriting the space they held."""
+        oldest = (self._today.today() - dt.timedelta(days=self.retention_days)).isoformat()
+        conn = self.db.get().conn
+        conn.execute("PRAGMA secure_delete=ON")
+        try:
+            with conn:
+                deleted = conn.execute(
+                    "DELETE FROM listing_suggestions WHERE received_on < ?", (oldest,)
+                ).rowcount
+        finally:
+            conn.execute("PRAGMA secure_delete=OFF")
+        return int(deleted)
 
     def page(self, done: bool, page: int) -> SuggestionPage:
+        self.purge()
         db = self.db.get()
         where = "done_at IS NOT NULL" if done else "done_at IS NULL"
         total = int(

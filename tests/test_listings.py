@@ -203,3 +203,40 @@ def test_the_sources_are_for_staff_only(client: TestClient[Litestar], settings: 
     assert cookie
     answer = client.get("/api/v1/services/sources", headers={"Cookie": f"staff_session={cookie}"})
     assert answer.status_code == 200 and answer.json()[0]["name"] == "council"
+
+
+def test_suggestions_are_kept_only_for_the_retention_period_and_cleaned(
+    settings: Settings, make_app: AppFactory
+) -> None:
+    """Like reports and content feedback, a suggestion (done or not) is deleted once it is
+    older than the retention period; its words lose control and bidi-override characters."""
+    service = first_id(settings)
+    with TestClient(make_app(settings)) as client:
+        sent = client.post(
+            f"/api/v1/services/{service}/suggestions",
+            json={"topic": "something_else", "text": "Closed\u202e on Mondays\x07 now"},
+        )
+        assert sent.status_code == 201, sent.text
+    conn = sqlite3.connect(settings.data_path / "directory.db")
+    with conn:
+        (text,) = conn.execute("SELECT text FROM listing_suggestions").fetchone()
+        assert "Closed on Mondays now" == text
+        # Make it older than the retention period, and add one that is just inside it.
+        days = settings.report_retention_days
+        old = (dt.date.today() - dt.timedelta(days=days + 1)).isoformat()
+        kept = (dt.date.today() - dt.timedelta(days=days)).isoformat()
+        conn.execute("UPDATE listing_suggestions SET received_on = ?", (old,))
+        conn.execute(
+            "INSERT INTO listing_suggestions (service_id, service_name, source, source_id, "
+            "topic, text, received_on) SELECT service_id, service_name, source, source_id, "
+            "topic, 'still in time', ? FROM listing_suggestions",
+            (kept,),
+        )
+    conn.close()
+    with TestClient(make_app(settings)) as client:
+        sign_in(client)
+        items = client.get(LISTINGS).json()["items"]
+    assert ["still in time"] == [item["text"] for item in items]
+    conn = sqlite3.connect(settings.data_path / "directory.db")
+    assert [("still in time",)] == conn.execute("SELECT text FROM listing_suggestions").fetchall()
+    conn.close()
