@@ -179,6 +179,9 @@ def test_a_reply_is_kept_without_bidi_controls(
         # A report of nothing but bidi and C1 controls says nothing once they are stripped.
         ("what_happened", "\u202e\u2066\x85"),
         ("what_happened", "\x00\x9f"),
+        # Nor does one of only invisible characters: it would look blank in the inbox.
+        ("what_happened", "\u200b"),
+        ("what_happened", "\u00ad\u200c\u200d\u2060\ufeff\u200f \u180e"),
         # As /schema/openapi.json says: danger_now is true or false, not 0, 1 or "true".
         *[("danger_now", value) for value in (0, 1, "true", "false", None)],
     ],

@@ -411,11 +411,21 @@ def test_reply_to_a_closed_report_is_409(
     assert "report_closed" == response.json()["error"]["code"]
 
 
-def test_blank_reply_is_422(roomy_client: TestClient[Litestar]) -> None:
+@pytest.mark.parametrize("blank", ["  \n", "\u200b\u200b", "\ufeff\u00ad"])
+def test_blank_reply_is_422(roomy_client: TestClient[Litestar], blank: str) -> None:
     code = roomy_client.post(REPORTS, json=report_body()).json()["code"]
-    response = roomy_client.post(f"{REPORTS}/reply", json={"code": code, "text": "  \n"})
+    response = roomy_client.post(f"{REPORTS}/reply", json={"code": code, "text": blank})
     assert 422 == response.status_code
     assert "text" == response.json()["error"]["field"]
+
+
+def test_urdu_text_with_its_joiners_and_marks_is_kept_whole(
+    roomy_client: TestClient[Litestar],
+) -> None:
+    """Zero-width joiners and direction marks are refused only when they are all there is."""
+    text = "\u200fمیں نے\u200c چاقو دیکھا\u200d"
+    response = roomy_client.post(REPORTS, json=report_body(what_happened=text))
+    assert 201 == response.status_code, response.text
 
 
 def test_a_wrong_code_is_answered_in_about_the_same_time_as_a_right_one(

@@ -51,9 +51,14 @@ THANK_YOU = UI_MESSAGES["report.thank_you"]
 EMERGENCY = UI_MESSAGES["report.emergency"]
 EMERGENCY_NUMBER = "999"
 
-# At least one character that cleaning keeps and that is not a space: text of only spaces,
-# controls or bidi marks is refused by the schema, as the API describes it.
-READABLE = "[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028-\u202f\u205f\u2066-\u2069\u3000]"
+# At least one character that cleaning keeps and that shows: text of only spaces, controls,
+# bidi marks or invisible characters (soft hyphen, zero-width space and joiners, word joiner,
+# byte order mark) is refused by the schema, as the API describes it. The invisible ones stay
+# inside text that has words, where Urdu, Arabic and Bengali need some of them.
+READABLE = (
+    "[^\x00-\x20\x7f-\xa0\xad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064"
+    "\u2066-\u2069\u3000\ufeff]"
+)
 ReportText = Annotated[str, Meta(min_length=1, max_length=4000, pattern=READABLE)]
 # A postcode district in any case and spacing (LU1, "sw1a", " m 60 "), or blank.
 AREA = "^ *(?:[A-Za-z] *[A-Za-z]? *[0-9] *[A-Za-z0-9]? *)?$"
