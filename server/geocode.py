@@ -1,7 +1,10 @@
-"""Online postcode lookup through Nominatim, off by default, rate-limited and cached in SQLite.
+"""Online postcode lookup through Nominatim, off by default, rate-limited, cached in memory.
 
-Privacy: the cache is keyed by an HMAC whose key exists only in this process's memory, so the
-file never says which postcodes anyone searched for, and the cache dies with the process.
+Privacy: the cache is kept only in this process's memory, keyed by an HMAC whose key exists
+only there, and dies with the process: no file says which postcodes anyone searched for, or
+where they are, or when. (An earlier version kept the places on disk; a migration deleted
+them.) The one thing on disk is the time of the next free one-second slot, which spaces
+requests to Nominatim across every worker.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +29,8 @@ from server.settings import Settings, SettingsError
 logger = logging.getLogger("server.geocode")
 
 CACHE_SECONDS = 30 * 24 * 3600
+# Postcodes kept per process, at most (the oldest looked up go first).
+CACHE_SIZE = 10_000
 MIN_INTERVAL_SECONDS = 1.0  # Nominatim's usage policy: at most one request a second
 
 
@@ -54,14 +61,9 @@ class Geocoder:
         if adapter_factory is not None:
             options["adapter_factory"] = adapter_factory
         self._nominatim = Nominatim(scheme=scheme, domain=domain, **options)
-        self._forget_old()
-
-    def _forget_old(self) -> None:
-        db = self.db.get()
-        db.execute(
-            "DELETE FROM geocode_cache WHERE fetched_at < ?", [self._clock() - CACHE_SECONDS]
-        )
-        db.conn.commit()
+        # HMAC of the postcode -> (place or None, when looked up); oldest first.
+        self._cache: OrderedDict[str, tuple[tuple[float, float] | None, float]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def _cache_key(self, text: str) -> str:
         return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
@@ -82,14 +84,11 @@ class Geocoder:
 
     def locate(self, postcode: Postcode) -> tuple[float, float] | None:
         """Where the geocoder puts this postcode, or None if it does not know it (or not in UK)."""
-        db = self.db.get()
         key = self._cache_key(postcode.text)
-        cached = db.execute(
-            "SELECT lat, lon, found FROM geocode_cache WHERE key = ? AND fetched_at >= ?",
-            [key, self._clock() - CACHE_SECONDS],
-        ).fetchone()
-        if cached:
-            return (cached[0], cached[1]) if cached[2] else None
+        with self._cache_lock:
+            cached = self._cache.get(key)
+        if cached is not None and cached[1] >= self._clock() - CACHE_SECONDS:
+            return cached[0]
         self._wait_turn()
         try:
             answer = self._nominatim.geocode(
@@ -99,13 +98,17 @@ class Geocoder:
             # Name the fault only: the postcode must never reach a log.
             logger.warning("Online geocoder failed: %s", type(exc).__name__)
             raise GeocodingUnavailable from None
-        found = answer is not None and in_uk(answer.latitude, answer.longitude)
-        lat, lon = (answer.latitude, answer.longitude) if found and answer else (0.0, 0.0)
-        db.table("geocode_cache").insert(
-            {"key": key, "lat": lat, "lon": lon, "found": found, "fetched_at": self._clock()},
-            replace=True,
+        place = (
+            (answer.latitude, answer.longitude)
+            if answer is not None and in_uk(answer.latitude, answer.longitude)
+            else None
         )
-        return (lat, lon) if found else None
+        with self._cache_lock:
+            self._cache[key] = (place, self._clock())
+            self._cache.move_to_end(key)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return place
 
 
 def make_geocoder(settings: Settings, db: ThreadLocalDatabase) -> Geocoder | None:

@@ -175,6 +175,16 @@ def _sync_freshness_suggestions(db: Database) -> None:
     db.execute("CREATE INDEX listing_suggestions_open ON listing_suggestions (done_at, id)")
 
 
+@directory(name="0006_forget_geocode_cache")
+def _forget_geocode_cache(db: Database) -> None:
+    # The online geocoder's cache kept each postcode's place and when it was looked up: enough
+    # to tell which postcodes were searched. It now lives in memory only; what was kept on
+    # disk is overwritten as it is deleted.
+    db.execute("PRAGMA secure_delete=ON")
+    db.execute("DROP TABLE IF EXISTS geocode_cache")
+    db.execute("PRAGMA secure_delete=OFF")
+
+
 # -- reports.db: anonymous reports, staff accounts and the audit log.
 reports = Migrations("reports")
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sqlite_utils
 from geopy.adapters import BaseSyncAdapter
 from geopy.exc import GeocoderServiceError
 from litestar import Litestar
@@ -119,15 +121,34 @@ def test_postcodes_missing_from_the_tables_are_geocoded_once_then_cached(
 def test_the_cache_never_shows_which_postcodes_were_searched(
     app_with_geocoding: Litestar, tmp_path: Path
 ) -> None:
+    """The geocoder's answers are kept in memory only: no file holds the postcode, or the
+    place it is at (from which it could be found again), or when it was looked up."""
     with TestClient(app_with_geocoding) as client:
         assert 200 == client.get("/api/v1/postcodes/LU1 2BQ").status_code
-    rows = list(app_with_geocoding.state.finder.db.get().query("SELECT * FROM geocode_cache"))
-    assert 1 == len(rows)
-    assert 64 == len(rows[0]["key"])
+        db = app_with_geocoding.state.finder.db.get()
+        assert "geocode_cache" not in db.table_names()
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    place = [struct.pack(order + "d", value) for value in (51.8795, -0.417) for order in "<>"]
     for path in (tmp_path / "data").rglob("*"):
         if path.is_file():
             data = path.read_bytes()
             assert b"LU1 2BQ" not in data and b"LU12BQ" not in data, path
+            assert not [p for p in place if p in data], path
+
+
+def test_the_old_on_disk_cache_is_deleted(tmp_path: Path) -> None:
+    """A directory.db from before the cache moved to memory loses the places it kept."""
+    from server.migrations import directory as directory_migrations
+
+    db = sqlite_utils.Database(tmp_path / "directory.db")
+    # A database that had reached the migration before, holding a cached place.
+    directory_migrations.apply(db, stop_before="0006_forget_geocode_cache")
+    db["geocode_cache"].insert({"key": "k", "lat": 51.8795, "lon": -0.417, "found": 1,
+                                "fetched_at": 1.0})  # fmt: skip
+    assert 1 == db["geocode_cache"].count
+    directory_migrations.apply(db)
+    assert "geocode_cache" not in db.table_names()
+    db.conn.close()
 
 
 def test_a_geocoder_that_is_down_is_a_plain_503(app_with_geocoding: Litestar) -> None:
