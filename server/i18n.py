@@ -240,8 +240,9 @@ class Languages:
         return self.translations[lang]
 
     def negotiate(self, query_lang: str | None, accept_language: str | None) -> str:
-        """?lang= wins (and must be supported); then Accept-Language; else English."""
-        if query_lang is not None:
+        """?lang= wins (and must be supported); then Accept-Language; else English. An empty
+        ?lang= (as a form or link with no language chosen sends) counts as none."""
+        if query_lang is not None and query_lang.strip():
             code = query_lang.strip().lower().replace("_", "-")
             if code in SUPPORTED:
                 return code

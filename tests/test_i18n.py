@@ -115,6 +115,15 @@ def test_query_lang_wins_over_accept_language(client: TestClient[Litestar]) -> N
     assert "pl" == response.json()["lang"]
 
 
+@pytest.mark.parametrize("path", ["/api/v1/cards", "/api/v1/services/categories", "/api/v1/bundle"])
+def test_an_empty_query_lang_falls_back_to_accept_language(
+    client: TestClient[Litestar], path: str
+) -> None:
+    response = client.get(f"{path}?lang=", headers={"Accept-Language": "ur"})
+    assert 200 == response.status_code, response.text
+    assert "ur" == response.headers["content-language"]
+
+
 def test_unsupported_query_lang_is_404_listing_supported(client: TestClient[Litestar]) -> None:
     response = client.get("/api/v1/cards?lang=xx")
     assert response.status_code == 404
