@@ -15,6 +15,7 @@
 
 const SHELL_CACHE = `cc-shell-${PRECACHE.version}`;
 const CONTENT_CACHE = "cc-content-v1";
+// The quick exit deletes this one by name (exit.js): it names the cards presented or printed.
 const PAGES_CACHE = "cc-pages-v1";
 const OWN = /^cc-(shell|content|pages)-/;
 // Presenter and print pages, their scripts and QR codes, and shell files asked for without

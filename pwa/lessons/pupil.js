@@ -1,10 +1,12 @@
 // The pupils' page for a class pulse, opened from the QR code at /pulse/{code}. No account,
 // no cookie and nothing about the phone: a random token kept only in this tab's session
 // storage lets the server count each phone once per part (before and after the lesson).
+// The quick exit is here as on the app's other pages: the button and Shift three times.
 
 import { request } from "/assets/js/lib/api.js";
 import { h } from "/assets/js/lib/dom.js";
 import { translator } from "/assets/js/lib/i18n.js";
+import { labelQuickExit, startQuickExit } from "./common.js";
 
 const root = document.getElementById("pulse");
 const lang = document.documentElement.lang || "en";
@@ -166,7 +168,10 @@ function askForCode() {
 async function main() {
   try {
     const { ok, body } = await request("GET", `/api/v1/messages?lang=${encodeURIComponent(lang)}`);
-    if (ok) t = translator(body.messages);
+    if (ok) {
+      t = translator(body.messages);
+      labelQuickExit(t);
+    }
   } catch {
     // keep the keys; the form below still works
   }
@@ -176,4 +181,5 @@ async function main() {
   document.documentElement.dataset.ready = "true";
 }
 
+startQuickExit();
 main();

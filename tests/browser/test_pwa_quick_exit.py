@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.shell import STORY_KEYS, open_screen, stored_keys
+from tests.browser.shell import STORY_KEYS, open_screen, stored_keys, wait_offline_ready
 from tests.conftest import RunningServer
 
 NEUTRAL = "https://www.bbc.co.uk/weather"
@@ -281,4 +281,128 @@ def test_at_200_percent_zoom_the_quick_exit_stays_in_reach(
         assert box is not None
         assert 0 <= box["y"] and box["y"] + box["height"] <= 370
         assert 0 <= box["x"] and box["x"] + box["width"] <= 180
+    ctx.close()
+
+
+def _hold(page: Any, held: dict[str, Any], name: str) -> None:
+    """Wait (letting Playwright run its handlers) until the request `name` is being held."""
+    for _ in range(200):
+        if name in held:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"{name} was never asked for")
+
+
+@pytest.mark.parametrize("answer", ["search", "card question"])
+def test_an_answer_that_arrives_after_the_quick_exit_is_not_kept(
+    context: Any, page: Any, app_server: RunningServer, answer: str
+) -> None:
+    """A slow signal: the search (or the card question's answer) is still on its way when
+    Quick exit is pressed, and the neutral site is slow to open too. What arrives in the
+    meantime must not write back the place searched or the card read."""
+    base = app_server.base_url
+    held: dict[str, Any] = {}
+    context.route("https://www.bbc.co.uk/**", lambda route: held.setdefault("exit", route))
+    if answer == "search":
+        page.route("**/api/v1/services/nearby?*", lambda route: held.setdefault("answer", route))
+        open_screen(page, base, "/help?lang=en")
+        page.locator("#postcode").fill("LU1 1AA")
+        page.get_by_role("button", name="Search").click()
+    else:
+        page.route("**/api/v1/pulse/answers", lambda route: held.setdefault("answer", route))
+        open_screen(page, base, "/cards/telling-someone-anonymously?lang=en")
+        page.locator("#pulse-answer-0").check()
+        page.locator(".app-pulse button[type=submit]").click()
+    _hold(page, held, "answer")
+    # Tapped from the page itself: Playwright's click would wait for the held navigation.
+    page.evaluate("document.querySelector('[data-quick-exit]').click()")
+    # Leaving, but the old page runs on until the neutral site answers (Playwright cannot
+    # evaluate in it meanwhile, so what it stored is checked afterwards).
+    _hold(page, held, "exit")
+    with page.expect_event("requestfinished", lambda r: r.url == held["answer"].request.url):
+        held["answer"].continue_()
+    page.wait_for_timeout(500)  # time enough for the old page to store what came back
+    held["exit"].fulfill(status=200, content_type="text/html", body="<title>Weather</title>")
+    page.wait_for_url(NEUTRAL)
+    # Back on the app's origin in the same tab (its session storage too): nothing came back.
+    page.goto(base + "/offline.html")
+    written = "Object.keys(localStorage).filter((k) => k !== 'cc.settings')"
+    assert [] == page.evaluate(written)
+    assert 0 == page.evaluate("sessionStorage.length")
+
+
+PAGES_CACHE_URLS = (
+    "caches.open('cc-pages-v1').then((c) => c.keys()).then((k) => k.map((r) => r.url))"
+)
+
+
+@pytest.mark.parametrize("kind", ["present", "print"])
+def test_quick_exit_forgets_the_presenter_and_print_pages_the_worker_kept(
+    context: Any, page: Any, app_server: RunningServer, neutral_site: list[str], kind: str
+) -> None:
+    base = app_server.base_url
+    open_screen(page, base, "/?lang=en")
+    wait_offline_ready(page)
+    page.goto(f"{base}/{kind}/if-someone-is-stabbed?lang=en")
+    page.wait_for_selector("html[data-ready]")
+    kept = page.evaluate(PAGES_CACHE_URLS)
+    assert f"{base}/{kind}/if-someone-is-stabbed?lang=en" in kept
+    assert any("qr.svg?path=%2Fcards%2Fif-someone-is-stabbed" in url for url in kept), kept
+    page.locator("[data-quick-exit]").click()
+    page.wait_for_url(NEUTRAL)
+    check = context.new_page()
+    check.goto(base + "/offline.html")
+    check.wait_for_function("() => caches.keys().then((names) => names.length > 0)")
+    names = check.evaluate("caches.keys()")
+    assert "cc-pages-v1" not in names
+    assert [] == check.evaluate(PAGES_CACHE_URLS)
+    # The app itself still opens offline: only the pages that name a card went.
+    assert any(name.startswith("cc-shell-") for name in names)
+    check.close()
+
+
+@pytest.mark.parametrize("how", ["button", "shift"])
+def test_the_pupils_pulse_page_has_the_quick_exit(
+    browser: Any, app_server: RunningServer, how: str
+) -> None:
+    base = app_server.base_url
+    ctx = browser.new_context(viewport={"width": 360, "height": 740}, locale="ur-PK")
+    visits: list[str] = []
+
+    def answer(route: Any) -> None:
+        visits.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<title>Weather</title>")
+
+    ctx.route("https://www.bbc.co.uk/**", answer)
+    page = ctx.new_page()
+    opened = page.request.post(
+        base + "/api/v1/pulse/sessions", data={"card_id": "lesson-plan-50-minutes"}
+    )
+    assert opened.ok
+    code = opened.json()["code"]
+    page.goto(f"{base}/pulse/{code}")
+    page.wait_for_selector("form.pulse__form")
+    # What answering keeps in this tab (not sent here: the class session test counts every
+    # answer to this card's question on the shared server).
+    page.evaluate(f"sessionStorage.setItem('pulse-done-{code}-before', '1')")
+    button = page.locator("[data-quick-exit]")
+    assert button.is_visible()
+    box = button.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+    # In the phone's language, and it does not cover the page's title.
+    words = page.request.get(base + "/api/v1/messages?lang=ur").json()["messages"]
+    assert words["quick_exit.label"] == button.locator("[data-msg='quick_exit.label']").inner_text()
+    title = page.locator(".pulse__title").bounding_box()
+    assert title["y"] >= box["y"] + box["height"]
+    if how == "button":
+        button.click()
+    else:
+        for _ in range(3):
+            page.keyboard.press("Shift")
+    page.wait_for_url(NEUTRAL)
+    assert [NEUTRAL] == visits
+    page.go_back()
+    assert not page.url.startswith(base)
+    page.goto(base + "/offline.html")  # the same tab, back on the origin: nothing kept
+    assert 0 == page.evaluate("sessionStorage.length")
     ctx.close()

@@ -32,8 +32,24 @@ const LATER = {
   saidWeDid: "./voice.js",
   check: "./check.js",
 };
+// A page opened before an app update still asks for the old version's modules, and the
+// server and the worker no longer have them: the page reloads once at the same address and
+// the new version draws the screen. The failed address is kept for this tab (the quick exit
+// clears it), so a module that still fails after the reload does not reload it again.
+const RELOADED = "cc.reloaded";
 const drawer = async (name) =>
-  DRAW[name] || (await import(LATER[name]).then((code) => code[name] || code.render));
+  DRAW[name] ||
+  (await import(LATER[name]).then(
+    (code) => code[name] || code.render,
+    (error) => {
+      if (sessionStorage.getItem(RELOADED) !== LATER[name]) {
+        sessionStorage.setItem(RELOADED, LATER[name]);
+        location.reload();
+      }
+      // This page draws nothing more.
+      throw error;
+    },
+  ));
 let routes = [];
 const screenPattern = (path) =>
   new RegExp(`^${path.replace(/\/$/, "").replace("{id}", "([a-z0-9-]+)")}/?$`);
@@ -194,8 +210,13 @@ function keepOffline() {
   if (!worker || !app.bundle) return;
   const lang = app.bundle.lang;
   const bundle = `${API}/bundle?lang=${lang}`;
-  const urls = [bundle, `${bundle}&part=start`, `${API}/updates?lang=${lang}`];
-  urls.push(`${API}/locales`, `${API}/app-config`);
+  const urls = [
+    bundle,
+    `${bundle}&part=start`,
+    `${API}/updates?lang=${lang}`,
+    `${API}/locales`,
+    `${API}/app-config`,
+  ];
   if (lang !== "en") urls.push(`${API}/bundle?lang=en`);
   worker.postMessage({ type: "keep", urls, lang });
 }

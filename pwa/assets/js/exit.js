@@ -22,6 +22,9 @@ export function quickExit() {
   document.body.replaceChildren();
   forgetStory();
   window.location.replace(url);
+  // The worker's copies of presenter and print pages and their QR codes name the cards
+  // shown (PAGES_CACHE in sw.js). Not awaited, and last: leaving is never delayed.
+  window.caches?.delete("cc-pages-v1");
 }
 
 export function initQuickExit() {

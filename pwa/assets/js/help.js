@@ -12,13 +12,8 @@ const TEXTABLE = new Set(["mobile", "text", "sms"]);
 // Numbers grouped as people read them out: 0800 1111, 020 7946 0000, 01582 123456.
 export function spaced(number) {
   const d = String(number).replace(/\s/g, "");
-  const groups = (...sizes) =>
-    sizes.map((n, i) =>
-      d.substr(
-        sizes.slice(0, i).reduce((a, b) => a + b, 0),
-        n,
-      ),
-    );
+  let at = 0;
+  const groups = (...sizes) => sizes.map((n) => d.slice(at, (at += n)));
   if (/^0\d{7}$/.test(d)) return groups(4, 4).join(" ");
   if (/^02\d{9}$/.test(d)) return groups(3, 4, 4).join(" ");
   if (/^0[17]\d{9}$/.test(d)) return groups(5, 6).join(" ");
@@ -87,7 +82,7 @@ export function hourLines(sessions) {
       last.until = s.day_name;
       last.day = s.day;
     } else {
-      lines.push({ day: s.day, from: s.day_name || "", until: null, text: s.text, note: s.note });
+      lines.push({ day: s.day, from: s.day_name || "", text: s.text, note: s.note });
     }
   }
   return lines;

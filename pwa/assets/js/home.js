@@ -4,12 +4,9 @@ import { add, h } from "./lib/dom.js";
 import { languageRow } from "./pages.js";
 import { saveSettings, settings } from "./store.js";
 
-const AUDIENCES = [
-  ["young_person", "home.young_person"],
-  ["parent", "home.parent"],
-  ["teacher", "home.teacher"],
-];
-const known = (id) => AUDIENCES.some(([a]) => a === id);
+// Each is named by its UI string, home.<audience>.
+const AUDIENCES = ["young_person", "parent", "teacher"];
+const known = (id) => AUDIENCES.includes(id);
 
 // The audience's cards; typing in the search box narrows them, with no connection needed.
 function cardList(app, cards) {
@@ -76,7 +73,7 @@ export function render(app, main, _match, params) {
       h(
         "ul",
         { class: "app-choices", "aria-labelledby": "who" },
-        AUDIENCES.map(([id, key]) =>
+        AUDIENCES.map((id) =>
           h(
             "li",
             {},
@@ -87,7 +84,7 @@ export function render(app, main, _match, params) {
                 href: `/?audience=${id}`,
                 "aria-current": id === settings().audience ? "true" : null,
               },
-              t(key),
+              t(`home.${id}`),
             ),
           ),
         ),

@@ -25,13 +25,12 @@ export function languagePicker(app, id) {
     { class: "app-select", id, name: "language" },
     option({ code: bundle.lang, native_name: ownName(bundle.lang) }),
   );
-  const filled = app
+  select.filled = app
     .locales()
     .then((locales) => {
       if (locales.length) select.replaceChildren(...locales.map(option));
     })
     .catch(() => {});
-  select.filled = filled;
   return select;
 }
 

@@ -53,8 +53,13 @@ export const saveLastHelp = (value) => write(LAST_HELP, value);
 export const savedCodes = () => read(SAVED_CODES, []);
 export const saveCodes = (codes) => write(SAVED_CODES, codes);
 
-// Synchronous on purpose: the quick exit must finish this before the page is replaced.
+// Synchronous on purpose: the quick exit must finish this before the page is replaced. Only
+// the quick exit calls it: the page is leaving, so it also stops every later write.
 export function forgetStory() {
+  // From now on nothing is written, here or in any module: a search, an answer or a pulse
+  // still on its way must not put back what is forgotten below (the page runs on until the
+  // neutral site replaces it).
+  Storage.prototype.setItem = () => {};
   let asked = [];
   try {
     asked = Object.keys(localStorage).filter((key) => key.startsWith(ASKED_PREFIX));

@@ -60,7 +60,6 @@ export function showErrors(form, t, errors) {
 // A GOV.UK style radios question; with `page: true` the legend is the page's heading.
 export function radios({ name, legend, hint, options, value, page = false }) {
   const hintId = hint ? uid("hint") : null;
-  const first = `${name}-0`;
   return h(
     "div",
     { class: "app-form-group" },
@@ -86,11 +85,11 @@ export function radios({ name, legend, hint, options, value, page = false }) {
               class: "app-radios__input",
               type: "radio",
               name,
-              id: i ? `${name}-${i}` : first,
+              id: `${name}-${i}`,
               value: optionValue,
               checked: value === optionValue,
             }),
-            h("label", { class: "app-radios__label", for: i ? `${name}-${i}` : first }, label),
+            h("label", { class: "app-radios__label", for: `${name}-${i}` }, label),
           ),
         ),
       ),
