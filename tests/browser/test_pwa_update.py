@@ -18,13 +18,20 @@ def _serve(base: Path, pwa: Path, port: int | None = None) -> RunningServer:
     )
 
 
-def test_a_new_version_is_announced_and_applied_on_reload(page: Any, tmp_path: Path) -> None:
+def _open_a_copy(page: Any, tmp_path: Path) -> tuple[Path, RunningServer]:
+    """The app served from a copy of pwa/ (to change as an update would), opened and ready
+    offline."""
     pwa = tmp_path / "pwa"
     shutil.copytree(ROOT / "pwa", pwa)
     server = _serve(tmp_path, pwa)
+    open_screen(page, server.base_url, "/?lang=en")
+    wait_offline_ready(page)
+    return pwa, server
+
+
+def test_a_new_version_is_announced_and_applied_on_reload(page: Any, tmp_path: Path) -> None:
+    pwa, server = _open_a_copy(page, tmp_path)
     try:
-        open_screen(page, server.base_url, "/?lang=en")
-        wait_offline_ready(page)
         old_css = page.get_attribute("link[rel=stylesheet]", "href")
         server.stop()
 
@@ -63,12 +70,8 @@ def _open_a_card(page: Any) -> None:
 def test_a_page_opened_before_an_update_still_opens_a_card(page: Any, tmp_path: Path) -> None:
     """The new worker takes over at once and deletes the old shell, so the open page's
     card screen code, at its old address, is gone: the page reloads once and shows the card."""
-    pwa = tmp_path / "pwa"
-    shutil.copytree(ROOT / "pwa", pwa)
-    server = _serve(tmp_path, pwa)
+    pwa, server = _open_a_copy(page, tmp_path)
     try:
-        open_screen(page, server.base_url, "/?lang=en")
-        wait_offline_ready(page)
         server.stop()
 
         card = pwa / "assets" / "js" / "card.js"
