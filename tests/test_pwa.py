@@ -299,3 +299,22 @@ def test_other_pages_in_the_pwa_folder_are_still_served(
         assert 200 == response.status_code
         assert "<title>Staff</title>" in response.text
         assert "/" == c.get("/").url.path
+
+
+def test_no_field_lets_the_browser_remember_what_was_typed() -> None:
+    """Postcodes, codes and report words must not come back as the browser's suggestions on
+    a shared phone: every text field the app draws says autocomplete="off". (The staff page,
+    on the team's own computers, lets password managers fill the sign-in.)"""
+    sources = sorted((ROOT / "pwa").rglob("*.js")) + sorted((ROOT / "pwa").rglob("*.html"))
+    sources = [p for p in sources if not {"lib", "staff"} & set(p.relative_to(ROOT).parts)]
+    drawn = [
+        (path.name, value)
+        for path in sources
+        for value in re.findall(r'autocomplete["\']?\s*[:=]\s*["\']([^"\']+)', path.read_text())
+    ]
+    assert drawn, "the check finds the fields"
+    assert [] == [(name, value) for name, value in drawn if value != "off"]
+    inputs = sum(
+        len(re.findall(r'h\(\s*"(?:input|textarea)"', path.read_text())) for path in sources
+    )
+    assert inputs >= 5

@@ -12,8 +12,10 @@ from server.settings import ROOT
 FIRST_SCREEN_BUDGET = 14_000  # HTML + critical CSS: fits the first round trip
 SHELL_BUDGET = 75_000  # everything the worker precaches, plus the worker
 # of which JavaScript (30,000 before youth voice: its card question, unsafe-place form and
-# You said, we did screen, voice.js, add about 2,700 bytes)
-JS_BUDGET = 32_000
+# You said, we did screen, voice.js, add about 2,700 bytes; 32,000 until the quick exit
+# stopped every write after it, a page opened before an update learnt to reload into the
+# new version, and keyboard focus was kept when a control goes away: up to 400 more)
+JS_BUDGET = 32_400
 REPORT = ROOT / "test-artifacts" / "budgets.json"
 
 

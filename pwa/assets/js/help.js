@@ -345,7 +345,7 @@ export async function render(app, main, _match, params) {
         id: "postcode",
         name: "postcode",
         type: "text",
-        autocomplete: "postal-code",
+        autocomplete: "off",
         spellcheck: "false",
         "aria-describedby": "postcode-hint",
       }),
