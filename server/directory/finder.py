@@ -247,22 +247,30 @@ class Finder:
                 return self._counted[1]
             if self._counting != generation:
                 self._counting = generation
-                threading.Thread(target=self._count, name="directory-grid", daemon=True).start()
+                threading.Thread(
+                    target=self._count, args=(generation,), name="directory-grid", daemon=True
+                ).start()
         return None
 
-    def _count(self) -> None:
-        """Build the grid from one snapshot of the directory, on a connection of its own."""
+    def _count(self, asked: int) -> None:
+        """Build the grid from one snapshot of the directory, on a connection of its own.
+
+        `asked` is the import a search saw; a later import asks for its own grid."""
         db = connect(self.db.path)
         try:
             with db.conn:  # one read transaction: the generation and the locations agree
                 db.execute("BEGIN")
                 counted = (directory_generation(db), Density(db))
             with self._lock:
-                self._counted, self._counting = counted, None
+                if self._counted is None or counted[0] >= self._counted[0]:
+                    self._counted = counted  # (a slower, older build never wins)
+                if self._counting == asked:
+                    self._counting = None
         except Exception:
             logger.exception("The directory's grid could not be built; searches use SQLite.")
             with self._lock:
-                self._counting = None
+                if self._counting == asked:
+                    self._counting = None
         finally:
             db.conn.close()
 
