@@ -18,8 +18,8 @@ const CONTENT_CACHE = "cc-content-v1";
 // The quick exit deletes this one by name (exit.js): it names the cards presented or printed.
 const PAGES_CACHE = "cc-pages-v1";
 const OWN = /^cc-(shell|content|pages)-/;
-// Presenter and print pages, their scripts and QR codes, and shell files asked for without
-// a hash (the lesson pages import the app's library that way).
+// Presenter and print pages, their scripts and QR codes (shell files asked for without a
+// hash, as the lesson pages import the app's library, are answered apart: see fetch).
 const LESSON = /^\/((present|print)\/[a-z0-9-]+|lessons\/.+|assets\/.+|api\/v1\/qr\.svg)$/;
 const CHOSEN = "/__chosen-language";
 const translatedShell = (lang) => `/__shell?lang=${encodeURIComponent(lang)}`;
@@ -136,6 +136,17 @@ self.addEventListener("fetch", (event) => {
   }
   if (PRECACHED.has(url.pathname + url.search)) {
     event.respondWith(fromShell(url.pathname + url.search).then((hit) => hit || fetch(request)));
+    return;
+  }
+  // A shell file asked for without a hash (the lesson pages import the app's library that
+  // way): from the network, else this version's precached copy, whose imports are precached
+  // too. Never a copy kept in the pages cache: after an update it imports hashed files the
+  // update deleted, and offline the presenter and print pages would be blank, with no exit.
+  const shellFile = !url.search && PRECACHE.files.find((file) => file.url === url.pathname);
+  if (shellFile) {
+    event.respondWith(
+      fetch(request).catch(async (error) => (await fromShell(hashed(shellFile))) || Promise.reject(error)),
+    );
     return;
   }
   if (LESSON.test(url.pathname)) {

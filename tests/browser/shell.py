@@ -39,3 +39,14 @@ def answer_report_steps(page: Any, *, danger: bool = False, area: str = "") -> N
     page.locator("#when-1").check()  # today
     submit.click()
     page.locator("#send-report").wait_for()
+
+
+def send_a_report_offline(context: Any, page: Any, base_url: str) -> None:
+    """Write a report with the worker ready, go offline and press Send: the app asks whether
+    it may keep the report on the phone until it can be sent."""
+    open_screen(page, base_url, "/report?lang=en")
+    wait_offline_ready(page)
+    answer_report_steps(page, area="lu1")
+    context.set_offline(True)
+    page.locator("#send-report").click()
+    page.wait_for_selector("[data-consent]")

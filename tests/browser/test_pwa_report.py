@@ -7,7 +7,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.shell import answer_report_steps, open_screen, stored_keys, wait_offline_ready
+from tests.browser.shell import (
+    answer_report_steps,
+    open_screen,
+    send_a_report_offline,
+    stored_keys,
+    wait_offline_ready,
+)
 from tests.conftest import RunningServer
 
 
@@ -58,12 +64,7 @@ def test_before_sending_it_says_what_anonymous_means(page: Any, app_server: Runn
 def test_an_offline_report_waits_only_with_consent_and_can_be_discarded(
     context: Any, page: Any, app_server: RunningServer
 ) -> None:
-    open_screen(page, app_server.base_url, "/report?lang=en")
-    wait_offline_ready(page)
-    answer_report_steps(page, area="lu1")
-    context.set_offline(True)
-    page.locator("#send-report").click()
-    page.wait_for_selector("[data-consent]")
+    send_a_report_offline(context, page, app_server.base_url)
     assert "cc.queue" not in stored_keys(page)  # nothing kept until the user agrees
     page.locator("[data-consent]").click()
     page.wait_for_selector("[data-discard]")

@@ -9,7 +9,7 @@ import { applyLanguage, translator } from "./lib/i18n.js";
 import { about, glossary, more, settingsScreen } from "./pages.js";
 import { flush } from "./queue.js";
 import { saveSettings, settings } from "./store.js";
-import { button } from "./widgets.js";
+import { button, focusText } from "./widgets.js";
 
 initQuickExit();
 document.addEventListener("app:quick-exit", () => (app.trail.length = 0));
@@ -179,7 +179,10 @@ function useBundle(bundle) {
       button(app.t("app.dismiss"), {
         class: "app-button app-button--secondary app-notice__dismiss",
         "data-dismiss": "",
-        onclick: () => notice.remove(),
+        onclick: () => {
+          notice.remove();
+          focusText(main.querySelector("h1"));
+        },
       }),
     );
     app.seenNotice = false;
@@ -258,11 +261,15 @@ async function startWorker() {
 
 function showOffline() {
   main.replaceChildren(
-    h("h1", { class: "app-heading-l" }, "You are offline"),
     h(
-      "p",
-      {},
-      "This page needs a connection the first time you open it. In an emergency, call 999.",
+      "div",
+      { lang: "en", dir: "ltr" },
+      h("h1", { class: "app-heading-l" }, "You are offline"),
+      h(
+        "p",
+        {},
+        "This page needs a connection the first time you open it. In an emergency, call 999.",
+      ),
     ),
   );
 }

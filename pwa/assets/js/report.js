@@ -4,7 +4,7 @@
 import { add, h, uid } from "./lib/dom.js";
 import { discard, enqueue, flush, newKey, send } from "./queue.js";
 import { queued, saveCodes, savedCodes } from "./store.js";
-import { button, radios, showErrors, telLink } from "./widgets.js";
+import { button, focusText, radios, showErrors, telLink } from "./widgets.js";
 
 const AREA = /^[A-Z]{1,2}[0-9][A-Z0-9]?$/;
 
@@ -86,7 +86,7 @@ function start(app, main) {
           class: "app-button app-button--secondary",
           onclick: () => {
             for (const item of waiting) discard(item.key);
-            app.render();
+            app.render({ focus: true });
           },
         }),
       ),
@@ -181,6 +181,7 @@ export function sentPanel(app, body) {
       saveCodes([...new Set([...savedCodes(), body.code])]);
       status.textContent = t("report.code_kept");
       keep.remove();
+      focusText(status);
     },
   });
   return h(

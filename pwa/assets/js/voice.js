@@ -4,7 +4,7 @@
 import { API, getJSON, postSolved, request } from "./lib/api.js";
 import { add, h } from "./lib/dom.js";
 import { ASKED_PREFIX } from "./store.js";
-import { button, radios, showErrors } from "./widgets.js";
+import { button, focusText, radios, showErrors } from "./widgets.js";
 
 const KINDS = ["badly_lit", "people_dealing", "groups_gathering", "seen_weapon", "followed_or_harassed", "other"];
 const TIMES = ["morning", "afternoon", "evening", "night", "any_time"];
@@ -33,7 +33,10 @@ export async function cardQuestion(app, card, article) {
   if (!question) return;
   const done = (text) => {
     localStorage.setItem(askedKey(question.id), "1");
-    box.replaceChildren(h("p", { role: "status" }, text));
+    const status = h("p", { role: "status" }, text);
+    box.replaceChildren(status);
+    // Skipped, nothing to read: the card's last heading before the question.
+    focusText(text ? status : [...article.querySelectorAll("h1, h2")].at(-1));
   };
   const form = h(
     "form",

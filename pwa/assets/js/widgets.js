@@ -115,6 +115,14 @@ export function checkbox({ id, label, checked, hint }) {
   );
 }
 
+// After a control is removed by a re-render, keyboard focus would fall to <body>: move it to
+// the text that replaced the control (a status) or the nearest heading, focusable by script only.
+export function focusText(el) {
+  if (!el) return;
+  if (!el.hasAttribute("tabindex")) el.tabIndex = -1;
+  el.focus();
+}
+
 export function button(text, attrs = {}) {
   return h("button", { type: "button", class: "app-button", ...attrs }, text);
 }
