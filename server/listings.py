@@ -92,19 +92,16 @@ class SuggestionStore:
             )  # fmt: skip
         self.purge()
 
-    def purge(self) -> int:
+    def purge(self) -> None:
         """Delete suggestions past the retention period, overwriting the space they held."""
         oldest = (self._today.today() - dt.timedelta(days=self.retention_days)).isoformat()
-        conn = self.db.get().conn
-        conn.execute("PRAGMA secure_delete=ON")
+        db = self.db.get()
+        db.execute("PRAGMA secure_delete=ON")
         try:
-            with conn:
-                deleted = conn.execute(
-                    "DELETE FROM listing_suggestions WHERE received_on < ?", (oldest,)
-                ).rowcount
+            with db.conn:
+                db.table("listing_suggestions").delete_where("received_on < ?", [oldest])
         finally:
-            conn.execute("PRAGMA secure_delete=OFF")
-        return int(deleted)
+            db.execute("PRAGMA secure_delete=OFF")
 
     def page(self, done: bool, page: int) -> SuggestionPage:
         self.purge()

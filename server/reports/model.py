@@ -205,13 +205,14 @@ def utc_now() -> dt.datetime:
 
 
 def on_the_hour(moment: dt.datetime) -> dt.datetime:
-    """The time rounded down to the hour: what is kept of when a young person did something."""
-    return moment.replace(minute=0, second=0, microsecond=0)
+    """The time in UTC rounded down to the hour: what is kept of when a young person did
+    something."""
+    return moment.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def to_hour(moment: dt.datetime) -> str:
     """A time rounded down to the hour, as stored: '2027-03-01T17:00Z'."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:00Z")
+    return on_the_hour(moment).strftime("%Y-%m-%dT%H:%MZ")
 
 
 def message_text(text: str) -> str:
